@@ -1,0 +1,130 @@
+"""The catalog: one PROV record per named graph, kept in ``qzid:graph/catalog``.
+
+Each load's content graph holds only facts, so loading the same file twice gives the same
+triples; what varies between loads (time, who, which file, its sha256, the validation report)
+is described here, with the content graph's IRI as the subject:
+
+    <qzid:graph/load/shandong-provincial> a qz:Load, prov:Entity ;
+        qz:loadKind "items" ; qz:fileName "shandong-provincial.csv" ; qz:sha256 "…" ;
+        qz:rowCount 277 ; qz:tripleCount 4123 ; qz:loaderVersion "quanze 0.1.0" ;
+        prov:generatedAtTime "…"^^xsd:dateTime ; prov:wasAttributedTo <qzid:agent/…> ;
+        qz:validationReport <qzid:graph/report/shandong-provincial> .
+
+A record is written in the same transaction as its graph (``record_ops``); the law corpus,
+loaded in bulk, gets its record last, so a graph without a record is an interrupted load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from quanze.namespaces import ID, PROV, QZ, RDF, XSD, graph_iri, segment
+from quanze.store import Iri, Store
+
+CATALOG_GRAPH = str(graph_iri("catalog"))
+
+
+@dataclass
+class LoadRecord:
+    graph: str
+    kind: str | None
+    file_name: str | None
+    sha256: str | None
+    rows: int | None
+    triples: int | None
+    time: str | None
+    by: str | None
+    loader: str | None
+    report: str | None
+    accepted_violations: int | None
+
+    @property
+    def name(self) -> str:
+        return self.graph.rsplit("/", 1)[-1]
+
+
+def _lit(value: object) -> str:
+    if isinstance(value, bool):
+        return f'"{str(value).lower()}"^^<{XSD.boolean}>'
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD.integer}>'
+    if isinstance(value, datetime):
+        return f'"{value.isoformat()}"^^<{XSD.dateTime}>'
+    return str(ox.Literal(str(value)))
+
+
+def record_ops(graph: str, *, kind: str, file_name: str, sha256: str, rows: int, triples: int,
+               by: str | None = None, loader: str = "", report: str | None = None,
+               accepted_violations: int | None = None) -> list[str]:
+    """SPARQL update operations that (re)write the catalog record of ``graph``."""
+    g = f"<{graph}>"
+    lines = [
+        f"{g} <{RDF.type}> <{QZ.Load}> , <{PROV.Entity}>",
+        f"{g} <{QZ.loadKind}> {_lit(kind)}",
+        f"{g} <{QZ.fileName}> {_lit(file_name)}",
+        f"{g} <{QZ.sha256}> {_lit(sha256)}",
+        f"{g} <{QZ.rowCount}> {_lit(rows)}",
+        f"{g} <{QZ.tripleCount}> {_lit(triples)}",
+        f"{g} <{QZ.loaderVersion}> {_lit(loader)}",
+        f"{g} <{PROV.generatedAtTime}> {_lit(datetime.now(UTC).replace(microsecond=0))}",
+    ]
+    if by:
+        agent = f"<{ID['agent/' + segment(by)]}>"
+        lines += [f"{g} <{PROV.wasAttributedTo}> {agent}", f"{agent} <{RDF.type}> <{PROV.Agent}>",
+                  f"{agent} <http://www.w3.org/2000/01/rdf-schema#label> {_lit(by)}"]
+    if report:
+        lines.append(f"{g} <{QZ.validationReport}> <{report}>")
+    if accepted_violations is not None:
+        lines.append(f"{g} <{QZ.acceptedViolations}> {_lit(accepted_violations)}")
+    body = " .\n".join(lines)
+    return [
+        f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {g} ?p ?o }} }}",
+        f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{\n{body} .\n}} }}",
+    ]
+
+
+def record_load(store: Store, graph: str, **kw: object) -> None:
+    store.update(" ;\n".join(record_ops(graph, **kw)))  # type: ignore[arg-type]
+
+
+def forget_ops(graph: str) -> list[str]:
+    return [f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}"]
+
+
+_LIST = f"""
+PREFIX qz: <{QZ}>
+PREFIX prov: <{PROV}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?graph ?kind ?file ?sha ?rows ?triples ?time ?by ?loader ?report ?accepted WHERE {{
+  VALUES ?graph {{ UNDEF }}
+  GRAPH <{CATALOG_GRAPH}> {{
+    ?graph a qz:Load .
+    OPTIONAL {{ ?graph qz:loadKind ?kind }}
+    OPTIONAL {{ ?graph qz:fileName ?file }}
+    OPTIONAL {{ ?graph qz:sha256 ?sha }}
+    OPTIONAL {{ ?graph qz:rowCount ?rows }}
+    OPTIONAL {{ ?graph qz:tripleCount ?triples }}
+    OPTIONAL {{ ?graph prov:generatedAtTime ?time }}
+    OPTIONAL {{ ?graph prov:wasAttributedTo/rdfs:label ?by }}
+    OPTIONAL {{ ?graph qz:loaderVersion ?loader }}
+    OPTIONAL {{ ?graph qz:validationReport ?report }}
+    OPTIONAL {{ ?graph qz:acceptedViolations ?accepted }}
+  }}
+}} ORDER BY ?time ?graph
+"""
+
+
+def loads(store: Store, graph: str | None = None) -> list[LoadRecord]:
+    rows = store.select(_LIST, {"graph": Iri(graph) if graph else None})
+    return [LoadRecord(str(r["graph"]), r["kind"], r["file"], r["sha"], r["rows"], r["triples"],  # type: ignore[arg-type]
+                       r["time"], r["by"], r["loader"], r["report"], r["accepted"]) for r in rows]  # type: ignore[arg-type]
+
+
+def unrecorded_graphs(store: Store) -> list[str]:
+    """Graphs with content but no catalog record: interrupted bulk loads, or writes made
+    by hand through SPARQL Update."""
+    recorded = {r.graph for r in loads(store)}
+    return [g for g in store.graph_names() if g not in recorded and g != CATALOG_GRAPH]

@@ -1,0 +1,242 @@
+"""Citations as 权责清单 write them, and the resolver that turns them into provision IRIs.
+
+Grammar (what :func:`parse` accepts)::
+
+    citations := (title refs?)+               separated by ；; ， 、 or spaces
+    title     := 《…》 (nested 〈…〉 or 《…》 kept), also << … >>
+    refs      := ref (sep ref)*
+    ref       := 第N条[之N] [第N款] [第N项]  |  第N款 [第N项]  |  第N项
+    N         := Chinese numerals (第一百二十三条) or digits (第123条, full-width too)
+
+A ``第N款`` or ``第N项`` after a separator continues the article (or paragraph) before it:
+``第十二条、第十三条第二款第三项`` is two references; ``第五十一条第一款、第二款`` is two
+paragraphs of article 51. A title without references cites the whole instrument.
+
+The resolver answers each reference with a provision IRI at the granularity cited, or
+with the reason it could not: unknown title, ambiguous title, no such article, paragraph or
+item, repealed instrument. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quanze.namespaces import ELI, QZ
+from quanze.numerals import NUMERAL_CHARS, to_int
+from quanze.store import Store
+
+_NUM = rf"[{NUMERAL_CHARS}0-9０-９]+"
+_TOKEN = re.compile(
+    rf"(?P<title>《(?:[^《》]|《[^《》]*》)+》)"
+    rf"|第\s*(?P<art>{_NUM})\s*条(?:之(?P<ins>{_NUM}))?"
+    rf"|第\s*(?P<par>{_NUM})\s*款"
+    rf"|第\s*(?P<item>{_NUM})\s*项"
+    rf"|(?P<sep>[、，,；;和及与以及\s]+)"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One cited unit: a title and optionally article, paragraph and item numbers."""
+
+    title: str
+    article: int | None = None
+    insert: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+
+    def label(self) -> str:
+        from quanze.numerals import to_chinese
+
+        out = f"《{self.title}》"
+        if self.article:
+            out += f"第{to_chinese(self.article)}条" + (f"之{to_chinese(self.insert)}" if self.insert else "")
+        if self.paragraph:
+            out += f"第{to_chinese(self.paragraph)}款"
+        if self.item:
+            out += f"第{to_chinese(self.item)}项"
+        return out
+
+
+class CitationSyntaxError(ValueError):
+    def __init__(self, text: str, pos: int):
+        self.text, self.pos = text, pos
+        super().__init__(f"无法识别的引用文字 “{text[pos:pos + 12]}”（第 {pos + 1} 个字符）/ "
+                         f"cannot read the citation at character {pos + 1}: {text[pos:pos + 12]!r}")
+
+
+def normalise(text: str) -> str:
+    """Unify punctuation real lists mix: <<…>>, full-width digits and separators."""
+    return (text.replace("<<", "《").replace(">>", "》").replace("〈", "《").replace("〉", "》")
+            .replace("\u3000", " ").strip())
+
+
+def parse(text: str) -> list[Reference]:
+    text = normalise(text)
+    refs: list[Reference] = []
+    title: str | None = None
+    cur: dict[str, int | None] = {}
+    pending = False  # cur holds a reference not yet emitted
+    after_sep = True
+    pos = 0
+
+    def flush() -> None:
+        nonlocal pending
+        if pending and title is not None:
+            refs.append(Reference(title, cur.get("article"), cur.get("insert"), cur.get("paragraph"), cur.get("item")))
+        pending = False
+
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise CitationSyntaxError(text, pos)
+        pos = m.end()
+        if m.group("title"):
+            flush()
+            if title is not None and not any(r.title == title for r in refs):
+                refs.append(Reference(title))  # the previous title had no article: whole instrument
+            title = m.group("title")[1:-1]
+            cur, after_sep = {}, True
+        elif m.group("sep"):
+            after_sep = True
+        elif title is None:
+            raise CitationSyntaxError(text, m.start())
+        elif m.group("art"):
+            flush()
+            cur = {"article": to_int(m.group("art")), "insert": to_int(m.group("ins")) if m.group("ins") else None}
+            pending, after_sep = True, False
+        elif m.group("par"):
+            if pending and not after_sep and cur.get("paragraph") is None and cur.get("item") is None:
+                cur["paragraph"] = to_int(m.group("par"))
+            else:
+                flush()
+                if cur.get("article") is None:
+                    raise CitationSyntaxError(text, m.start())
+                cur = {"article": cur["article"], "insert": cur.get("insert"), "paragraph": to_int(m.group("par"))}
+            pending, after_sep = True, False
+        else:  # item
+            if pending and not after_sep and cur.get("item") is None:
+                cur["item"] = to_int(m.group("item"))
+            else:
+                flush()
+                if cur.get("article") is None:
+                    raise CitationSyntaxError(text, m.start())
+                cur = {**cur, "item": to_int(m.group("item"))}
+            pending, after_sep = True, False
+    flush()
+    if title is not None and not any(r.title == title for r in refs):
+        refs.append(Reference(title))
+    return refs
+
+
+# --- resolving --------------------------------------------------------------------------------
+
+@dataclass
+class Resolution:
+    reference: Reference
+    iri: str | None
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    instrument: str | None = None  # the version IRI
+    current: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.iri is not None
+
+
+def title_key(title: str) -> str:
+    """What two spellings of one title share: no brackets, no 中华人民共和国, no spaces."""
+    return re.sub(r"[《》〈〉<>\s\u3000]", "", title).replace("中华人民共和国", "")
+
+
+@dataclass
+class _Version:
+    iri: str
+    title: str
+    date: str
+    current: bool
+    status: str
+
+
+@dataclass
+class Resolver:
+    """Resolves references against the laws graph of a store (loaded once, then cached)."""
+
+    store: Store
+    _titles: dict[str, set[str]] = field(default_factory=dict)  # key → work titles
+    _versions: dict[str, list[_Version]] = field(default_factory=dict)  # work title → versions
+    _provisions: set[str] = field(default_factory=set)
+    _loaded: bool = False
+
+    def _load(self) -> None:
+        rows = self.store.select(f"""
+            SELECT ?v ?title ?short ?date ?current ?status WHERE {{
+              ?v a <{QZ.InstrumentVersion}> ; <{ELI.title}> ?title ; <{QZ.versionOf}> ?w ;
+                 <{QZ.current}> ?current ; <{QZ.status}> ?status .
+              OPTIONAL {{ ?v <{ELI.version_date}> ?date }}
+              OPTIONAL {{ ?w <{ELI.title_short}> ?short }}
+            }}""")
+        for r in rows:
+            title = str(r["title"])
+            versions = self._versions.setdefault(title, [])
+            if not any(v.iri == r["v"] for v in versions):
+                versions.append(_Version(str(r["v"]), title, str(r["date"] or ""), bool(r["current"]), str(r["status"])))
+            for name in (title, r["short"]):
+                if name:
+                    self._titles.setdefault(title_key(str(name)), set()).add(title)
+        self._provisions = {str(r["s"]) for r in self.store.select(
+            f"SELECT ?s WHERE {{ ?s a ?c . VALUES ?c {{ <{QZ.Article}> <{QZ.Paragraph}> <{QZ.Point}> }} }}")}
+        self._loaded = True
+
+    def resolve_text(self, text: str) -> list[Resolution]:
+        """Every reference in a 设定依据 string; a syntax error becomes one failed resolution."""
+        try:
+            refs = parse(text)
+        except CitationSyntaxError as exc:
+            return [Resolution(Reference(text), None, str(exc).split(" / ")[0], str(exc).split(" / ")[1])]
+        if not refs:
+            return [Resolution(Reference(text), None, "没有可识别的引用", "no citation found")]
+        return [self.resolve(r) for r in refs]
+
+    def resolve(self, ref: Reference) -> Resolution:
+        if not self._loaded:
+            self._load()
+        titles = self._titles.get(title_key(ref.title), set())
+        if not titles:
+            return Resolution(ref, None, f"未知的法规名称《{ref.title}》", f"unknown title 《{ref.title}》")
+        if len(titles) > 1:
+            names = "、".join(f"《{t}》" for t in sorted(titles))
+            return Resolution(ref, None, f"法规名称不明确，可能是 {names}", f"ambiguous title: could be {names}")
+        versions = self._versions[next(iter(titles))]
+        version = next((v for v in versions if v.current), max(versions, key=lambda v: v.date))
+        if version.status == "废止":
+            return Resolution(ref, None, f"《{version.title}》已废止", f"《{version.title}》 is repealed",
+                              instrument=version.iri, current=False)
+        iri = version.iri
+        if ref.article is not None:
+            iri += f"/art_{ref.article}" + (f"-{ref.insert}" if ref.insert else "")
+            if iri not in self._provisions:
+                return Resolution(ref, None, f"《{version.title}》没有{ref.label().split('》')[1]}",
+                                  f"《{version.title}》 has no article {ref.article}", instrument=version.iri)
+            if ref.paragraph is not None:
+                iri += f"/par_{ref.paragraph}"
+                if iri not in self._provisions:
+                    return Resolution(ref, None, f"{ref.label()}：该条没有第{ref.paragraph}款",
+                                      f"article {ref.article} has no paragraph {ref.paragraph}", instrument=version.iri)
+            if ref.item is not None:
+                if ref.paragraph is None:
+                    # 第十条第三项: the item of whichever paragraph has one with that number.
+                    candidates = [f"{iri}/par_{k}/pt_{ref.item}" for k in range(1, 50)
+                                  if f"{iri}/par_{k}/pt_{ref.item}" in self._provisions]
+                    if len(candidates) != 1:
+                        return Resolution(ref, None, f"{ref.label()}：找不到唯一的第{ref.item}项",
+                                          f"article {ref.article} has no single item {ref.item}", instrument=version.iri)
+                    iri = candidates[0]
+                else:
+                    iri += f"/pt_{ref.item}"
+                    if iri not in self._provisions:
+                        return Resolution(ref, None, f"{ref.label()}：该款没有第{ref.item}项",
+                                          f"paragraph {ref.paragraph} has no item {ref.item}", instrument=version.iri)
+        return Resolution(ref, iri, instrument=version.iri, current=version.current)

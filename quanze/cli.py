@@ -1,0 +1,242 @@
+"""The ``quanze`` command. Every command works on any backend: ``--store`` (on-disk, default
+``./var/store``; ``:memory:`` for a throwaway one) or ``--endpoint`` / ``--update-endpoint``.
+
+Exit codes: 0 done, 1 the answer is "no" (violations, a rejected load), 2 could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from quanze.settings import Settings
+from quanze.store import QuerySyntaxError, Store, StoreError
+
+app = typer.Typer(help="Quanze 权责: administrative power items, their legal bases and devolution blockers.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+laws_app = typer.Typer(help="The legal corpus / 法律法规库", no_args_is_help=True)
+app.add_typer(laws_app, name="laws")
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[str | None, typer.Option("--store", help="on-disk store folder (QUANZE_STORE; default ./var/store)")]
+EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="remote SPARQL query URL (QUANZE_ENDPOINT)")]
+UpdateOpt = Annotated[str | None, typer.Option("--update-endpoint", help="remote SPARQL update URL")]
+GspOpt = Annotated[str | None, typer.Option("--gsp-endpoint", help="remote Graph Store Protocol URL")]
+
+
+class State:
+    settings: Settings
+    store: Store | None = None
+
+
+state = State()
+
+
+@app.callback()
+def main(store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+         gsp_endpoint: GspOpt = None) -> None:
+    overrides = {k: v for k, v in {"store": store, "endpoint": endpoint, "update_endpoint": update_endpoint,
+                                   "gsp_endpoint": gsp_endpoint}.items() if v}
+    state.settings = Settings(**overrides)
+
+
+def open_store() -> Store:
+    if state.store is None:
+        try:
+            state.store = state.settings.open_store()
+        except StoreError as exc:
+            fail(str(exc))
+    return state.store  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+def _table(rows: list[dict], columns: list[str] | None = None, title: str | None = None) -> RichTable:
+    columns = columns or (list(rows[0]) if rows else [])
+    t = RichTable(title=title, show_lines=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    return t
+
+
+# --- foundation -------------------------------------------------------------------------------
+
+@app.command()
+def query(sparql: Annotated[str, typer.Argument(help="SPARQL query text, or @file.rq")],
+          fmt: Annotated[str, typer.Option("--format", help="table|json|csv")] = "table") -> None:
+    """Run a SPARQL SELECT (ASK, CONSTRUCT) query / 执行 SPARQL 查询."""
+    import csv
+
+    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    store = open_store()
+    try:
+        form = _query_form(text)
+        if form == "ASK":
+            answer = store.ask(text)
+            console.print(json.dumps(answer) if fmt == "json" else str(answer).lower())
+            return
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            body, _ = store.sparql(text, "text/turtle")
+            sys.stdout.write(body.decode("utf-8"))
+            return
+        rows = store.select(text)
+    except QuerySyntaxError as exc:
+        fail(str(exc))
+    except StoreError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        cols = list(rows[0]) if rows else []
+        w.writerow(cols)
+        w.writerows([[r[c] for c in cols] for r in rows])
+    else:
+        console.print(_table(rows))
+
+
+def _query_form(text: str) -> str:
+    import re
+
+    body = re.sub(r"#[^\n]*", "", text)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    m = re.match(r"\s*(\w+)", body)
+    return m.group(1).upper() if m else "SELECT"
+
+
+@app.command()
+def graphs() -> None:
+    """List named graphs with their provenance / 列出命名图及其来源."""
+    from quanze.catalog import loads, unrecorded_graphs
+
+    store = open_store()
+    records = loads(store)
+    rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "行/rows": r.rows,
+             "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
+             "报告/report": (r.report or "").rsplit("/", 1)[-1]} for r in records]
+    console.print(_table(rows, title="载入记录 / loads"))
+    for g in unrecorded_graphs(store):
+        console.print(f"[yellow]无来源记录的图（中断的载入或手工写入）/ graph without a record (interrupted load or a manual write): {g}[/yellow]")
+
+
+@app.command()
+def export(fmt: Annotated[str, typer.Option("--format", help="trig|nquads")] = "trig",
+           output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
+    """Export the whole store / 导出全部数据."""
+    if fmt not in ("trig", "nquads"):
+        fail(f"不支持的格式 / unsupported format: {fmt}")
+    data = open_store().export(fmt)
+    if output:
+        output.write_bytes(data)
+        err.print(f"{len(data):,} bytes → {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def init(by: Annotated[str | None, typer.Option("--by")] = None) -> None:
+    """Load the ontology, Shandong's regions, zones, departments and the plan / 载入参考数据."""
+    from quanze.reference import init as do_init
+
+    counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
+    for g, n in counts.items():
+        console.print(f"{g.rsplit('/', 1)[-1]}: {n:,} triples")
+
+
+@laws_app.command("import")
+def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like shared/laws (QUANZE_LAWS)")] = None,
+                by: Annotated[str | None, typer.Option("--by")] = None) -> None:
+    """Import the legal corpus: instruments, articles, paragraphs, items, level assignments."""
+    from quanze.laws import import_corpus
+
+    laws = path or state.settings.laws
+    if laws is None or not (Path(laws) / "manifest.csv").exists():
+        fail(f"找不到法规库（manifest.csv）/ no law corpus at {laws}: give PATH or set QUANZE_LAWS")
+    store = open_store()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("解析 / parsing", total=None)
+
+        def step(done: int, total: int, _path: str) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = import_corpus(store, Path(laws), by=by, progress=step)
+    console.print(f"法规 instruments: {summary.instruments:,}  版本 versions: {summary.versions:,}  "
+                  f"条 articles: {summary.articles:,}  款 paragraphs: {summary.paragraphs:,}  项 items: {summary.points:,}")
+    console.print(f"层级设定 level assignments: {summary.assignments:,}  三元组 triples: {summary.triples:,} "
+                  f"(+{summary.inserted:,} −{summary.deleted:,})")
+    console.print(f"跳过 skipped: {len(summary.skipped)}  警告 warnings: {len(summary.warnings)}")
+    for s in summary.skipped:
+        console.print(f"  [yellow]{s.path}:{s.line}: {s.reason_zh} / {s.reason_en}[/yellow]")
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@app.command()
+def load(file: Annotated[Path, typer.Argument(help="权责清单 or 调整事项目录, CSV or XLSX")],
+         name: Annotated[str | None, typer.Option("--name", help="graph name (default: file stem)")] = None,
+         by: Annotated[str | None, typer.Option("--by", help="who loads it (recorded in provenance)")] = None,
+         skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
+         accept_violations: Annotated[bool, typer.Option("--accept-violations")] = False,
+         no_validate: Annotated[bool, typer.Option("--no-validate", help="skip after-load validation")] = False) -> None:
+    """Load a list; rejected as a whole on any bad row unless --skip-bad-rows / 载入清单."""
+    from quanze.lists import LoadRejected, load_list
+    from quanze.tables import TableError
+
+    store = open_store()
+    validator = None if no_validate else _validator()
+    try:
+        result = load_list(store, file, name=name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
+                           accept_violations=accept_violations)
+    except TableError as exc:
+        fail(str(exc))
+    except LoadRejected as exc:
+        for p in exc.problems:
+            err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
+        if exc.report is not None:
+            err.print(exc.report.to_text())  # type: ignore[attr-defined]
+        fail(f"{exc} — 库未改变 / the store is unchanged", 1)
+    for p in result.problems:
+        err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
+    console.print(f"{file.name} → {result.graph.rsplit('/', 1)[-1]} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
+                  f"{result.triples:,} triples (+{result.inserted:,} −{result.deleted:,})")
+    if result.rejects_file:
+        console.print(f"[yellow]被拒绝的行及原因 / rejected rows with reasons: {result.rejects_file}[/yellow]")
+    if result.report is not None and getattr(result.report, "results", None):
+        console.print(result.report.to_text())  # type: ignore[attr-defined]
+
+
+def _validator():
+    """After-load validation, when the shapes are installed."""
+    try:
+        from quanze.validation import validate_pending
+    except ImportError:
+        return None
+    return validate_pending
+
+
+@app.command()
+def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quanze graphs`")]) -> None:
+    """Remove a load (its graph, report and record) / 删除一次载入."""
+    from quanze.lists import unload as do_unload
+
+    if not do_unload(open_store(), name):
+        fail(f"没有名为 {name} 的载入 / no load named {name}", 1)
+    console.print(f"已删除 removed: {name}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,510 @@
+"""Item lists into the graph: 权责清单 (items) and 调整事项目录 (adjustments).
+
+``load_list`` reads a CSV/XLSX file, checks every row, turns it into triples (the form is in
+docs/vocabulary.md) and writes them as the file's own named graph, with its catalog record,
+in one transaction. Problems name file, row and column, in Chinese and English. By default
+one bad row rejects the whole file and the store is untouched; ``skip_bad_rows`` stores the
+good rows and writes the rejects, with reasons, to ``<file>.rejects.csv``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from quanze import __version__
+from quanze.catalog import record_ops
+from quanze.citation import Resolution, Resolver
+from quanze.namespaces import ID, LEVEL, QZ, RDF, SKOS, XSD, graph_iri, item_iri, segment
+from quanze.reference import departments, level_body_iri, org_iri
+from quanze.store import Iri, Store
+from quanze.tables import Table, TableError, read_table, write_table
+
+# Canonical column → accepted headers (Chinese first, then English aliases).
+ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("事项编码", "code", "item_code"),
+    "name": ("事项名称", "name", "item_name"),
+    "sub_name": ("子项名称", "sub_item", "sub_item_name"),
+    "type": ("事项类型", "type", "item_type"),
+    "body": ("实施主体", "implementing_body", "body", "department"),
+    "levels": ("行使层级", "levels", "level", "exercise_level"),
+    "basis": ("设定依据", "legal_basis", "basis"),
+    "impl_basis": ("实施依据", "implementation_basis"),
+    "related": ("关联事项", "related_items", "related"),
+    "security": ("安全类别", "security_category", "security"),
+    "handling": ("办理方式", "handling", "handling_mode"),
+    "note": ("备注", "note", "notes", "remarks"),
+    "accepted_at": ("受理层级", "accepting_level", "accepted_at"),
+    "approved_at": ("审批层级", "approving_level", "approved_at"),
+}
+ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("事项编码", "code", "item_code"),
+    "action": ("调整方式", "action", "adjustment"),
+    "to_level": ("承接层级", "to_level", "receiving_level"),
+    "to_body": ("承接单位", "to_body", "receiving_body"),
+    "entrusting": ("委托机关", "entrusting_body"),
+    "deadline": ("完成时限", "deadline"),
+    "basis_document": ("依据文件", "basis_document"),
+    "note": ("备注", "note", "notes", "remarks"),
+}
+REQUIRED_ITEM = ("code", "name", "type", "body", "levels", "basis")
+REQUIRED_ACTION = ("code", "action")
+
+ITEM_TYPES = {
+    "行政许可": QZ.AdministrativeLicence, "行政处罚": QZ.AdministrativePenalty, "行政强制": QZ.AdministrativeCoercion,
+    "行政征收": QZ.AdministrativeLevy, "行政给付": QZ.AdministrativeBenefit, "行政检查": QZ.AdministrativeInspection,
+    "行政确认": QZ.AdministrativeConfirmation, "行政奖励": QZ.AdministrativeReward,
+    "行政裁决": QZ.AdministrativeAdjudication, "其他行政权力": QZ.OtherAdministrativePower,
+    "公共服务": QZ.PublicServiceItem, "行政事业性收费": QZ.FeeItem,
+}
+LEVEL_WORDS = {
+    "国家级": "national", "省级": "provincial", "省": "provincial", "市级": "municipal", "市": "municipal",
+    "设区的市级": "municipal", "县级": "county", "县": "county", "乡镇级": "township", "乡级": "township",
+    "乡镇": "township",
+}
+SECURITY = {"国家安全": "national", "公共安全": "public", "生态安全": "ecological", "意识形态安全": "ideological"}
+HANDLING = {"依申请": "on-application", "依职权": "ex-officio"}
+ACTIONS = {"取消": "cancel", "下放": "devolve", "委托": "entrust", "窗口前移": "window-forward",
+           "审核转报": "review-forward", "赋权": "empower", "收回": "recall", "转变管理方式": "change-management"}
+ZONE_WORDS = ("功能区", "zone")
+SPLIT = re.compile(r"[；;、,，]\s*")
+CITY_PREFIX = re.compile(r"^(\w{2,3}市)")
+
+
+@dataclass
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    reason_zh: str
+    reason_en: str
+    severity: str = "error"  # error rejects the row; warning is reported only
+
+    def __str__(self) -> str:
+        where = self.file + (f" 第{self.row}行/row {self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
+        return f"{where}: {self.reason_zh} / {self.reason_en}"
+
+
+class LoadRejected(Exception):
+    """The load was refused; nothing was written. ``problems`` say why."""
+
+    def __init__(self, problems: list[Problem], report: object | None = None):
+        self.problems, self.report = problems, report
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"载入被拒绝：{len(errors)} 个错误 / load rejected: {len(errors)} error(s)")
+
+
+@dataclass
+class LoadResult:
+    graph: str
+    kind: str
+    rows: int
+    stored_rows: int
+    triples: int
+    inserted: int = 0
+    deleted: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rejects_file: Path | None = None
+    focus: list[str] = field(default_factory=list)
+    report: object | None = None
+
+
+def _map_header(table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict[str, str]:
+    lower = {h.lower(): h for h in table.header}
+    mapping = {}
+    for key, names in columns.items():
+        for n in names:
+            if n.lower() in lower:
+                mapping[key] = lower[n.lower()]
+                break
+    missing = [columns[k][0] for k in required if k not in mapping]
+    if missing:
+        raise TableError(table.path, f"缺少必需的列：{'、'.join(missing)}", f"missing required column(s): {', '.join(missing)}")
+    return mapping
+
+
+def list_kind(table: Table) -> str:
+    headers = {h.lower() for h in table.header}
+    if headers & {n.lower() for n in ACTION_COLUMNS["action"]}:
+        return "adjustments"
+    if headers & {n.lower() for n in ITEM_COLUMNS["name"]}:
+        return "items"
+    raise TableError(table.path, "无法识别的表头：既不是权责清单也不是调整事项目录",
+                     "unrecognised header: neither an item list nor an adjustment list")
+
+
+def _getter(row: dict[str, str], cols: dict[str, str]) -> Callable[[str], str]:
+    """The cell of a canonical column in one row ('' when the column is absent)."""
+    return lambda key: row.get(cols[key], "") if key in cols else ""
+
+
+class _Triples:
+    def __init__(self) -> None:
+        self.rows: dict[int, set[ox.Triple]] = {}
+        self._nodes: dict[str, ox.NamedNode] = {}
+
+    def n(self, iri: object) -> ox.NamedNode:
+        key = str(iri)
+        node = self._nodes.get(key)
+        if node is None:
+            node = self._nodes[key] = ox.NamedNode(key)
+        return node
+
+    def add(self, row: int, s: object, p: object, o: object) -> None:
+        obj = o if isinstance(o, ox.Literal) else self.n(o)
+        self.rows.setdefault(row, set()).add(ox.Triple(self.n(s), self.n(p), obj))
+
+
+class OrganisationMatcher:
+    """实施主体 as written → an organisation of the reference data (or None, with a warning)."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, str] = {}
+        self.by_function: list[tuple[str, str]] = []  # (suffix like 药品监督管理局, function key)
+        for d in departments():
+            self.by_name[d.name] = org_iri(d.name)
+            self.by_name[d.short_name] = org_iri(d.name)
+            self.by_function.append((d.short_name.removeprefix("省"), d.function_key))
+        self.by_function.sort(key=lambda x: -len(x[0]))
+
+    def match(self, written: str) -> tuple[str | None, str | None, str | None]:
+        """(organisation IRI, its level, the city of a named city body not in the reference
+        data) or (None, None, None)."""
+        name = written.strip()
+        if name in self.by_name:
+            return self.by_name[name], "provincial", None
+        for prefix, level in (("市", "municipal"), ("县", "county"), ("县级", "county"), ("市级", "municipal")):
+            rest = name.removeprefix(prefix)
+            if rest != name:
+                for suffix, key in self.by_function:
+                    if rest == suffix:
+                        return level_body_iri(level, key), level, None
+        m = CITY_PREFIX.match(name)
+        if m and name != m.group(1):
+            return org_iri(name), "municipal", m.group(1)
+        return None, None, None
+
+
+def _levels(text: str) -> tuple[list[str], list[str]]:
+    good, bad = [], []
+    for part in filter(None, SPLIT.split(text)):
+        (good if part in LEVEL_WORDS else bad).append(part)
+    return [LEVEL_WORDS[p] for p in good], bad
+
+
+def _lit(text: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(text, language=lang) if lang else ox.Literal(text)
+
+
+class _CachedResolver:
+    """Real lists repeat the same 设定依据 thousands of times; resolve each text once."""
+
+    def __init__(self, store: Store):
+        self.resolver = Resolver(store)
+        self.cache: dict[str, list[Resolution]] = {}
+
+    def __call__(self, text: str) -> list[Resolution]:
+        hit = self.cache.get(text)
+        if hit is None:
+            hit = self.cache[text] = self.resolver.resolve_text(text)
+        return hit
+
+
+def _existing_items(store: Store, codes: set[str]) -> dict[str, list[str]]:
+    """code → levels, for items already stored (in any graph)."""
+    if not codes:
+        return {}
+    rows = store.select(f"""SELECT ?code ?level WHERE {{ VALUES ?code {{ UNDEF }}
+        ?i <{QZ.code}> ?code . OPTIONAL {{ ?i <{QZ.exercisedAt}> ?level }} }}""", {"code": sorted(codes)})
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(str(r["code"]), [])
+        if r["level"]:
+            out[str(r["code"])].append(str(r["level"]).rsplit("/", 1)[-1])
+    return out
+
+
+def _item_rows(table: Table, store: Store, resolve: _CachedResolver, problems: list[Problem],
+               own_graph: str) -> tuple[_Triples, dict[int, str]]:
+    cols = _map_header(table, ITEM_COLUMNS, REQUIRED_ITEM)
+    f = table.path.name
+    out = _Triples()
+    codes: dict[str, int] = {}
+    row_code: dict[int, str] = {}
+    related: list[tuple[int, str, str]] = []
+    orgs = OrganisationMatcher()
+
+    def bad(row: int, col: str, zh: str, en: str, severity: str = "error") -> None:
+        problems.append(Problem(f, row, cols.get(col, ITEM_COLUMNS[col][0]), zh, en, severity))
+
+    for n, r in table.rows:
+        get = _getter(r, cols)
+        code = get("code")
+        if not code:
+            bad(n, "code", "缺少事项编码", "missing item code")
+            continue
+        if code in codes:
+            bad(n, "code", f"事项编码 {code} 重复（第 {codes[code]} 行已有）", f"duplicate item code {code} (already on row {codes[code]})")
+            continue
+        codes[code] = n
+        row_code[n] = code
+        item = item_iri(code)
+        if not get("name"):
+            bad(n, "name", "缺少事项名称", "missing item name")
+        cls = ITEM_TYPES.get(get("type"))
+        if cls is None:
+            bad(n, "type", f"未知的事项类型“{get('type')}”", f"unknown item type {get('type')!r}")
+        levels, unknown = _levels(get("levels"))
+        if unknown or not levels:
+            bad(n, "levels", f"未知或缺少行使层级“{get('levels')}”（应为 省级/市级/县级）",
+                f"unknown or missing exercise level {get('levels')!r} (expected 省级/市级/县级)")
+        out.add(n, item, RDF.type, cls or QZ.Item)
+        out.add(n, item, QZ.code, _lit(code))
+        if get("name"):
+            out.add(n, item, QZ.name, _lit(get("name")))
+        if get("sub_name"):
+            out.add(n, item, QZ.subItemName, _lit(get("sub_name")))
+        for lv in levels:
+            out.add(n, item, QZ.exercisedAt, LEVEL[lv])
+        for key, prop in (("accepted_at", QZ.acceptedAt), ("approved_at", QZ.approvedAt)):
+            if get(key):
+                lvls, unk = _levels(get(key))
+                if unk:
+                    bad(n, key, f"未知的层级“{get(key)}”", f"unknown level {get(key)!r}")
+                for lv in lvls:
+                    out.add(n, item, prop, LEVEL[lv])
+        body = get("body")
+        if body:
+            out.add(n, item, QZ.implementingBodyName, _lit(body))
+            iri, _level, city = orgs.match(body)
+            if iri:
+                out.add(n, item, QZ.implementingBody, iri)
+                if city:  # a named city body not in the reference data: describe it here
+                    out.add(n, iri, RDF.type, QZ.PublicAuthority)
+                    out.add(n, iri, SKOS.prefLabel, _lit(body, "zh"))
+                    out.add(n, iri, QZ.level, LEVEL.municipal)
+            else:
+                bad(n, "body", f"实施主体“{body}”未能对应到参考数据中的机关，按原文记录",
+                    f"implementing body {body!r} matches no organisation of the reference data; recorded as written",
+                    "warning")
+        for key, prop, text_prop in (("basis", QZ.legalBasis, QZ.basisText),
+                                     ("impl_basis", QZ.implementationBasis, QZ.implementationBasisText)):
+            text = get(key)
+            if not text:
+                continue
+            out.add(n, item, text_prop, _lit(text))
+            for res in resolve(text):
+                if res.ok:
+                    out.add(n, item, prop, res.iri)
+                else:
+                    bad(n, key, f"{res.reference.label() if res.reference.article else res.reference.title}：{res.reason_zh}",
+                        f"{res.reference.title}: {res.reason_en}")
+        for other in filter(None, SPLIT.split(get("related"))):
+            related.append((n, code, other))
+            out.add(n, item, QZ.relatedItem, item_iri(other))
+        if get("security"):
+            cat = SECURITY.get(get("security"))
+            if cat is None:
+                bad(n, "security", f"未知的安全类别“{get('security')}”", f"unknown security category {get('security')!r}")
+            else:
+                out.add(n, item, QZ.securityCategory, ID[f"security/{cat}"])
+        if get("handling"):
+            mode = HANDLING.get(get("handling"))
+            if mode is None:
+                bad(n, "handling", f"未知的办理方式“{get('handling')}”", f"unknown handling mode {get('handling')!r}")
+            else:
+                out.add(n, item, QZ.handling, ID[f"handling/{mode}"])
+        if get("note"):
+            out.add(n, item, SKOS.note, _lit(get("note")))
+    # 关联事项 must name an item of this file or one already stored elsewhere.
+    missing = {o for _, _, o in related if o not in codes}
+    stored = _existing_items(store, missing)
+    stored_elsewhere = set(stored) - _codes_in_graph(store, own_graph, set(stored))
+    for n, _code, other in related:
+        if other not in codes and other not in stored_elsewhere:
+            bad(n, "related", f"关联事项 {other} 在本文件和库中都不存在", f"related item {other} exists nowhere")
+    return out, row_code
+
+
+def _codes_in_graph(store: Store, graph: str, codes: set[str]) -> set[str]:
+    """Codes that are stored only because an earlier version of this same file put them there."""
+    if not codes:
+        return set()
+    rows = store.select(f"""SELECT ?code WHERE {{ VALUES ?code {{ UNDEF }}
+        GRAPH <{graph}> {{ ?i <{QZ.code}> ?code }} }}""", {"code": sorted(codes)})
+    return {str(r["code"]) for r in rows}
+
+
+def _zones(store: Store) -> list[tuple[str, str]]:
+    rows = store.select(f"""SELECT ?z ?label WHERE {{ ?z a ?c ; <{SKOS.prefLabel}> ?label .
+        VALUES ?c {{ <{QZ.PilotFreeTradeZone}> <{QZ.FreeTradeZoneArea}> <{QZ.SCODemonstrationZone}>
+                     <{QZ.NationalNewArea}> <{QZ.NationalDevelopmentZone}> }} FILTER(lang(?label) = "zh") }}""")
+    return sorted(((str(r["z"]), str(r["label"])) for r in rows), key=lambda z: -len(z[1]))
+
+
+def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_Triples, dict[int, str]]:
+    cols = _map_header(table, ACTION_COLUMNS, REQUIRED_ACTION)
+    f = table.path.name
+    out = _Triples()
+    orgs = OrganisationMatcher()
+    zones = _zones(store)
+    codes = {r.get(cols["code"], "") for _, r in table.rows} - {""}
+    stored = _existing_items(store, codes)
+    row_code: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    rank = {lv: i for i, lv in enumerate(("national", "provincial", "municipal", "county", "township"))}
+
+    def bad(row: int, col: str, zh: str, en: str, severity: str = "error") -> None:
+        problems.append(Problem(f, row, cols.get(col, ACTION_COLUMNS[col][0]), zh, en, severity))
+
+    for n, r in table.rows:
+        get = _getter(r, cols)
+        code = get("code")
+        row_code[n] = code
+        if not code:
+            bad(n, "code", "缺少事项编码", "missing item code")
+            continue
+        if code not in stored:
+            bad(n, "code", f"事项 {code} 不在库中（请先载入权责清单）", f"item {code} is not in the store (load its list first)")
+            continue
+        kind = ACTIONS.get(get("action"))
+        if kind is None:
+            bad(n, "action", f"未知的调整方式“{get('action')}”", f"unknown adjustment {get('action')!r}")
+            continue
+        to_level = None
+        zone = None
+        target = get("to_level")
+        if target in ZONE_WORDS or target.endswith("区"):
+            zone = next((z for z, label in zones if label in get("to_body") or label in target), None)
+            if zone is None:
+                bad(n, "to_body", f"承接单位“{get('to_body')}”未能对应到功能区", f"receiving body {get('to_body')!r} matches no functional zone", "warning")
+        elif target:
+            lv, unknown = _levels(target)
+            if unknown or len(lv) != 1:
+                bad(n, "to_level", f"未知的承接层级“{target}”", f"unknown receiving level {target!r}")
+                continue
+            to_level = lv[0]
+        slug = to_level or (zone.rsplit("/", 1)[-1] if zone else segment(get("to_body") or "none"))
+        action = ID[f"action/{segment(code)}/{kind}/{slug}"]
+        key = str(action)
+        if key in seen:
+            bad(n, "code", f"与第 {seen[key]} 行重复的调整", f"same adjustment as row {seen[key]}")
+            continue
+        seen[key] = n
+        out.add(n, action, RDF.type, QZ.DevolutionAction)
+        out.add(n, action, QZ.onItem, item_iri(code))
+        out.add(n, action, QZ.actionType, ID[f"action-type/{kind}"])
+        levels = sorted(stored[code], key=lambda lv: rank.get(lv, 9))
+        if levels:
+            out.add(n, action, QZ.fromLevel, LEVEL[levels[0]])
+        if to_level:
+            out.add(n, action, QZ.toLevel, LEVEL[to_level])
+        if zone:
+            out.add(n, action, QZ.toZone, zone)
+        if get("to_body"):
+            out.add(n, action, QZ.toBodyName, _lit(get("to_body")))
+            iri, _lv, _city = orgs.match(get("to_body"))
+            if iri and not _city:
+                out.add(n, action, QZ.toBody, iri)
+        if get("entrusting"):
+            out.add(n, action, QZ.entrustingBodyName, _lit(get("entrusting")))
+            iri, _lv, _city = orgs.match(get("entrusting"))
+            if iri and not _city:
+                out.add(n, action, QZ.entrustingBody, iri)
+            else:
+                bad(n, "entrusting", f"委托机关“{get('entrusting')}”未能对应到参考数据中的机关",
+                    f"entrusting body {get('entrusting')!r} matches no organisation", "warning")
+        elif kind == "entrust":
+            bad(n, "entrusting", "委托必须写明委托机关（委托机关承担法律责任）",
+                "an entrustment must name its entrusting body (it keeps legal responsibility)")
+        if get("deadline"):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", get("deadline")):
+                out.add(n, action, QZ.deadline, ox.Literal(get("deadline"), datatype=ox.NamedNode(str(XSD.date))))
+            else:
+                bad(n, "deadline", f"完成时限“{get('deadline')}”不是 YYYY-MM-DD 日期", f"deadline {get('deadline')!r} is not a YYYY-MM-DD date")
+        if get("basis_document"):
+            out.add(n, action, QZ.basisDocument, _lit(get("basis_document")))
+        if get("note"):
+            out.add(n, action, SKOS.note, _lit(get("note")))
+    return out, row_code
+
+
+Validator = Callable[[Store, str, set[ox.Triple], list[str]], object]
+
+
+def load_list(store: Store, path: Path, *, name: str | None = None, by: str | None = None,
+              skip_bad_rows: bool = False, validator: Validator | None = None,
+              accept_violations: bool = False) -> LoadResult:
+    """Load one list file as graph ``qzid:graph/load/{name or file stem}``.
+
+    ``validator(store, graph, triples, focus)`` runs before the commit and returns a report
+    with ``conforms`` / ``violations``; a non-conforming load is rejected unless
+    ``accept_violations``. Raises :class:`LoadRejected` (nothing written) or
+    :class:`~quanze.tables.TableError` (file unreadable)."""
+    path = Path(path)
+    table = read_table(path)
+    kind = list_kind(table)
+    graph = str(graph_iri("load", name or path.stem))
+    problems: list[Problem] = []
+    if kind == "items":
+        built, row_code = _item_rows(table, store, _CachedResolver(store), problems, graph)
+    else:
+        built, row_code = _action_rows(table, store, problems)
+    bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
+    if bad_rows and not skip_bad_rows:
+        raise LoadRejected(problems)
+    triples: set[ox.Triple] = set()
+    for n, ts in built.rows.items():
+        if n not in bad_rows:
+            triples |= ts
+    result = LoadResult(graph, kind, len(table.rows), len(table.rows) - len(bad_rows), len(triples), problems=problems)
+    if bad_rows:
+        result.rejects_file = path.with_name(path.stem + ".rejects.csv")
+        reasons: dict[int, list[str]] = {}
+        for p in problems:
+            if p.row in bad_rows and p.severity == "error":
+                reasons.setdefault(p.row, []).append(f"[{p.column}] {p.reason_zh} / {p.reason_en}")
+        write_table(result.rejects_file, ["行号/row", *table.header, "原因/reason"],
+                    [[n, *[r.get(h, "") for h in table.header], "；".join(reasons[n])] for n, r in table.rows if n in bad_rows])
+    prefix = str(ID["item/"]) if kind == "items" else str(ID["action/"])
+    result.focus = sorted({t.subject.value for t in triples if t.subject.value.startswith(prefix)})
+    report_graph = None
+    accepted = None
+    if validator is not None:
+        report = validator(store, graph, triples, result.focus)
+        result.report = report
+        violations = getattr(report, "violations", 0)
+        if violations and not accept_violations:
+            raise LoadRejected(problems, report)
+        report_graph = str(graph_iri("report", name or path.stem))
+        accepted = violations if violations else None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    also = record_ops(graph, kind=kind, file_name=path.name, sha256=digest, rows=result.stored_rows,
+                      triples=len(triples), by=by, loader=f"quanze {__version__}", report=report_graph,
+                      accepted_violations=accepted)
+    graphs = {graph: triples}
+    if report_graph is not None and hasattr(result.report, "to_triples"):
+        graphs[report_graph] = result.report.to_triples(report_graph)  # type: ignore[union-attr]
+    stats = store.write(graphs, also=also)
+    result.inserted, result.deleted = stats.inserted, stats.deleted
+    return result
+
+
+def unload(store: Store, name: str) -> bool:
+    """Remove a load's graph, its validation report and its catalog record."""
+    from quanze.catalog import forget_ops
+
+    graph = name if name.startswith("http") else str(graph_iri("load", name))
+    report = str(graph_iri("report", graph.rsplit("/", 1)[-1]))
+    if graph not in store.graph_names():
+        return False
+    store.write({}, drops=[graph, report], also=forget_ops(graph))
+    return True
+
+
+__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "load_list", "unload", "Iri"]

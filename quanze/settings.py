@@ -1,0 +1,34 @@
+"""Settings, read from ``QUANZE_*`` environment variables (and overridden by CLI flags)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QUANZE_", extra="ignore")
+
+    store: str = "./var/store"  # on-disk store; ':memory:' for an in-memory one
+    endpoint: str | None = None  # remote SPARQL query URL
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None  # Graph Store Protocol URL, when the server has one
+    laws: Path | None = None  # folder in the format of shared/laws
+    data: Path = ROOT / "data"
+    ontology: Path = ROOT / "ontology" / "quanze.ttl"
+    shapes: Path = ROOT / "shapes"
+
+    # HTTP service
+    token: str | None = None  # bearer token for writes; none = read-only
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_body: int = 20 * 1024 * 1024
+    cors_origins: list[str] = []
+
+    def open_store(self):
+        from quanze.store import open_store
+
+        return open_store(self.store, self.endpoint, self.update_endpoint, self.gsp_endpoint)

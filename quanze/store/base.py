@@ -1,0 +1,241 @@
+"""The one store interface every part of Quanze talks to.
+
+Three backends implement it: the embedded on-disk pyoxigraph store (the default), the same
+in memory (tests), and any SPARQL 1.1 endpoint (``remote``). They share this module's
+contract:
+
+* **Named graphs only.** Every load writes its own named graph; the default graph is the
+  union of them for queries (``.rq`` files never name a graph unless they mean one).
+* **Writes are diffs in one transaction.** :meth:`Store.write` takes the full new content
+  of some graphs (and graphs to drop), compares it with what is stored, and applies only the
+  difference as a single SPARQL update (``DELETE DATA …; INSERT DATA …``). Oxigraph, Fuseki
+  and GraphDB run one update request atomically, so a failing or killed write leaves the store
+  as it was, and reloading identical data changes nothing. Blank nodes cannot be diffed:
+  loaders mint IRIs for everything.
+* **Parameters are bound, never concatenated.** Queries declare ``VALUES ?x { UNDEF }``;
+  :func:`bind` replaces that block with escaped terms, so user input cannot change a query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+Value = str | int | float | bool | None
+Row = dict[str, Value]
+
+
+class StoreError(RuntimeError):
+    """A store could not do what was asked; the message is meant for users (zh / en)."""
+
+
+class QuerySyntaxError(StoreError):
+    """The SPARQL text does not parse; ``message`` carries the parser's line and column."""
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+class EndpointUnreachable(StoreError):
+    pass
+
+
+@dataclass
+class WriteStats:
+    inserted: int = 0
+    deleted: int = 0
+    graphs: list[str] = field(default_factory=list)
+
+
+# --- terms -----------------------------------------------------------------------------------
+
+class Iri(str):
+    """Marks a Python string as an IRI when binding query parameters."""
+
+
+def term(value: Any) -> ox.NamedNode | ox.Literal:
+    """A Python value as an RDF term: Iri → IRI, bool/int/float/Decimal/date → typed literal."""
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, Iri):
+        return ox.NamedNode(value)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if isinstance(value, Decimal):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
+    if isinstance(value, date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(str(value))
+
+
+_NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+
+
+def python_value(t: Any) -> Value:
+    """A result term as plain JSON-able Python: IRIs and strings as str, numbers, booleans."""
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return t.value
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value if t.datatype else ""
+        if dt in _NUMERIC:
+            return int(t.value)
+        if dt == XSD + "boolean":
+            return t.value in ("true", "1")
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+            return float(t.value)
+        return t.value
+    return str(t)
+
+
+_VALUES_RE = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+
+
+def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
+    """Fill the query's ``VALUES ?x { UNDEF }`` blocks with escaped terms.
+
+    A list binds several values; ``None`` leaves the variable unbound. Only declared
+    variables can be bound, so a typo is an error, not a silently unfiltered query.
+    """
+    if not bindings:
+        return query
+    declared = set(_VALUES_RE.findall(query))
+    unknown = set(bindings) - declared
+    if unknown:
+        raise ValueError(f"query declares no VALUES block for {sorted(unknown)}")
+
+    def fill(m: re.Match[str]) -> str:
+        name = m.group(1)
+        value = bindings.get(name)
+        if value is None:
+            return m.group(0)
+        values = value if isinstance(value, list | tuple | set) else [value]
+        return f"VALUES ?{name} {{ {' '.join(str(term(v)) for v in values)} }}"
+
+    return _VALUES_RE.sub(fill, query)
+
+
+def parse_triples(data: bytes | str, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> set[ox.Triple]:
+    """Parse serialised triples into a set, the canonical form diffs compare."""
+    return {q.triple for q in ox.parse(data, format=fmt)}
+
+
+def _data_block(graph: str, triples: Iterable[ox.Triple]) -> str:
+    body = " .\n".join(str(t) for t in triples)
+    return f"GRAPH <{graph}> {{\n{body} .\n}}" if body else ""
+
+
+def diff_update(changes: Mapping[str, tuple[set[ox.Triple], set[ox.Triple]]], drops: Sequence[str] = (),
+                also: Sequence[str] = ()) -> str:
+    """One SPARQL update applying ``{graph: (delete, insert)}``, dropping ``drops`` and then
+    running the ``also`` operations (catalog records) in the same request."""
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in drops]
+    deletes = "\n".join(b for g, (d, _) in changes.items() if (b := _data_block(g, d)))
+    inserts = "\n".join(b for g, (_, i) in changes.items() if (b := _data_block(g, i)))
+    if deletes:
+        ops.append(f"DELETE DATA {{\n{deletes}\n}}")
+    if inserts:
+        ops.append(f"INSERT DATA {{\n{inserts}\n}}")
+    ops.extend(also)
+    return " ;\n".join(ops)
+
+
+class Store:
+    """Abstract store; see the module docstring for the contract."""
+
+    backend = "abstract"
+
+    # -- reading --
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        raise NotImplementedError
+
+    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> set[ox.Triple]:
+        raise NotImplementedError
+
+    def sparql(self, query: str, accept: str, default_graphs: Sequence[str] = (),
+               named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
+        """Run a query for the HTTP endpoint; returns the body and its media type."""
+        raise NotImplementedError
+
+    def graph_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def graph_triples(self, graph: str) -> set[ox.Triple]:
+        raise NotImplementedError
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")[0]["n"] or 0)
+
+    def export(self, fmt: str = "nquads") -> bytes:
+        raise NotImplementedError
+
+    # -- writing --
+    def update(self, update: str) -> None:
+        raise NotImplementedError
+
+    def write(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
+              also: Sequence[str] = ()) -> WriteStats:
+        """Make each graph in ``graphs`` hold exactly the given triples, drop ``drops``, run
+        the ``also`` update operations: all in one transaction, touching only what differs."""
+        changes: dict[str, tuple[set[ox.Triple], set[ox.Triple]]] = {}
+        stats = WriteStats(graphs=list(graphs))
+        names = set(self.graph_names())
+        for g, new in graphs.items():
+            old = self.graph_triples(g) if g in names else set()
+            delete, insert = old - new, new - old
+            if delete or insert:
+                changes[g] = (delete, insert)
+            stats.deleted += len(delete)
+            stats.inserted += len(insert)
+        live_drops = [g for g in drops if g in names]
+        if changes or live_drops or also:
+            self.update(diff_update(changes, live_drops, also))
+        return stats
+
+    def bulk_replace(self, graph: str, triples: set[ox.Triple]) -> WriteStats:
+        """Replace a large, reproducible graph (the law corpus) the fastest safe way.
+
+        Backends without a faster path use :meth:`write`. See the embedded backend for the
+        non-transactional path and what it promises."""
+        return self.write({graph: triples})
+
+    def drop(self, graph: str) -> bool:
+        if graph not in self.graph_names():
+            return False
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+        return True
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def rows_from_solutions(solutions: Iterator[Any], variables: Sequence[str]) -> list[Row]:
+    return [{v: python_value(s[v]) for v in variables} for s in solutions]

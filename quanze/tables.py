@@ -1,0 +1,105 @@
+"""Reading and writing tables: CSV (UTF-8, UTF-8 with BOM, GB18030 — detected) and XLSX.
+
+Loaders and dumpers mirror each other: what ``read_table`` reads, ``write_table`` writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table at all; names the file and why."""
+
+    def __init__(self, path: Path, reason_zh: str, reason_en: str):
+        self.path, self.reason_zh, self.reason_en = path, reason_zh, reason_en
+        super().__init__(f"{path.name}: {reason_zh} / {reason_en}")
+
+
+@dataclass
+class Table:
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (row number as users see it: header = 1, row dict)
+    encoding: str
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise TableError(path, f"无法识别文件编码（不是 UTF-8 或 GB18030，第 {exc.start} 字节）",
+                         f"unknown encoding (neither UTF-8 nor GB18030, at byte {exc.start})") from None
+
+
+def read_table(path: Path) -> Table:
+    """The first sheet (XLSX) or the whole file (CSV); the first non-empty row is the header."""
+    if not path.exists():
+        raise TableError(path, "文件不存在", "file not found")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    text, encoding = _decode(path.read_bytes(), path)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise TableError(path, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from None
+    return _table(path, records, encoding)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(path, f"不是有效的 XLSX 文件：{exc}", f"not a valid XLSX file: {exc}") from None
+    ws = wb.worksheets[0]
+    records = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    return _table(path, records, "xlsx")
+
+
+def _table(path: Path, records: list[list[str]], encoding: str) -> Table:
+    start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    if start is None:
+        raise TableError(path, "文件为空", "the file is empty")
+    header = [h.strip().lstrip("\ufeff") for h in records[start]]
+    rows = []
+    for i, rec in enumerate(records[start + 1:], start=start + 2):
+        if not any(c.strip() for c in rec):
+            continue
+        if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
+            raise TableError(path, f"第 {i} 行的列数（{len(rec)}）多于表头（{len(header)}）",
+                             f"row {i} has {len(rec)} cells, more than the header's {len(header)}")
+        rows.append((i, {h: (rec[k].strip() if k < len(rec) else "") for k, h in enumerate(header)}))
+    return Table(path, header, rows, encoding)
+
+
+def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX by suffix."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(list(header))
+        for r in rows:
+            ws.append(["" if v is None else v for v in r])
+        wb.save(path)
+        return
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)

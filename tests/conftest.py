@@ -1,0 +1,85 @@
+"""Shared fixtures: the three store backends, a real Oxigraph server on 127.0.0.1, the corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from quanze.store import EmbeddedStore, RemoteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server (pip package ``oxigraph``) bound to 127.0.0.1, stopped afterwards."""
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/query?query=ASK%7B%7D", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def remote_store(base: str) -> RemoteStore:
+    store = RemoteStore(base + "/query", base + "/update", base + "/store")
+    store.update("DROP ALL")
+    return store
+
+
+@pytest.fixture(params=["memory", "oxigraph", "remote"])
+def any_store(request, tmp_path):
+    """The same contract on every backend."""
+    if request.param == "memory":
+        store = EmbeddedStore(None)
+    elif request.param == "oxigraph":
+        store = EmbeddedStore(tmp_path / "store")
+    else:
+        store = remote_store(request.getfixturevalue("oxigraph_server"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def laws_dir() -> Path:
+    """The real corpus (QUANZE_LAWS, e.g. ../shared/laws); tests needing it skip without it."""
+    path = os.environ.get("QUANZE_LAWS") or str(ROOT.parent / "shared" / "laws")
+    if not Path(path, "manifest.csv").exists():
+        pytest.skip("the law corpus is not available: set QUANZE_LAWS")
+    return Path(path)

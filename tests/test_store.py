@@ -1,0 +1,102 @@
+"""The store contract, run unchanged against memory, on-disk Oxigraph and a remote Oxigraph server."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from quanze.store import EmbeddedStore, Iri, QuerySyntaxError, StoreError, StoreLocked, bind
+
+G1 = "https://w3id.org/quanze/id/graph/test/one"
+G2 = "https://w3id.org/quanze/id/graph/test/two"
+EX = "https://example.org/"
+
+
+def t(s: str, p: str, o) -> ox.Triple:
+    obj = o if isinstance(o, ox.Literal | ox.NamedNode) else ox.Literal(o)
+    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj)
+
+
+def test_write_then_query_union_default_graph(any_store):
+    any_store.write({G1: {t("a", "name", "药品生产许可"), t("a", "code", "37YJ-XK-0001")}, G2: {t("b", "name", "乙")}})
+    assert set(any_store.graph_names()) >= {G1, G2}
+    rows = any_store.select(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?n")
+    assert [r["n"] for r in rows] == ["乙", "药品生产许可"]
+    assert any_store.count(G1) == 2
+
+
+def test_rewrite_applies_only_the_difference(any_store):
+    any_store.write({G1: {t("a", "p", "1"), t("b", "p", "2")}})
+    stats = any_store.write({G1: {t("a", "p", "1"), t("c", "p", "3")}})
+    assert (stats.inserted, stats.deleted) == (1, 1)
+    assert any_store.graph_triples(G1) == {t("a", "p", "1"), t("c", "p", "3")}
+    again = any_store.write({G1: {t("a", "p", "1"), t("c", "p", "3")}})
+    assert (again.inserted, again.deleted) == (0, 0)
+
+
+def test_write_with_drop_is_one_step(any_store):
+    any_store.write({G1: {t("a", "p", "1")}, G2: {t("b", "p", "2")}})
+    any_store.write({G1: {t("a", "p", "9")}}, drops=[G2])
+    assert G2 not in any_store.graph_names()
+    assert any_store.graph_triples(G1) == {t("a", "p", "9")}
+
+
+def test_failed_write_leaves_store_unchanged(any_store):
+    any_store.write({G1: {t("a", "p", "1")}})
+    before = any_store.graph_triples(G1)
+    with pytest.raises((QuerySyntaxError, StoreError)):
+        # the second statement of the update is malformed: the first must not stick
+        any_store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> \"2\" }} }} ; INSERT DATA {{ oops }}")
+    assert any_store.graph_triples(G1) == before
+
+
+def test_syntax_error_names_line_and_column(any_store):
+    with pytest.raises(QuerySyntaxError) as err:
+        any_store.select("SELECT ?x WHERE {\n  ?x ?y \n")
+    message = str(err.value)
+    assert "2" in message or "3" in message  # the parser's position is passed on
+
+
+def test_bound_parameters_cannot_inject(any_store):
+    any_store.write({G1: {t("a", "name", "甲"), t("b", "name", "乙")}})
+    q = f"SELECT ?s WHERE {{ VALUES ?n {{ UNDEF }} ?s <{EX}name> ?n }}"
+    assert len(any_store.select(q, {"n": "甲"})) == 1
+    evil = '甲" } ?s ?p ?o . { "'
+    assert any_store.select(q, {"n": evil}) == []
+    assert len(any_store.select(q, {"n": ["甲", "乙"]})) == 2
+    assert any_store.select(q, {"n": Iri(EX + "a")}) == []
+
+
+def test_bind_rejects_undeclared_variables():
+    with pytest.raises(ValueError):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"s": "x"})
+
+
+def test_drop_and_export(any_store):
+    any_store.write({G1: {t("a", "p", "1")}, G2: {t("b", "p", "2")}})
+    assert any_store.drop(G2) is True
+    assert any_store.drop(G2) is False
+    dump = any_store.export("nquads").decode()
+    assert f"<{G1}>" in dump and f"<{G2}>" not in dump
+    trig = any_store.export("trig").decode()
+    assert G1 in trig
+
+
+def test_bulk_replace_then_diff(any_store):
+    triples = {t(f"s{i}", "p", str(i)) for i in range(2000)}
+    any_store.bulk_replace(G1, triples)
+    assert any_store.count(G1) == 2000
+    stats = any_store.bulk_replace(G1, triples)
+    assert (stats.inserted, stats.deleted) == (0, 0)
+
+
+def test_on_disk_store_persists_and_locks(tmp_path):
+    path = tmp_path / "store"
+    store = EmbeddedStore(path)
+    store.write({G1: {t("a", "p", "1")}})
+    with pytest.raises(StoreLocked):
+        EmbeddedStore(path)
+    store.close()
+    reopened = EmbeddedStore(path)
+    assert reopened.count(G1) == 1
+    reopened.close()
