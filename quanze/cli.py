@@ -238,5 +238,112 @@ def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quan
     console.print(f"已删除 removed: {name}")
 
 
+# --- the core question -----------------------------------------------------------------------
+
+def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) -> None:
+    from quanze import reports
+
+    if fmt == "json":
+        text = reports.to_json(assessments)
+    elif fmt == "md":
+        text = reports.to_markdown(assessments, title)
+    elif fmt in ("csv", "xlsx"):
+        target = output or Path(f"blockers.{fmt}")
+        reports.write_flat(target, assessments)
+        err.print(f"{len(assessments)} 项 / items → {target}")
+        return
+    elif fmt == "table":
+        rows = [{"事项编码": a["code"], "事项名称": a["name"], "实施主体": a["department"], "行使层级": "、".join(a["levels"]),
+                 "结论": a["status_label"],
+                 "障碍条文": "\n".join(f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}{b['item'] or ''}"
+                                     f"（{b['level_label']}：{b['evidence']}）" for b in a["blocking"]),
+                 "修改主体": "、".join(sorted({b["authority_label"] for b in a["blocking"]}))} for a in assessments]
+        console.print(_table(rows, title=title))
+        return
+    else:
+        fail(f"不支持的格式 / unsupported format: {fmt}")
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能区 (city|county|zone)")],
+             department: Annotated[str | None, typer.Option("--department", help="实施主体 as written")] = None,
+             all_items: Annotated[bool, typer.Option("--all", help="every item, also those at or below the target")] = False,
+             fmt: Annotated[str, typer.Option("--format", help="table|json|csv|md|xlsx")] = "table",
+             output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
+    """Which items need legal change before devolution, because of which article, and who must change it."""
+    from quanze.devolution import blockers as find, target_level
+
+    try:
+        target_level(to)
+    except ValueError as exc:
+        fail(str(exc))
+    result = find(open_store(), to, department=department, all_items=all_items)
+    _emit(result, fmt, output, f"下放至{to}的障碍 / what blocks devolution to {to}")
+
+
+@app.command()
+def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《药品管理法》第四十一条第一款")],
+           to: Annotated[str, typer.Option("--to")] = "县级",
+           fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
+    """The items that rely on a provision, and their status if it allowed the target level."""
+    from quanze.citation import Resolver
+    from quanze.devolution import STATUS_ZH, impact as find
+
+    store = open_store()
+    resolved = Resolver(store).resolve_text(provision)
+    if len(resolved) != 1 or not resolved[0].ok:
+        fail("；".join(f"{r.reason_zh} / {r.reason_en}" for r in resolved if not r.ok) or "请给出一个条文 / give one provision")
+    rows = find(store, resolved[0].iri, to)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(_table([{"事项编码": r["code"], "事项名称": r["name"], "实施主体": r["department"],
+                           "现状": STATUS_ZH[r["status"]], "修改后": STATUS_ZH[r["status_if_amended"]]} for r in rows],
+                         title=f"{provision} 的影响 / impact (→ {to})"))
+
+
+@app.command()
+def chain(code: Annotated[str, typer.Argument(help="事项编码")],
+          to: Annotated[str, typer.Option("--to")] = "县级",
+          fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
+    """The 一链办理 closure of an item, with each member's assessment."""
+    from quanze.devolution import STATUS_ZH, chain as find
+
+    try:
+        a = find(open_store(), code, to)
+    except KeyError:
+        fail(f"没有事项 {code} / no item {code}", 1)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(a, ensure_ascii=False, indent=2) + "\n")
+        return
+    rows = [{"事项编码": a["code"], "事项名称": a["name"], "结论": a["status_label"]}]
+    rows += [{"事项编码": m["code"], "事项名称": m["name"], "结论": STATUS_ZH[m["status"]]} for m in a["chain"]]
+    console.print(_table(rows, title=f"一链办理 / chain of {code} (→ {to})"))
+
+
+plan_app = typer.Typer(help="The plan 《打造精简高效政务生态实施方案》 / 实施方案", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("status")
+def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today)")] = None,
+                fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
+    """Per measure of the plan: what is due, done by recorded actions, and overdue."""
+    from datetime import date
+
+    from quanze.plan import status
+
+    rows = status(open_store(), date.fromisoformat(as_of) if as_of else date.today())
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(_table([{"措施": r["measure"], "期限": r["deadline"], "应办": r["due"], "已办": r["done"],
+                           "逾期": r["overdue"], "说明": r["detail"]} for r in rows], title="方案落实情况 / plan status"))
+
+
 if __name__ == "__main__":
     app()

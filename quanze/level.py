@@ -1,31 +1,35 @@
 """Level extractor: which administrative level(s) a paragraph (款) or item (项) empowers.
 
-This module implements ``docs/level-rules.md``. For one unit of text it finds every
-phrase in which a government body of a named level is given the power or the duty to
-approve, license, register, decide or implement an administrative act, and returns the
-level with the exact evidence (the body phrase up to and including the act verb).
+This module implements ``docs/level-rules.md``. For one unit of text it finds every phrase
+in which a government body of a named level is given the power or the duty to approve,
+license, register, decide or implement an administrative act, and returns the level with
+the exact evidence: the body phrase up to and including the act verb
+(``省、自治区、直辖市人民政府药品监督管理部门批准``).
 
-How it reads a unit, in four steps (each step is a block of code below):
+How a unit is read (each step is a section of this file, each rule a commented pattern):
 
-1. **Bodies.** Find every *level word* that names a tier of government: 国务院, 国务院…部门,
-   国家…局 (national); 省、自治区、直辖市, 省级, and in Shandong texts 省 (provincial);
-   设区的市, 自治州, and in city texts 市 (municipal); 县级以上, 县（市、区）, 区（市）
-   (county); 乡（镇）, 街道办事处 (township). The department that follows (人民政府卫生行政
-   部门, 主管部门…) is swallowed into the body phrase. Level words joined by 、/和/或者
-   (市、县（市、区）人民政府; 国务院…部门或者省、自治区、直辖市人民政府…部门) form one
-   *group*: they share one predicate.
-2. **Role from what precedes.** The word just before the group says how the body is
-   used: 由/经/报/向/征得 introduce an actor (look at the predicate); 依照/按照/根据 make it
-   the source of a rule (no assignment); 对/指导/通报/抄送… make it an object (no assignment).
-3. **Role from what follows.** The first *cue* after the group, within the sentence, decides:
-   an act verb (批准, 许可, 登记, 处罚, 责令, 检查, 负责…管理…) makes an assignment; a
-   role verb (制定, 规定, 备案, 报告, 复议, 指导, 监督, 规划, 鼓励, 支持, 领导…) does not.
-   Chains 由甲审核后报乙批准: 甲 forwards (审核 followed by 报), only 乙 approves.
-4. **Level.** A group gets the **lowest** of its levels (rulebook: the level below which the
-   power cannot go): 市、县（市、区）人民政府批准 is county; 国务院…或者省…部门批准 is
-   provincial. 县级以上 is county, 省级以上 provincial, 设区的市级以上 municipal.
+1. **Bodies (§1).** Find every *level word*: 国务院, 国务院…部门, 国家…局, named ministries
+   (national); 省、自治区、直辖市, 省级, 省人民政府, 省…厅 (provincial); 设区的市, 自治州,
+   and 市 in Shandong's own texts (municipal); 县级以上, 县（市、区）, 区（市） (county);
+   乡（镇）, 街道办事处 (township). The government and department that follow
+   (人民政府卫生行政主管部门) belong to the body phrase. Level words joined by 、/和/或者
+   (市、县（市、区）人民政府; 国务院…部门或者省…部门) form one *group* holding one power.
+2. **Not an actor (§2).** A group is set aside when it is the violator (…部门未履行…的),
+   a person (…人民政府的主要负责人), a people's congress or a court (省人民代表大会常务委员会).
+3. **What precedes (§3).** The nearest governing word before the group: 由/经/报/征得
+   introduce the actor; 依照/按照/根据 make the body the source of a rule (依照国务院…的规定:
+   no assignment); 对/通报/抄送/会同… make it an object (no assignment); 向 makes it the
+   receiver of an application (向…申请: the deciding body) or of a filing (向…备案: not).
+4. **What follows (§4).** The first *cue* after the group, within its sentence, decides: an
+   act verb of the rulebook (批准, 许可, 登记, 处罚, 责令, 检查, 负责…管理 …) makes an
+   assignment; a role verb (制定, 规定, 备案, 报告, 复议, 指导, 监督, 规划, 鼓励, 支持,
+   领导 …) does not. In 由甲审核后报乙批准 甲 only forwards; 乙 approves.
+5. **Level (§6).** A group gets the **lowest** of its levels — the rulebook's level below
+   which the power cannot go: 市、县（市、区）人民政府批准 is county; 国务院…部门或者省…部门
+   批准 is provincial; 县级以上 is county, 省级以上 provincial, 设区的市级以上 municipal.
 
-The unit-level answer is the set of levels of all assignments in the unit.
+The unit's answer is the set of levels of its assignments. Every rule has a table test on a
+real phrase of the corpus in ``tests/test_level_rules.py``.
 """
 
 from __future__ import annotations
@@ -45,27 +49,24 @@ class Assignment:
     start: int  # offset of evidence in text
 
 
-# --------------------------------------------------------------------------------------
-# 0. Pre-filter. A unit that names no government body at all cannot assign a level; most
-#    units of the corpus (contract law, criminal law, items listing conditions) are dropped
-#    here with one cheap search.
-# --------------------------------------------------------------------------------------
+# ======================================================================================
+# §0 Pre-filter. A unit that names no body at all cannot assign a level; most units of the
+#    corpus (contracts, crimes, items listing conditions) are dropped by one cheap search.
+# ======================================================================================
 _PREFILTER = re.compile(r"政府|部门|国务院|机关|机构|局|厅|委员会|办事处|办公室|部|署|中央")
 
-# --------------------------------------------------------------------------------------
-# 1. Bodies: level words.
-# --------------------------------------------------------------------------------------
-# Prefecture-level cities of Shandong (a named city government is municipal) and the
-# county-level cities (a named one is county). 莱芜 was merged into 济南 in 2019 but occurs
-# in older texts.
+# ======================================================================================
+# §1 Bodies: level words, the department that follows them, and groups.
+# ======================================================================================
+# Prefecture-level cities of Shandong (a named city government is municipal) and its
+# county-level cities (a named one is county). 莱芜 joined 济南 in 2019 but occurs in older texts.
 _PREFECTURE_CITIES = "济南|青岛|淄博|枣庄|东营|烟台|潍坊|济宁|泰安|威海|日照|临沂|德州|聊城|滨州|菏泽|莱芜"
 _COUNTY_CITIES = (
     "青州|寿光|诸城|高密|昌邑|安丘|龙口|莱阳|莱州|招远|栖霞|海阳|蓬莱|荣成|乳山|新泰|肥城|"
     "曲阜|邹城|滕州|胶州|平度|莱西|即墨|胶南|乐陵|禹城|临清|邹平|章丘|文登|兖州"
 )
-
-# Named central agencies that do not start with 国务院/国家 (ministries, banks, the army's
-# general departments). 国家安全部 is matched by the 国家… pattern.
+# Central agencies named without 国务院/国家 (ministries, banks, the army's general
+# departments). 国家安全部 and the 国家…局 agencies are matched by the 国家 pattern below.
 _MINISTRIES = (
     "外交部|国防部|公安部|民政部|司法部|财政部|商务部|教育部|科学技术部|工业和信息化部|"
     "人力资源和社会保障部|人力资源社会保障部|劳动和社会保障部|劳动部|人事部|自然资源部|国土资源部|"
@@ -77,252 +78,268 @@ _MINISTRIES = (
     "总参谋部|总政治部|总后勤部|总装备部"
 )
 
-# Words that may not occur inside a department name: if the text after a level word
-# contains one of them before a department suffix, it is a predicate, not a name.
+# A department name after a government (卫生行政主管部门, 公安机关交通管理部门, 发展改革、
+# 财政…等部门) never contains a verb or a preposition: these words end the name, what
+# follows them is the predicate.
 _NOT_IN_NAME = (
-    r"应当|应(?!急)|可以|须|负责|会同|批准|责令|报|由|经(?!济|营|贸|信|费)|向|对|依照|按照|根据|依据|规定|制定|组织|的|"
-    r"指定|确定|委托|授权|设立|在|将|予以|给予|实施|作出|同意|备案|处罚|处以|没收|吊销|并|从|为|是|未|"
-    r"鼓励|支持|实行|建立|推行|扶持|加强|"
-    r"工作人员|负责人"
+    r"应当|应(?!急)|可以|须|负责|会同|批准|责令|报|由|经(?!济|营|贸|信|费)|向|对|依照|按照|根据|依据|"
+    r"规定|制定|组织|的|指定|确定|委托|授权|设立|在|将|予以|给予|实施|作出|同意|备案|处罚|处以|没收|"
+    r"吊销|并|从|为|是|未|鼓励|支持|实行|建立|推行|扶持|加强|工作人员|负责人"
 )
 _NAME_CHAR = rf"(?:(?!{_NOT_IN_NAME})[^\s，。；：:,;“”\"（）()《》]|[（(][^）)，。；]{{1,10}}[）)])"
 _DEPT_SUFFIX = r"(?:主管部门|行政部门|管理部门|部门|管理机构|机构|机关|厅|局|委员会|办公室|总署|署)"
-# A department named after the government: 卫生行政主管部门, 公安机关交通管理部门,
-# 卫生健康、市场监督管理部门. Up to two names (公安机关 + 交通管理部门).
+# Up to two names in a row (公安机关 + 交通管理部门); a long list ends in 等部门.
 _DEPT = rf"(?:{_NAME_CHAR}{{0,64}}?{_DEPT_SUFFIX}){{1,2}}"
 _GOV = r"(?:地方)?(?:各级)?(?:人民)?政府"
 _NAME_AHEAD = rf"{_NAME_CHAR}{{0,14}}?{_DEPT_SUFFIX}"
-# What may follow a bare 省 for it to be a body (and not 省略, 节省 …).
+# A bare 省 names a body only when a government or a department follows (not 省略, 节省).
 _BODY_FOLLOWS = rf"(?={_GOV}|[、和及与]|或者?|{_NAME_AHEAD})"
-# What must follow 省、自治区、直辖市, 县级以上, 设区的市… for them to name a body and not an
-# area (跨省、自治区、直辖市运行的列车; 县级以上行政区域; 县级以上各类综合性文化场所).
+# 省、自治区、直辖市, 县级以上, 设区的市… name a body only when a government or a department
+# follows; otherwise they name an area (跨省、自治区、直辖市运行的列车; 县级以上行政区域).
 _IS_BODY = rf"(?=(?:以上)?的?(?:{_GOV}|{_NAME_AHEAD}|[、和及与（(]|或者?))"
 
-# Each alternative is one level word; its named group gives the level. Order matters:
-# longer forms first (设区的市 before 市, 县级以上 before 县).
+# One alternative per level word; the named group is the level. Longer forms come first
+# (设区的市 before 市, 县级以上 before 县).
 _LEVEL_WORD = re.compile(
     "|".join(
         [
-            # national: the State Council and its departments; named central agencies.
+            # NATIONAL: the State Council, the central government and military commission,
+            # ministries; 国家药品监督管理局, 国家海洋行政主管部门, 国家有关主管部门 — but not
+            # 国家机关, 国家安全机关, 国家行政机关 (organs of every level) nor 国家规定/国家标准.
             r"(?P<national>国务院|党中央|中央人民政府|中央军事委员会|中央国家安全领导机构"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
-            # 国家药品监督管理局, 国家海洋行政主管部门, 国家有关主管部门 — but not 国家机关,
-            # 国家安全机关, 国家行政机关 (organs of every level) nor 国家规定/国家标准.
             r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门]))"
             r")",
-            # provincial: 省、自治区、直辖市; 省级(以上); 省、自治区; 自治区/直辖市人民政府;
-            # a bare 省 followed by a government or a department (Shandong texts).
-            r"(?P<provincial>(?<!跨)(?:省、自治区、直辖市|省、自治区|省级以上|省级)" + _IS_BODY +
-            r"|(?:北京|天津|上海|重庆)市(?=人民政府|政府)|自治区(?=人民政府)|直辖市(?=人民政府)"
-            # 两省一市 (江苏、浙江、上海 in the 太湖 regulation)
+            # PROVINCIAL: 省、自治区、直辖市; 省、自治区; 省级(以上); 自治区/直辖市人民政府;
+            # the four municipalities under the central government (上海市人民政府); 两省一市
+            # (江苏、浙江、上海 in the 太湖 regulation); a bare 省 before a government or a
+            # department (省人民政府, 省林业行政主管部门 in Shandong texts).
+            r"(?P<provincial>(?<!跨)(?:省、自治区、直辖市|省、自治区|省级以上|省级)" + _IS_BODY
+            + r"|(?:北京|天津|上海|重庆)市(?=人民政府|政府)|自治区(?=人民政府)|直辖市(?=人民政府)"
             r"|两省一市"
             rf"|(?<![本全外各跨该邻节反我两一])省{_BODY_FOLLOWS})",
-            # municipal: 设区的市(级)(以上); 自治州; 市级(以上); a named prefecture city;
-            # a bare 市 followed by a government or department (city and provincial texts),
-            # but not 市场, 市容, 市政, 市民 nor 城市, 直辖市, 县级市.
-            r"(?P<municipal>(?:设区的市级以上|设区的市级|设区的市|自治州|地级市|计划单列市|市级以上|市级)" + _IS_BODY +
-            rf"|(?:{_PREFECTURE_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
-            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容政民区辖属内外长委])(?=[、和及与]|或者?|{_GOV}|{_NAME_AHEAD}))",
-            # county: 县级以上, 县级, 县（市、区）, 区（市）, 区县, 县级市, 市辖区, 自治县, and
-            # named counties and county-level cities.
-            r"(?P<county>(?:县级以上|县以上|县级市|县级|市辖区|自治县)" + _IS_BODY +
-            rf"|(?:{_COUNTY_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
+            # MUNICIPAL: 设区的市(级)(以上); 自治州; 地级市; 计划单列市; 市级(以上); a named
+            # prefecture city; a bare 市 before a government or a department (市人民政府,
+            # 市城市管理局) — not 市场, 市容, 市政, 市民, nor 城市, 直辖市, 县级市.
+            r"(?P<municipal>(?:设区的市级以上|设区的市级|设区的市|自治州|地级市|计划单列市|市级以上|市级)"
+            + _IS_BODY
+            + rf"|(?:{_PREFECTURE_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
+            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容政民区辖属内外长委])"
+            rf"(?=[、和及与]|或者?|{_GOV}|{_NAME_AHEAD}))",
+            # COUNTY: 县级以上, 县以上, 县级(市), 市辖区, 自治县; a named county or county-level
+            # city; 县, 县（市、区）; 区 as a district government (区人民政府, 区（市）, 区县, or
+            # right after a delimiter: 市、区城市管理局) — not 禁采区、, 开发区, 自治区.
+            r"(?P<county>(?:县级以上|县以上|县级市|县级|市辖区|自治县)" + _IS_BODY
+            + rf"|(?:{_COUNTY_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
             r"|[\u4e00-\u9fff]{1,3}县(?=人民政府)"
             rf"|县(?:[（(][^）)]{{1,8}}[）)])?(?:区)?(?=人民政府|政府|[、和及与（(]|或者?|{_NAME_AHEAD})"
-            # 区 is a district government in 区人民政府, 区（市）, 区县, or right after a
-            # delimiter (市、区城市管理局) — not in 禁采区、, 开发区, 自治区.
             r"|(?<!自治|行政|开发)区(?=人民政府)"
-            r"|(?<![自治行政开发保护风景景林矿社园小辖城])区(?:[（(][^）)]{1,8}[）)]|县)(?=人民政府|政府|[、和及与]|或者?|" + _NAME_AHEAD + ")"
+            r"|(?<![自治行政开发保护风景景林矿社园小辖城])区(?:[（(][^）)]{1,8}[）)]|县)"
+            r"(?=人民政府|政府|[、和及与]|或者?|" + _NAME_AHEAD + ")"
             r"|(?:^|(?<=[、，。；：由经报向和及或对的各关在]))区(?=人民政府|政府|、县|" + _NAME_AHEAD + "))",
-            # township: 乡（镇）, 乡镇, 乡、民族乡、镇, 镇（乡）, 镇, 街道办事处.
+            # TOWNSHIP: 乡（镇）, 乡镇, 乡、民族乡、镇, 镇（乡）, 镇 before a government; 街道办事处.
             r"(?P<township>街道办事处|乡、民族乡、镇|乡(?:[（(]镇[）)]|镇|、镇|级)?(?=人民政府|政府|[、和及与（(])"
             r"|镇(?:[（(]乡[）)]|、乡)?(?=人民政府|政府))",
-            # 本级/同级人民政府 refers to the level of the body named before it.
+            # 本级/同级人民政府 (…部门) takes the level of the body named before it.
             rf"(?P<same>本级|同级)(?={_GOV}|{_NAME_AHEAD})",
         ]
     )
 )
 
-# What may follow a level word inside the same body phrase: 人民政府, then a department.
+# The rest of the body phrase after a level word: 人民政府, a department, and a department
+# the government designates or that bears a duty, which is of the same level
+# (直辖市人民政府确定的交通运输主管部门, 国务院指定的部门, 负有…监督管理职责的部门).
 _BODY_TAIL = re.compile(
     rf"(?:以上)?(?:{_GOV})?(?:{_DEPT})?"
-    # a department the government designates or that bears a duty is of the same level:
-    # 直辖市人民政府确定的交通运输主管部门, 国务院指定的部门, 负有…监督管理职责的部门.
     rf"(?:(?:确定|指定|授权|委托|设立|(?:负责|主管)[^，。；]{{0,16}}?|负有[^，。；]{{0,24}}?职责)的{_DEPT})?"
     rf"(?:(?:及其|或者其|或其|和其)(?:{_DEPT}))?"
 )
-# What may join two level words into one group: 市、县（市、区）人民政府; 国务院…部门或者
-# 省…部门; 国务院…部门或者其委托的省…部门 (the delegate is an alternative holder).
+# Two level words joined by these hold the power together or as alternatives, and form one
+# group: 市、县（市、区）人民政府; 国务院…部门或者省…部门; 国务院…部门或者其委托的省…部门.
 _JOIN = re.compile(r"(?:、|和|及|以及|与|或者|或)?(?:当地|有关|相关|所在地的?)?(?:其?(?:委托|授权)的)?")
-# A group followed by these is a violator, not a body exercising a power:
-# 国务院铁路主管部门…未立即启动应急预案; 县级以上人民政府…有下列行为之一的.
+
+# ======================================================================================
+# §2 Not an actor.
+# ======================================================================================
+# The violator of a duty: 国务院铁路主管部门…未立即启动应急预案; …有下列行为之一的.
 _VIOLATOR_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员)?"
-    r"(?:[^，。；]{0,14}?(?:以及|和)其他[^，。；]{0,8}?)?(?:未|不按照|不依照|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越)"
+    r"(?:[^，。；]{0,14}?(?:以及|和)其他[^，。；]{0,8}?)?"
+    r"(?:未|不按照|不依照|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越)"
 )
-# A group followed by these is a person of the body (…人民政府的主要负责人), an object
-# unless a preposition makes that person the one who approves (经…机关负责人批准).
+# A person of the body (…人民政府的主要负责人), another body (乡（镇）人民政府的上级人民政府), or
+# one of several applicants (…县级人民政府民政部门等有关人员或者单位的申请). A preposition
+# still makes the person the approver: 经设区的市级以上国家安全机关负责人批准.
 _PERSON_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员|主要负责人|负责人|领导人员)"
-    # 乡（镇）人民政府的上级人民政府: the body meant is another one
     r"|的(?:上级|上一级)"
-    # …县级人民政府民政部门等有关人员或者单位的申请: one of several applicants
     r"|等(?:有关)?(?:人员|单位|组织)"
 )
-# A legislature or a court is not a government: 省、自治区的人民代表大会常务委员会批准;
-# 市人民代表大会专门委员会.
+# A people's congress or a court of that level is not a government (省、自治区的人民代表大会
+# 常务委员会批准; 市人民代表大会专门委员会); 本级 after it still refers to its level.
 _NOT_GOVERNMENT_AFTER = re.compile(
     r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院)"
 )
 
-# --------------------------------------------------------------------------------------
-# 2. What precedes a group: the nearest governing word in its clause.
-# --------------------------------------------------------------------------------------
-# The last of these words before the group (at most a few filler characters away:
-# 由所在地的, 向工程所在地, 通知原征集的) decides how the group is used.
+# ======================================================================================
+# §3 What precedes a group: the nearest governing word in its clause.
+# ======================================================================================
 _MARKER = re.compile(
-    # source of a rule: 依照国务院…的规定 — never an assignment
+    # SOURCE of a rule (依照国务院…的规定, 按照省人民政府规定, 结合本级政府提出的…): never an assignment.
     r"(?P<source>依照|按照|根据|依据|参照|遵照|遵守|执行|符合|违反|适用|结合)"
-    # receiver of a private party's application or filing: decided by what follows
+    # RECEIVER: 向…申请 makes it the deciding body, 向…备案/报告/投诉 does not (decided in §4).
     r"|(?P<to>向)"
-    # object of another body's act: 对县级人民政府…进行监督, 通报…, 抄送…, 会同…
+    # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
+    # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     r"|(?P<object>对(?!外)|针对|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
-    r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受|将|设立|"
-    # 组织有关部门和乡（镇）人民政府…进行登记: the organiser is the one charged
-    r"组织)"
-    # actor: 由…, 经…批准, 报…批准, 委托…实施
-    r"|(?P<agent>报经|报请|提请|由(?!于|此)|(?<!已)经(?!营|济|费|常|销|纪|理|过)|已经|报(?!告|送|纸|刊)|征得|委托|授权)"
+    r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受|将|"
+    r"设立|组织)"
+    # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
+    r"|(?P<agent>报经|报请|提请|由(?!于|此)|(?<!已)经(?!营|济|费|常|销|纪|理|过)|已经|报(?!告|送|纸|刊)|"
+    r"征得|委托|授权)"
 )
+# At most this many characters (由所在地的, 向工程所在地, 通知原征集的) between marker and body.
 _FILLER_MAX = 8
-
-
-# 根据有关法律、行政法规和财政部的规定: a list of rules may stand between 根据 and the body.
+# …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
+# Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正, 移送…处理)
+# start a predicate of their own. Other objects sit inside the predicate of the group before
+# them (会同同级…部门批准, 约谈该县人民政府…并暂停审批, …的主要负责人): it reads through them.
+_PIVOT = frozenset(
+    {"通知", "要求", "责成", "责令", "督促", "指导", "监督", "协助", "配合", "帮助", "支持", "函告", "转告",
+     "告知", "移送", "移交", "报告", "报送", "上报", "提交", "送交", "请示", "通报", "抄送"}
+)
 
-
-def _marker_before(text: str, clause: int, start: int) -> tuple[str | None, str]:
-    """The kind and the word of the nearest marker in ``text[clause:start]``."""
-    last = None
-    for m in _MARKER.finditer(text, max(clause, start - 40), start):
-        last = m
-    if last is None:
-        return None, ""
-    if start - last.end() > _FILLER_MAX and not (
-        last.lastgroup == "source" and _RULE_LIST.fullmatch(text, last.end(), start)
-    ):
-        return None, ""
-    return last.lastgroup, last.group()
-
-
-# --------------------------------------------------------------------------------------
-# 3. What follows a group: cues.
-# --------------------------------------------------------------------------------------
-# A keyword immediately followed by a department suffix is part of a name, not a verb
-# (监督管理部门, 城乡规划主管部门, 登记管理机关, 行政审批服务部门), and one followed by
-# 职责 describes a duty elsewhere (负有…监督管理职责的部门).
+# ======================================================================================
+# §4 What follows a group: cues, and what is not a cue.
+# ======================================================================================
+# A keyword followed by a department suffix is part of a name, not a verb (监督管理部门,
+# 城乡规划主管部门, 登记管理机关, 行政审批服务部门); one followed by 职责 describes a duty
+# (负有…监督管理职责的部门).
 _NOT_NAME = (
     r"(?![^\s，。；：、的]{0,3}?(?:部门|机构|机关|局|厅|署|委员会))"
     r"(?![^\s，。；：、的]{0,6}?(?:职责|职能|人员|工作中|中发现))"
 )
-# An act word followed by one of these is a noun (监督检查要点, 监督管理机制, 实施细则,
-# 邮件处理中心, 批准文件): it names a thing, not what the body does.
+# An act word followed by these is a noun (监督检查要点, 监督管理机制, 实施细则, 邮件处理中心,
+# 审批流程, 登记申请): it names a thing, not what the body does.
 _NOT_NOUN = (
     r"(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
     r"机制|体系|措施|中心|站|设施|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标)"
 )
+# The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
+# be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
+# documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
+# 有权 is the body's power only in its own clause (公众有权查阅 is not, see _predicate).
 _ACT_WORDS = (
-    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理|监督抽查|组织实施|审核批准|审查批准|作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
-    r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|登记|注册|认定|确认|(?<!共同)决定|"
+    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理|监督抽查|组织实施|审核批准|审查批准|"
+    r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
+    r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
+    r"登记|注册|认定|确认|(?<!共同)决定|"
     r"处罚|罚款|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|实施|"
     r"监管|查验|核查|稽查|"
-    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)管理|主管(?!部门|机关|人员)|(?<![所专享拥具])有权(?!益|利|人)"
+    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)管理|主管(?!部门|机关|人员)|"
+    r"(?<![所专享拥具])有权(?!益|利|人)"
 )
 _CUE = re.compile(
     "|".join(
         [
-            # Act verbs of the rulebook (批准 … 负责…管理). Longer words first: 监督检查 is an
-            # act, 监督 alone a role; 作出…决定 takes the whole phrase.
+            # An act: the group is the holder of the power.
             rf"(?P<act>{_ACT_WORDS}){_NOT_NAME}{_NOT_NOUN}",
-            # What a private party does towards a body (向…申请): decisive only after 向.
+            # What a private party does towards a body: decisive only after 向 (向…申请).
             rf"(?P<apply>申请|申报|申领|办理|领取){_NOT_NAME}",
-            # Role verbs: the body sets rules, receives a filing or a report, hears a
-            # reconsideration, guides or supervises other bodies, plans, funds, encourages,
-            # leads. Any of these first means the group is not the deciding authority.
+            # A role that is not the deciding authority: sets rules or standards (制定, 规定,
+            # 确定, 公布, 编制), receives a filing or report (备案, 报告, 抄送), hears a review
+            # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
+            # plans (规划, 纳入), funds (经费, 保障, 补贴), encourages or supports (鼓励, 支持),
+            # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
             r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|确定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|考核|领导|统筹|协调|"
-            rf"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|"
+            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
-            # What a private party does towards a body that is not an application:
-            # decisive (no assignment) only after 向 (向…投诉); elsewhere 接到举报后 is context.
+            # A private party's complaint or payment: decisive (no assignment) only after 向
+            # (向…投诉); elsewhere (接到举报后) it is context.
             r"(?P<complain>投诉|举报|控告|检举|缴纳|交纳|咨询)",
-            # 负责 is decided by what it governs: 负责…管理/审批 is an act, 负责编制规划 is not.
+            # 负责 is decided by what it governs: 负责…管理/审批 is an act, 负责编制规划 is not,
+            # nor is 负责…工作 without 管理 (a general responsibility). 负责人 is a person.
             r"(?P<charge>负责(?!人)|主持)",
             r"(?P<manage>管理)(?![^\s，。；：、的]{0,6}?(?:部门|机构|机关|局|办法|规定|制度|规范|条例|职责|人员))",
         ]
     )
 )
-# An adverbial inside the predicate that names a rule, not the body's role:
-# 由县级以上…部门依照食品安全法…的规定进行处理; 按照国务院规定的权限批准.
+
+# Spans of the predicate whose words are not the body's act (their cues are skipped):
+# an adverbial naming a rule (依照食品安全法…的规定进行处理; 按照国务院规定的权限批准;
+# 按照各自职责) …
 _ADVERBIAL = re.compile(
     r"(?:依照|按照|根据|依据|参照|遵照)[^，。；]{0,40}?"
     r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排)"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
 )
-# What the predicate acts on is not itself an act: in 加强对…房屋征收…的指导 and
-# 将…审核工作委托… the act words are nouns of the object.
-_OBJECT_PHRASE = r"对(?!外)(?:(?!进行|实施|予以|作出|给予|加强)[^，。；的]){0,30}的|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
-# 自收到申请之日起, 自登记之日起: a time reference, not an act.
+# … the object of the act (加强对…房屋征收…的指导; 将…审核工作委托…) …
+_OBJECT_PHRASE = (
+    r"对(?!外)(?:(?!进行|实施|予以|作出|给予|加强)[^，。；的]){0,30}的"
+    r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
+)
+# … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
 _SINCE = r"自[^，。；]{0,24}?之日起"
-# 在实施…7日前，/ 需要…作出诊断鉴定时，: a time clause, not the act of the body.
 _WHEN = r"(?:在|需要|当|接到|收到)[^，。；]{0,40}?(?:之前|以前|前|之后|以后|后|时|期间|过程中)(?=，)"
-# 法律、法规规定的有关部门: a rule named as a modifier.
+# … and a rule named as a modifier (法律、法规规定的有关部门).
 _RULE_MODIFIER = r"(?:法律|行政法规|法规|规章|本法|本条例|本办法|本规定|国家)[^，。；]{0,12}?规定的"
 _MASK = re.compile(rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}")
+# A body named inside a time reference (接到县级以上人民政府…的情况通报后) is a circumstance.
 _TIME = re.compile(rf"{_SINCE}|{_WHEN}")
-# 审核/审查 followed by 报…: the body forwards the file (由甲审核后报乙批准).
+# A first clause saying when the body acts (…核发失业保险金时，应当查验…) is circumstance.
+_LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
+
+# Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
 _FORWARD_AFTER = re.compile(r"[^。；]{0,24}?(?:报|上报|报送|报请|提请|推荐)")
-# After 申请: a reconsideration, a review or a request for support is not a licensing act.
+# 向…申请 a reconsideration, a review or support is not an application for a licence.
 _REVIEW_AFTER = re.compile(
     r"[^，。；]{0,4}?(?:复议|行政复议|复核|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
 )
-# A role cue ends the group's predicate unless a next clause restarts with an act of the
-# same subject: 负责编制…规划，负责河道工程管理; 制定…，主管全国….
-_RESTART = re.compile(r"(?:[^，。；]*，)+?(?=(?:并|同时)?(?:负责|主管|依法|有权|(?P<on>对)))")
-
-# An act followed by 的 (within a short verb phrase) modifies a noun: 县级以上人民政府颁发的
-# 工作证件, 国务院批准设立的…, 省…人民政府批准授予的.
-_ATTRIBUTIVE = re.compile(r"[^，。；的]{0,4}的")
-
-# Acts that decide an application (used to recognise a forwarding receiver).
+# Acts that decide an application: a later 报/经/由…批准 makes an earlier receiver of the
+# application (向甲申请) a forwarder.
 _APPROVAL = re.compile(
     r"批准|审批|核准|审核批准|审查批准|同意|许可|决定|作出.*决定|核发|发给|颁发|签发|发放|登记|注册|批复|认定|确认"
 )
+# Such an act followed by 的 (within a short verb phrase) modifies a noun (县级以上人民政府颁发的
+# 工作证件; 国务院批准设立的…): not an assignment unless 经/由/报 introduce the body.
+_ATTRIBUTIVE = re.compile(r"[^，。；的]{0,4}的")
 
-# A list joins role and act words: 进行评估、核查; 指导和监督检查.
+# A role verb ends the predicate, unless it is listed with an act (进行评估、核查; 指导和监督检查)
+# or a later clause restarts with an act of the same subject (负责编制…规划，负责河道工程管理;
+# 建立…制度，对…进行监督检查). After "，对…" a bare 实施 does not count (对…实施整体开发).
 _LIST_JOIN = re.compile(r"、|和|及|以及|与|或者")
-# A first clause saying when the body acts (…时，/…前，) is circumstance, not the act.
-_LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
+_RESTART = re.compile(r"(?:[^，。；]*，)+?(?=(?:并|同时)?(?:负责|主管|依法|有权|(?P<on>对)))")
+# 有权 of another subject in a later clause (，公众有权查阅) is not the body's power.
+_OWN_CLAUSE = re.compile(r"(?:并|可以|依法|均|也)?")
 
-# Stops the predicate scan: a new actor introduced by 由, or the end of a sentence.
+# The predicate ends at the sentence end or where 由 introduces a new actor.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _NEW_ACTOR = re.compile(r"(?<![理自缘事])由(?!于|此)")
-# A bare 负责 is an act when the clause opens with the act as its topic:
+# A bare 负责 at the end of a clause is an act when the clause opens with the act as its topic:
 # 渔业港口的管理工作由…负责; 专用间谍器材的确认，由…负责.
 _TOPIC_BEFORE = re.compile(
     rf"(?:{_ACT_WORDS}|管理)(?:等)?(?:工作|事项|事务)?，?(?:应当|统一|具体)?由[^，。；]{{0,{_FILLER_MAX}}}$"
 )
 
-# --------------------------------------------------------------------------------------
-# Context: who wrote the text.
-# --------------------------------------------------------------------------------------
+# ======================================================================================
+# §5 Who wrote the text.
+# ======================================================================================
 _CITY_TITLE = re.compile(rf"^(?:{_PREFECTURE_CITIES})市")
 _PROVINCE_TITLE = re.compile(r"^(?:山东省|山东)")
 
 
 def _issuer(issuing_level: str, title: str) -> str:
-    """The level of the body that wrote the text; the title decides when the caller did not."""
+    """The level of the body that wrote the text; the title decides when the caller did not.
+
+    It matters for a bare 市: in a Shandong text (provincial or a city's) 市人民政府 and
+    市…部门 are the city's, municipal; in a national text 市人民政府 may be any city,
+    county-level ones included, and names no level by itself (市、县人民政府 still gives the
+    county, the lowest of the group). All other level words read the same for every issuer.
+    """
     if issuing_level in ("provincial", "municipal"):
         return issuing_level
     if _CITY_TITLE.match(title):
@@ -332,17 +349,20 @@ def _issuer(issuing_level: str, title: str) -> str:
     return "national"
 
 
+# ======================================================================================
+# §6 Reading a unit.
+# ======================================================================================
 @dataclass
 class _Word:
     level: str | None  # None for 本级/同级 until resolved; "unknown" for a bare 市 in a national text
     start: int
-    end: int  # end of the level word including its 人民政府 and department
+    end: int  # end of the whole body phrase: level word, 人民政府, department
 
 
 @dataclass
 class _Group:
     words: list[_Word]
-    role: str = "agent"  # from what precedes: agent, to, source, object
+    role: str = "agent"  # from §2/§3: agent, to, source, object
     governed: bool = False  # introduced by 由/经/报…: 经国务院批准的 still names the approver
     marker: str = ""  # the word that introduces the group
 
@@ -355,6 +375,7 @@ class _Group:
         return self.words[-1].end
 
     def lowest(self) -> _Word | None:
+        """The word of the lowest level: the level of the group's power."""
         leveled = [w for w in self.words if w.level in _RANK]
         return max(leveled, key=lambda w: _RANK[w.level or ""]) if leveled else None
 
@@ -367,8 +388,22 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
+def _marker_before(text: str, clause: int, start: int) -> tuple[str | None, str]:
+    """The kind and the word of the nearest marker (§3) before a group in its clause."""
+    last = None
+    for m in _MARKER.finditer(text, max(clause, start - 40), start):
+        last = m
+    if last is None:
+        return None, ""
+    if start - last.end() > _FILLER_MAX and not (
+        last.lastgroup == "source" and _RULE_LIST.fullmatch(text, last.end(), start)
+    ):
+        return None, ""
+    return last.lastgroup, last.group()
+
+
 def _find_groups(text: str, issuer: str) -> list[_Group]:
-    """Level words with their body phrase, joined into groups by 、/和/或者."""
+    """§1–§3: the bodies of the unit, joined into groups, each with its role."""
     matches = list(_LEVEL_WORD.finditer(text))
     words: list[_Word] = []
     congresses: list[tuple[int, str]] = []  # 市人民代表大会…: not a body, but 本级 may refer to it
@@ -376,7 +411,6 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
         if words and m.start() < words[-1].end:
             continue  # inside the department name of the previous body
         if _NOT_GOVERNMENT_AFTER.match(text, m.end()):
-            # a people's congress or a court of that level, not a government
             if m.lastgroup != "same":
                 congresses.append((m.start(), m.lastgroup or ""))
             continue
@@ -385,17 +419,16 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
         kind = m.lastgroup or ""
         level: str | None = None if kind == "same" else kind
         if kind == "municipal" and m.group() == "市" and issuer == "national":
-            # A bare 市 is the issuing city in a city's (or Shandong's) own text; in a
-            # national text 市人民政府 may be any city, county-level ones included, so it
-            # names no level by itself (市、县人民政府 still gives the county).
-            level = "unknown"
+            level = "unknown"  # see _issuer
         words.append(_Word(level, m.start(), tail.end() if tail else m.end()))
+
     groups: list[_Group] = []
     for w in words:
         if groups and _JOIN.fullmatch(text, groups[-1].end, w.start):
             groups[-1].words.append(w)
         else:
             groups.append(_Group([w]))
+
     time_spans = [(m.start(), m.end()) for m in _TIME.finditer(text)] if groups else []
     previous: str | None = None
     for g in groups:
@@ -408,7 +441,6 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
         low = g.lowest()
         if low:
             previous = low.level
-        # Role from the words just before the group, within its clause.
         marker, g.marker = _marker_before(text, _clause_start(text, g.start), g.start)
         g.governed = marker == "agent"
         if marker in ("source", "to", "object"):
@@ -416,24 +448,14 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
         if _VIOLATOR_AFTER.match(text, g.end) or not g.governed and _PERSON_AFTER.match(text, g.end):
             g.role = "object"
         if any(s <= g.start < e for s, e in time_spans):
-            g.role = "source"  # inside 接到县级以上人民政府…通报后: a circumstance, not an actor
+            g.role = "source"
     return groups
 
 
-# Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正,
-# 移送…处理) start a predicate of their own. Other objects sit inside the predicate of
-# the group before them (会同同级…部门批准, 约谈该县人民政府…并暂停审批, …的主要负责人):
-# the scan reads through them.
-_PIVOT = frozenset(
-    {"通知", "要求", "责成", "责令", "督促", "指导", "监督", "协助", "配合", "帮助", "支持", "函告", "转告",
-     "告知", "移送", "移交", "报告", "报送", "上报", "提交", "送交", "请示", "通报", "抄送"}
-)
-
-
 def _scan_end(text: str, groups: list[_Group], gi: int) -> int:
-    """Where the predicate of group ``gi`` must end: the sentence end, a new actor (由…),
-    or the next group that is itself an actor. Groups that are only the source of a rule
-    or an object (依照国务院…规定, 会同同级…部门) are read through."""
+    """Where the predicate of group ``gi`` ends: the sentence end, a new actor (由…), or the
+    next group that is itself an actor. Groups that are the source of a rule or an object
+    inside the predicate (依照国务院…规定, 会同同级…部门) are read through."""
     g = groups[gi]
     end_m = _SENTENCE_END.search(text, g.end)
     stop = end_m.start() if end_m else len(text)
@@ -450,7 +472,7 @@ def _scan_end(text: str, groups: list[_Group], gi: int) -> int:
 
 
 def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | None:
-    """The act verb the group governs and the offset where it ends, or None."""
+    """§4: the act the group holds and the offset where it ends, or None."""
     g = groups[gi]
     stop = _scan_end(text, groups, gi)
     masked = [(m.start(), m.end()) for m in _MASK.finditer(text, g.end, stop)]
@@ -459,7 +481,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
     pos = g.end
     lead = _LEAD_CLAUSE.match(text, pos, stop)
     if lead:
-        pos = lead.end()  # 县级以上…部门进行年检、核发失业保险金时，应当查验…: skip the "when" clause
+        pos = lead.end()
     while pos < stop:
         c = _CUE.search(text, pos, stop)
         if not c:
@@ -475,51 +497,48 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         in_charge = c.start() < charge_end
         if in_charge and kind == "act" and "标准" in text[g.end : c.start()]:
             return None  # 负责强制性国家标准的…技术审查: work on a standard is rule-making
+
         if g.role == "to":
             # 向…申请/办理 makes the body the deciding authority; 向…备案/报告/投诉 does not.
             if kind == "apply" and not (word == "申请" and _REVIEW_AFTER.match(text, c.end())):
                 return word, c.end()
-            if kind in ("role", "complain") and word not in ("提出",):
+            if kind in ("role", "complain") and word != "提出":
                 return None
             continue
-        if kind == "complain":
-            continue
+        if kind in ("complain", "apply"):
+            continue  # context (接到举报后; 对出境申请…作出决定), not the body's act
         if kind == "manage":
             if in_charge:
-                return word, c.end()
+                return word, c.end()  # 负责…管理
             continue
-        if kind == "apply":
-            continue  # 对出境申请…作出决定: the application is the object
         if kind == "role":
             if in_charge:
                 continue  # 负责…的指导和监督检查: look on for the act
             nxt = _CUE.search(text, c.end(), stop)
             if nxt and nxt.lastgroup == "act" and _LIST_JOIN.fullmatch(text, c.end(), nxt.start()):
-                continue  # 进行评估、核查: a list whose next member is an act
+                continue
             restart = _RESTART.match(text, c.end(), stop)
             if restart:
-                # 指导和监督，对标准的实施进行监督检查: a new clause on the same subject. After
-                # "，对…" only a definite act counts, not a bare 实施 (对…实施整体开发).
                 weak_ok = weak_ok and not restart.group("on")
                 pos = restart.end()
                 continue
             return None
-        # an act
+
+        # An act.
         if not weak_ok and word in ("实施", "组织实施"):
             continue
         if word == "有权":
             comma = text.rfind("，", g.end, c.start())
-            if comma >= 0 and not re.fullmatch(r"(?:并|可以|依法|均|也)?", text[comma + 1 : c.start()]):
-                continue  # 公众有权查阅: the power of another subject
-        if word in ("审核", "审查", "初审"):
-            fwd = _FORWARD_AFTER.match(text, c.end())
-            if fwd:
-                return None  # forwards the file: 由甲审核后报乙批准
+            if comma >= 0 and not _OWN_CLAUSE.fullmatch(text, comma + 1, c.start()):
+                continue
+        if word in ("审核", "审查", "初审") and _FORWARD_AFTER.match(text, c.end()):
+            return None  # forwards the file: 由甲审核后报乙批准
         if not g.governed and _APPROVAL.fullmatch(word) and _ATTRIBUTIVE.match(text, c.end()):
             return None  # attributive: 县级以上人民政府颁发的工作证件
         return word, c.end()
+
     if charge_end >= 0:
-        # A bare 负责 after 由 whose object precedes: …的审批工作，由…负责.
+        # A bare 负责 whose act is the topic of the clause: …的管理工作由…负责.
         at = text.find("负责", g.end, stop)
         bare = at >= 0 and (at + 2 == len(text) or text[at + 2] in "，。；;")
         if bare and g.governed and _TOPIC_BEFORE.search(text, max(0, g.start - 40), g.start):
@@ -534,6 +553,10 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     is provincial and 市、县（市、区）人民政府 bodies are municipal/county; in a city
     regulation (title starts with 济南市/青岛市…) 市人民政府 and 市…主管部门 are municipal,
     区（市）、县人民政府 county.
+
+    Returns one Assignment per (level, evidence), sorted by start. A group of bodies holding
+    one power (市、县（市、区）人民政府批准) gives one assignment at its lowest level, whose
+    evidence runs from that body to the act.
     """
     if not _PREFILTER.search(text):
         return []
@@ -548,9 +571,9 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
             continue
         act, act_end = pred
         found.append((g, Assignment(low.level, text[low.start : act_end], act, low.start)))
-    # 向甲申请…报乙批准: when the unit names an approving body after the one that receives
-    # the application, the receiver only forwards the file (rulebook: the approving body
-    # counts, not the one that forwards).
+    # 向甲申请…报乙批准: when the unit names an approving body after the one that receives the
+    # application, the receiver only forwards the file (the approving body counts, not the
+    # one that forwards).
     approvals = [a.start for g, a in found if g.governed and _APPROVAL.fullmatch(a.act)]
     out: dict[tuple[str, str], Assignment] = {}
     for g, a in found:

@@ -83,3 +83,18 @@ def laws_dir() -> Path:
     if not Path(path, "manifest.csv").exists():
         pytest.skip("the law corpus is not available: set QUANZE_LAWS")
     return Path(path)
+
+
+@pytest.fixture(scope="session")
+def corpus_store(laws_dir):
+    """An in-memory store with the reference data, the whole corpus and the sample lists."""
+    from quanze.laws import import_corpus
+    from quanze.lists import load_list
+    from quanze.reference import init
+
+    store = EmbeddedStore(None)
+    init(store)
+    import_corpus(store, laws_dir)
+    load_list(store, ROOT / "data" / "samples" / "shandong-provincial.csv")
+    load_list(store, ROOT / "data" / "samples" / "shandong-adjustments.csv")
+    return store

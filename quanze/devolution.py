@@ -1,0 +1,338 @@
+"""The core question: which items need legal change before devolution, because of which
+article, and who must change it — plus what may be done meanwhile and what must move along.
+
+Every fact comes from the ``.rq`` queries in ``quanze/queries`` (run unchanged on every
+backend); this module only combines them. For an item and a target level:
+
+* a cited provision **blocks** when a level assignment bearing on it (its own, those of the
+  paragraphs/items inside a cited article, the lead-in of a cited item) names a level above
+  the target: the text fixes the power higher than where it is to go. 县级以上 names the
+  county, so it blocks nothing at county level or above;
+* ``authority`` — who must change the blocking text: ``central`` (法律, 行政法规, 部门规章,
+  宪法: 提出建议按程序上报), ``provincial`` (Shandong's 地方性法规 and 省政府规章: 提出立改废意见)
+  or ``municipal`` (a city's own regulation);
+* ``sensitive`` — a 安全类别 excludes the item whatever its law says;
+* ``city_set_licence`` — a 行政许可 whose every 设定依据 is a city's instrument: to be cancelled;
+* ``chain`` — the items that must move with it (一链办理, transitively, in both directions);
+* ``status`` — the first that applies of excluded, cancel, needs_legal_change,
+  chain_blocked, devolvable, at_or_below_target.
+
+Targets: 市级 (city), 县级 (county), 功能区 (zone). A zone's administration exercises city
+powers (赋权 from province and city), so the law is read as for the city level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from quanze.namespaces import ID, LEVEL, QZ
+from quanze.numerals import to_chinese
+from quanze.store import Iri, Store
+
+LEVELS = ("national", "provincial", "municipal", "county", "township")
+RANK = {lv: i for i, lv in enumerate(LEVELS)}
+LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "township": "乡镇级"}
+TARGETS = {"市级": "municipal", "city": "municipal", "municipal": "municipal",
+           "县级": "county", "county": "county",
+           "功能区": "zone", "zone": "zone"}
+TARGET_ZH = {"municipal": "市级", "county": "县级", "zone": "功能区"}
+STATUSES = ("excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target")
+STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
+             "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
+AUTHORITY_ZH = {"central": "中央层面：提出建议按程序上报", "provincial": "省级层面：提出立改废意见",
+                "municipal": "市级层面：由设区的市修改或废止"}
+CENTRAL_TYPES = {"constitution", "law", "administrative-regulation", "departmental-rule"}
+SECURITY_ZH = {"national": "国家安全", "public": "公共安全", "ecological": "生态安全", "ideological": "意识形态安全"}
+
+
+@cache
+def query_text(name: str) -> str:
+    """A query of ``quanze/queries`` by name (without ``.rq``)."""
+    return resources.files("quanze.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
+
+
+def target_level(text: str) -> str:
+    try:
+        return TARGETS[text]
+    except KeyError:
+        raise ValueError(f"未知的目标层级 {text!r}（可用：市级、县级、功能区）/ unknown target {text!r} "
+                         f"(use 市级|县级|功能区 or city|county|zone)") from None
+
+
+def _tail(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def provision_parts(iri: str) -> tuple[str, str | None, str | None, str | None]:
+    """(version IRI, 第X条, 第X款, 第X项) from a provision IRI of Quanze's stable scheme."""
+    version, _, rest = iri.partition("/art_")
+    if not rest:
+        return iri, None, None, None
+    parts = rest.split("/")
+    num, _, ins = parts[0].partition("-")
+    article = f"第{to_chinese(int(num))}条" + (f"之{to_chinese(int(ins))}" if ins else "")
+    par = next((f"第{to_chinese(int(p[4:]))}款" for p in parts[1:] if p.startswith("par_")), None)
+    pt = next((f"第{to_chinese(int(p[3:]))}项" for p in parts[1:] if p.startswith("pt_")), None)
+    return version, article, par, pt
+
+
+@dataclass
+class Facts:
+    """What the queries returned, indexed for assembly."""
+
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bases: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    assignments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    texts: dict[str, str] = field(default_factory=dict)
+    instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    related: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def gather(store: Store, items: list[str] | None = None, department: str | None = None) -> Facts:
+    """Run the queries once for a set of items (None = all) and index the answers."""
+    f = Facts()
+    rows = store.select(query_text("items"), {"item": [Iri(i) for i in items] if items else None,
+                                              "department": department})
+    for r in rows:
+        it = f.items.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
+                                                 "department": r["department"], "levels": set(),
+                                                 "security": r["security"], "handling": r["handling"]})
+        if r["level"]:
+            it["levels"].add(_tail(str(r["level"])))
+    if not f.items:
+        return f
+    for r in store.select(query_text("related")):
+        a, b = str(r["item"]), str(r["related"])
+        f.related[a].add(b)
+        f.related[b].add(a)  # moving together is mutual
+    # Items of the chains too, so every chain member has its own assessment.
+    wanted = set(f.items)
+    for it in list(f.items):
+        wanted |= closure(f.related, it)
+    missing = wanted - set(f.items)
+    if missing:
+        extra = gather_items_only(store, sorted(missing))
+        f.items.update(extra)
+    ids = [Iri(i) for i in sorted(f.items)]
+    for r in store.select(query_text("item_bases"), {"item": ids}):
+        f.bases[str(r["item"])].append((_tail(str(r["role"]).replace("#", "/")), str(r["cited"])))
+    cited = sorted({c for bs in f.bases.values() for _, c in bs})
+    if cited:
+        for r in store.select(query_text("basis_assignments"), {"cited": [Iri(c) for c in cited]}):
+            f.assignments[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
+                                                    "evidence": r["evidence"], "act": r["act"]})
+        units = sorted({a["unit"] for al in f.assignments.values() for a in al})
+        if units:
+            f.texts = {str(r["unit"]): str(r["text"]) for r in store.select(query_text("provision_text"),
+                                                                           {"unit": [Iri(u) for u in units]})}
+        versions = sorted({provision_parts(c)[0] for c in cited})
+        for r in store.select(query_text("instruments"), {"version": [Iri(v) for v in versions]}):
+            inst = f.instruments.setdefault(str(r["version"]), {
+                "title": r["title"], "type": _tail(str(r["type"])), "type_label": r["typeLabel"], "issuers": [],
+                "issuing_level": _tail(str(r["issuingLevel"])), "current": r["current"], "status": r["status"]})
+            if r["issuer"] and r["issuer"] not in inst["issuers"]:
+                inst["issuers"].append(r["issuer"])
+    for r in store.select(query_text("actions"), {"item": ids}):
+        f.actions[str(r["item"])].append({
+            "type": _tail(str(r["type"])), "label": r["typeLabel"],
+            "to_level": _tail(str(r["toLevel"])) if r["toLevel"] else None,
+            "to_zone": r["toZoneLabel"], "to_body": r["toBody"], "entrusting_body": r["entrusting"],
+            "deadline": r["deadline"]})
+    return f
+
+
+def gather_items_only(store: Store, items: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in store.select(query_text("items"), {"item": [Iri(i) for i in items]}):
+        it = out.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
+                                             "department": r["department"], "levels": set(),
+                                             "security": r["security"], "handling": r["handling"]})
+        if r["level"]:
+            it["levels"].add(_tail(str(r["level"])))
+    return out
+
+
+def closure(graph: dict[str, set[str]], start: str) -> set[str]:
+    """All items reachable from ``start`` through 关联事项 (not including ``start``)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen - {start}
+
+
+def authority(inst: dict[str, Any]) -> str:
+    if inst["type"] in CENTRAL_TYPES or inst["issuing_level"] == "national":
+        return "central"
+    return "provincial" if inst["issuing_level"] == "provincial" else "municipal"
+
+
+class Analysis:
+    """Assessments of items for one target, computed from one :class:`Facts`."""
+
+    def __init__(self, facts: Facts, target: str, ignore: frozenset[str] = frozenset()):
+        self.f = facts
+        self.target = target_level(target)
+        # A zone exercises city powers: read the law as for the city level.
+        self.rank = RANK["municipal" if self.target == "zone" else self.target]
+        self.ignore = ignore  # provisions treated as if amended (impact analysis)
+        self._own: dict[str, dict[str, Any]] = {}
+
+    def blocking(self, item: str) -> list[dict[str, Any]]:
+        out = []
+        for role, cited in sorted(self.f.bases.get(item, [])):
+            for a in sorted(self.f.assignments.get(cited, []), key=lambda a: (a["unit"], a["evidence"])):
+                if RANK.get(a["level"], 9) >= self.rank or a["unit"] in self.ignore or cited in self.ignore:
+                    continue
+                version, art, par, pt = provision_parts(a["unit"])
+                inst = self.f.instruments.get(version, {})
+                auth = authority(inst) if inst else "central"
+                entry = {
+                    "instrument": inst.get("title"), "article": art, "paragraph": par, "item": pt,
+                    "instrument_type": inst.get("type_label"), "issuer": "、".join(inst.get("issuers", [])) or None,
+                    "evidence": a["evidence"], "text": self.f.texts.get(a["unit"], ""), "authority": auth,
+                    "authority_label": AUTHORITY_ZH[auth], "level": a["level"], "level_label": LEVEL_ZH[a["level"]],
+                    "act": a["act"], "role": "设定依据" if role == "legalBasis" else "实施依据",
+                    "provision": a["unit"], "cited": cited,
+                }
+                if entry not in out:
+                    out.append(entry)
+        return out
+
+    def own(self, item: str) -> dict[str, Any]:
+        """The item's assessment without its chain."""
+        if item in self._own:
+            return self._own[item]
+        it = self.f.items[item]
+        levels = sorted(it["levels"], key=lambda lv: RANK.get(lv, 9))
+        blocking = self.blocking(item)
+        bases = [c for role, c in self.f.bases.get(item, []) if role == "legalBasis"]
+        insts = [self.f.instruments.get(provision_parts(c)[0]) for c in bases]
+        city_set = (it["type"] == "行政许可" and bool(insts)
+                    and all(i is not None and i["issuing_level"] == "municipal" for i in insts))
+        actions = sorted(self.f.actions.get(item, []), key=lambda a: (a["type"], a["to_level"] or "", a["to_zone"] or ""))
+        lowest = RANK.get(levels[-1], -1) if levels else -1
+        target_rank = RANK["county"] if self.target == "zone" else self.rank
+        result = {
+            "code": it["code"], "name": it["name"], "type": it["type"], "department": it["department"],
+            "levels": [LEVEL_ZH[lv] for lv in levels], "target": TARGET_ZH[self.target],
+            "sensitive": bool(it["security"]),
+            "security_category": SECURITY_ZH.get(_tail(str(it["security"]))) if it["security"] else None,
+            "city_set_licence": city_set,
+            "needs_legal_change": bool(blocking), "blocking": blocking,
+            "actions": [{k: v for k, v in a.items()} for a in actions],
+            "_at_or_below": self.target != "zone" and lowest >= target_rank,
+            "_cancelled": any(a["type"] == "cancel" for a in actions),
+        }
+        result["alternatives"] = self.alternatives(it, blocking, actions)
+        self._own[item] = result
+        return result
+
+    def alternatives(self, it: dict[str, Any], blocking: list[dict[str, Any]], actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The interim paths the plan allows while the law fixes the level."""
+        if not blocking:
+            return [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
+        out: list[dict[str, Any]] = []
+        permits = [b for b in blocking if "委托" in b["text"]]
+        out.append({"path": "entrust", "label": "委托",
+                    "available": bool(permits),
+                    "basis": sorted({f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}" for b in permits}),
+                    "note": "法定依据允许委托：委托机关对委托行为的后果承担法律责任" if permits else
+                            "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"})
+        if it["handling"] and _tail(str(it["handling"])) == "on-application":
+            out.append({"path": "window_forward", "label": "窗口前移", "available": True,
+                        "note": "在下级设立服务窗口受理，审批仍由法定层级作出"})
+            out.append({"path": "review_forward", "label": "审核转报", "available": True,
+                        "note": "下级受理并审核，报法定层级批准（审核转报件）"})
+        out += [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
+        return out
+
+    def assess(self, item: str) -> dict[str, Any]:
+        """The full assessment: own findings, the chain with each member's, and the status."""
+        own = dict(self.own(item))
+        chain = []
+        blockers = []
+        for other in sorted(closure(self.f.related, item), key=lambda i: self.f.items.get(i, {}).get("code") or i):
+            if other not in self.f.items:
+                continue
+            o = self.own(other)
+            status = self._status(o, [])
+            chain.append({"code": o["code"], "name": o["name"], "type": o["type"], "levels": o["levels"],
+                          "status": status, "needs_legal_change": o["needs_legal_change"],
+                          "sensitive": o["sensitive"], "blocking": o["blocking"]})
+            if status in ("excluded", "needs_legal_change"):
+                blockers.append(o["code"])
+        own["chain"] = chain
+        own["chain_blocked_by"] = blockers
+        own["status"] = self._status(own, blockers)
+        own["status_label"] = STATUS_ZH[own["status"]]
+        own.pop("_at_or_below")
+        own.pop("_cancelled")
+        return own
+
+    @staticmethod
+    def _status(a: dict[str, Any], chain_blockers: list[str]) -> str:
+        if a["sensitive"]:
+            return "excluded"
+        if a["city_set_licence"] or a["_cancelled"]:
+            return "cancel"
+        if a["needs_legal_change"]:
+            return "needs_legal_change"
+        if chain_blockers:
+            return "chain_blocked"
+        if a["_at_or_below"]:
+            return "at_or_below_target"
+        return "devolvable"
+
+
+def blockers(store: Store, to: str, department: str | None = None, all_items: bool = False) -> list[dict[str, Any]]:
+    """Assessments for the items exercised above the target (``all_items``: every item)."""
+    analysis = Analysis(gather(store, department=department), to)
+    out = []
+    for item in analysis.f.items:
+        if department and analysis.f.items[item]["department"] != department:
+            continue
+        a = analysis.assess(item)
+        if all_items or a["status"] != "at_or_below_target":
+            out.append(a)
+    out.sort(key=lambda a: (a["department"] or "", a["code"]))
+    return out
+
+
+def chain(store: Store, code: str, to: str = "县级") -> dict[str, Any]:
+    item = str(ID[f"item/{code}"])
+    analysis = Analysis(gather(store, items=[item]), to)
+    if item not in analysis.f.items:
+        raise KeyError(code)
+    return analysis.assess(item)
+
+
+def impact(store: Store, provision: str, to: str = "县级") -> list[dict[str, Any]]:
+    """Items relying on ``provision`` (an IRI), each with its status now and its status if
+    that provision allowed the target level — the drafting office's list for an amendment."""
+    items = [str(r["item"]) for r in store.select(query_text("provision_items"), {"provision": Iri(provision)})]
+    if not items:
+        return []
+    facts = gather(store, items=items)
+    now = Analysis(facts, to)
+    contained = {provision}
+    amended = Analysis(facts, to, ignore=frozenset(contained | {a["unit"] for al in facts.assignments.values()
+                                                               for a in al if a["unit"].startswith(provision + "/")}))
+    out = []
+    for item in sorted(items, key=lambda i: facts.items[i]["code"]):
+        a, b = now.assess(item), amended.assess(item)
+        out.append({"code": a["code"], "name": a["name"], "department": a["department"], "levels": a["levels"],
+                    "status": a["status"], "status_if_amended": b["status"],
+                    "blocking": [x for x in a["blocking"] if x["provision"] == provision
+                                 or x["provision"].startswith(provision + "/") or x["cited"] == provision]})
+    return out
+
+
+__all__ = ["Analysis", "blockers", "chain", "impact", "gather", "target_level", "STATUSES", "LEVEL", "QZ"]

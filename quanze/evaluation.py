@@ -1,0 +1,59 @@
+"""Precision and recall of the level extractor against hand labels (tests/fixtures/level_labels.csv).
+
+Scored at (unit, level) granularity: a predicted level for a unit is a true positive when
+the hand label lists it, a false positive otherwise; a labelled level not predicted is a
+false negative. Units are resolved with the same parser the import uses.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quanze.laws import read_manifest
+from quanze.level import assign_levels
+from quanze.provision import read_text
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    units: int = 0
+    labelled: int = 0
+    mismatches: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def evaluate(laws: Path, labels: Path) -> Score:
+    meta = {r.path: r for r in read_manifest(laws)}
+    score = Score()
+    cache = {}
+    with open(labels, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            path = row["path"]
+            if path not in cache:
+                cache[path] = {a.key: a for a in read_text(laws / path, path).articles}
+            par = cache[path][row["article"]].paragraphs[int(row["paragraph"]) - 1]
+            text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
+            title = meta[path].title
+            got = {a.level for a in assign_levels(text, issuing_level=meta[path].issuing_level, title=title)}
+            want = set(filter(None, row["expected"].split(";"))) - {"EMPTY"}
+            score.units += 1
+            score.labelled += bool(want)
+            score.tp += len(got & want)
+            score.fp += len(got - want)
+            score.fn += len(want - got)
+            if got != want:
+                unit = f"{path} {row['article']}-{row['paragraph']}" + (f"({row['item']})" if row["item"] else "")
+                score.mismatches.append((unit, ";".join(sorted(want)), ";".join(sorted(got)), text[:80]))
+    return score

@@ -1,0 +1,72 @@
+"""Assessments for people and machines: JSON (the integrators' contract, docs/blockers.schema.json),
+CSV and XLSX (one row per blocking provision), and Markdown / a terminal table for legal staff —
+Chinese headings, grouped by department and amendment authority, article text shown."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from quanze.devolution import AUTHORITY_ZH
+from quanze.tables import write_table
+
+FLAT_HEADER = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可",
+               "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻"]
+
+
+def to_json(assessments: list[dict[str, Any]]) -> str:
+    return json.dumps(assessments, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
+    rows = []
+    for a in assessments:
+        head = [a["code"], a["name"], a["type"], a["department"], "、".join(a["levels"]), a["target"], a["status_label"],
+                "是" if a["sensitive"] else "", "是" if a["city_set_licence"] else "", "是" if a["needs_legal_change"] else ""]
+        chain = "；".join(a.get("chain_blocked_by", []))
+        if not a["blocking"]:
+            rows.append(head + [""] * 9 + [chain])
+        for b in a["blocking"]:
+            rows.append(head + [b["instrument"], b["article"], b["paragraph"] or "", b["item"] or "", b["instrument_type"],
+                                b["issuer"] or "", b["evidence"], AUTHORITY_ZH[b["authority"]], b["text"], chain])
+    return rows
+
+
+def write_flat(path: Path, assessments: list[dict[str, Any]]) -> None:
+    write_table(path, FLAT_HEADER, flat_rows(assessments))
+
+
+def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清单") -> str:
+    """Grouped by department (实施主体), then by who must change the law."""
+    out = [f"# {title}", ""]
+    by_dept: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in assessments:
+        by_dept[a["department"] or "（未注明实施主体）"].append(a)
+    for dept in sorted(by_dept):
+        out += [f"## {dept}", ""]
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for a in by_dept[dept]:
+            auths = sorted({b["authority"] for b in a["blocking"]}) or ["—"]
+            for auth in auths:
+                groups[auth].append(a)
+        for auth in sorted(groups, key=lambda k: ("central", "provincial", "municipal", "—").index(k)):
+            out += [f"### {AUTHORITY_ZH.get(auth, '无需修改法律依据')}", ""]
+            for a in groups[auth]:
+                out.append(f"- **{a['code']} {a['name']}**（{a['type']}；行使层级：{'、'.join(a['levels'])}）"
+                           f" → {a['target']}：**{a['status_label']}**")
+                for b in a["blocking"]:
+                    if auth != "—" and b["authority"] != auth:
+                        continue
+                    where = f"{b['article']}{b['paragraph'] or ''}{b['item'] or ''}"
+                    out.append(f"  - 《{b['instrument']}》{where}（{b['instrument_type']}，{b['issuer'] or ''}）"
+                               f"规定由{b['level_label']}：“{b['evidence']}”")
+                    out.append(f"    > {b['text']}")
+                if a.get("chain_blocked_by"):
+                    out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
+                alts = [x["label"] for x in a["alternatives"] if x.get("available", True)]
+                if alts and a["blocking"]:
+                    out.append(f"  - 过渡办法：{'、'.join(alts)}")
+            out.append("")
+    return "\n".join(out)

@@ -1,0 +1,102 @@
+"""The core question on real data: the sample list against the real corpus."""
+
+import json
+
+import jsonschema
+import pytest
+
+from quanze.devolution import STATUSES, blockers, chain, impact
+from quanze.settings import ROOT
+
+from .conftest import remote_store
+
+
+@pytest.fixture(scope="module")
+def county(corpus_store):
+    return {a["code"]: a for a in blockers(corpus_store, "县级", all_items=True)}
+
+
+def test_json_contract_matches_the_schema(corpus_store):
+    schema = json.loads((ROOT / "docs" / "blockers.schema.json").read_text(encoding="utf-8"))
+    for to in ("市级", "county", "zone"):
+        jsonschema.validate(blockers(corpus_store, to, all_items=True), schema)
+
+
+def test_every_blocking_entry_quotes_its_paragraph(county):
+    entries = [b for a in county.values() for b in a["blocking"]]
+    assert entries
+    for b in entries:
+        assert b["evidence"] in b["text"]  # the evidence phrase is the paragraph's own words
+
+
+def test_statuses_follow_the_order(county):
+    for a in county.values():
+        assert a["status"] in STATUSES
+        if a["sensitive"]:
+            assert a["status"] == "excluded"
+        elif a["city_set_licence"]:
+            assert a["status"] == "cancel"
+        elif a["needs_legal_change"]:
+            assert a["status"] == "needs_legal_change"
+
+
+def test_provincial_basis_blocks_county_but_county_and_above_does_not(county):
+    # An item citing 药品管理法 第四十一条第一款 (省…药品监督管理部门批准) is blocked for 县级,
+    # with the central route; an item whose bases all say 县级以上 is not blocked.
+    drug = [a for a in county.values() if any(b["instrument"] == "中华人民共和国药品管理法" and b["article"] == "第四十一条"
+                                             for b in a["blocking"])]
+    assert drug and all(b["authority"] == "central" for a in drug for b in a["blocking"]
+                        if b["instrument"] == "中华人民共和国药品管理法")
+    free = [a for a in county.values() if not a["blocking"]]
+    assert free and all(not a["needs_legal_change"] for a in free)
+
+
+def test_shandong_regulation_is_provincial_route(county):
+    prov = [b for a in county.values() for b in a["blocking"] if b["instrument"].startswith("山东省")]
+    assert prov and {b["authority"] for b in prov} == {"provincial"}
+
+
+def test_city_set_licences_are_cancelled(county):
+    city = [a for a in county.values() if a["city_set_licence"]]
+    assert city and all(a["type"] == "行政许可" and a["status"] == "cancel" for a in city)
+
+
+def test_chain_blocked_names_its_blocker(county):
+    blocked = [a for a in county.values() if a["status"] == "chain_blocked"]
+    assert blocked
+    for a in blocked:
+        assert a["chain_blocked_by"] and not a["needs_legal_change"]
+        assert all(county[c]["status"] in ("needs_legal_change", "excluded") for c in a["chain_blocked_by"])
+
+
+def test_city_target_blocks_less_than_county(corpus_store, county):
+    city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
+    assert sum(a["needs_legal_change"] for a in city.values()) < sum(a["needs_legal_change"] for a in county.values())
+
+
+def test_impact_of_amending_a_provision(corpus_store, county):
+    code, a = next((c, a) for c, a in county.items() if a["status"] == "needs_legal_change" and len(
+        {b["provision"] for b in a["blocking"]}) == 1)
+    rows = impact(corpus_store, a["blocking"][0]["provision"], "县级")
+    row = next(r for r in rows if r["code"] == code)
+    assert row["status"] == "needs_legal_change" and row["status_if_amended"] != "needs_legal_change"
+
+
+def test_chain_command_gives_members_assessments(corpus_store, county):
+    code = next(c for c, a in county.items() if a["chain"])
+    result = chain(corpus_store, code, "县级")
+    assert {m["code"] for m in result["chain"]} == {m["code"] for m in county[code]["chain"]}
+
+
+def test_same_json_on_embedded_and_remote(corpus_store, oxigraph_server):
+    """The .rq queries run unchanged on a real Oxigraph server and give identical answers."""
+    import httpx
+
+    remote = remote_store(oxigraph_server)
+    data = corpus_store.export("nquads")
+    httpx.post(oxigraph_server + "/store", content=data, headers={"Content-Type": "application/n-quads"},
+               timeout=600).raise_for_status()
+    local = blockers(corpus_store, "县级", all_items=True)
+    assert json.dumps(blockers(remote, "县级", all_items=True), sort_keys=True, ensure_ascii=False) == \
+        json.dumps(local, sort_keys=True, ensure_ascii=False)
+    remote.close()

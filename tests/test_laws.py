@@ -1,0 +1,86 @@
+"""The corpus as a graph, on the real corpus and on small synthetic texts."""
+
+from pathlib import Path
+
+import pytest
+
+from quanze.laws import LAWS_GRAPH, build_graph, import_corpus
+from quanze.provision import ParseError, parse
+from quanze.store import EmbeddedStore
+
+Q = "PREFIX qz: <https://w3id.org/quanze/ns#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+
+
+def test_whole_corpus_is_in_the_graph(corpus_store, laws_dir):
+    n = corpus_store.select(Q + "SELECT (COUNT(?a) AS ?n) WHERE { ?a a qz:Article }")[0]["n"]
+    assert n > 70_000
+    # 药品管理法 第四十一条第一款: the exact text, in the right place.
+    rows = corpus_store.select(Q + """SELECT ?text ?current WHERE {
+        ?v eli:title "中华人民共和国药品管理法" ; qz:current ?current .
+        ?p eli:is_part_of ?a ; qz:ordinal 1 ; qz:text ?text . ?a qz:instrument ?v ; qz:ordinal 41 .
+        FILTER(?current) }""")
+    raw = (laws_dir / "行政法" / "药品管理法(2019-08-26).md").read_text(encoding="utf-8")
+    line = next(ln for ln in raw.splitlines() if ln.startswith("第四十一条 "))
+    assert rows and rows[0]["text"] == line.removeprefix("第四十一条 ").strip()
+
+
+def test_exactly_one_current_version_per_instrument(corpus_store):
+    rows = corpus_store.select(Q + """SELECT ?w (SUM(IF(?c, 1, 0)) AS ?n) WHERE {
+        ?v qz:versionOf ?w ; qz:current ?c } GROUP BY ?w HAVING (SUM(IF(?c, 1, 0)) != 1)""")
+    assert rows == []
+    several = corpus_store.select(Q + """SELECT ?w WHERE { ?v qz:versionOf ?w ; qz:previousVersion ?p } LIMIT 1""")
+    assert several  # some instruments have several versions, linked
+
+
+def test_level_assignment_recorded_with_evidence(corpus_store):
+    rows = corpus_store.select(Q + """SELECT ?level ?evidence WHERE {
+        ?v eli:title "中华人民共和国药品管理法" ; qz:current true .
+        ?a qz:instrument ?v ; qz:ordinal 41 . ?p eli:is_part_of ?a ; qz:ordinal 1 ; qz:assigns ?x .
+        ?x qz:level ?level ; qz:evidence ?evidence }""")
+    assert any(r["level"].endswith("/provincial") and "省、自治区、直辖市人民政府药品监督管理部门" in r["evidence"] for r in rows)
+
+
+def _corpus(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    lines = ["path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256"]
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        lines.append(f"{name},示例条例,行政法规,national,国务院,2020-01-01,true,有效,x")
+    (tmp_path / "manifest.csv").write_text("\n".join(lines), encoding="utf-8")
+    return tmp_path
+
+
+GOOD = "# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了示例，制定本条例。\n\n第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n\n县级以上地方人民政府示例主管部门负责本行政区域内的监督检查。\n\n（一）第一项；\n\n（二）第二项。"
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path):
+    laws = _corpus(tmp_path, {
+        "good.md": GOOD.encode(),
+        "notitle.md": "没有标题\n\n第一条 内容。".encode(),
+        "dup.md": "# 重复\n\n第一条 甲。\n\n第一条 乙。".encode(),
+        "latin1.md": "# 标题\n\n第一条 ".encode() + b"\xff\xfe",
+    })
+    triples, summary = build_graph(laws)
+    reasons = {s.path: s for s in summary.skipped}
+    assert set(reasons) == {"notitle.md", "dup.md", "latin1.md"}
+    assert reasons["dup.md"].line == 5 and "duplicate article" in reasons["dup.md"].reason_en
+    assert "UTF-8" in reasons["latin1.md"].reason_en
+    assert summary.articles == 2 and summary.paragraphs == 3 and summary.points == 2
+
+
+def test_import_twice_gives_the_same_triples(tmp_path):
+    laws = _corpus(tmp_path, {"good.md": GOOD.encode()})
+    store = EmbeddedStore(None)
+    first = import_corpus(store, laws)
+    before = store.graph_triples(LAWS_GRAPH)
+    second = import_corpus(store, laws)
+    assert first.inserted == len(before) and (second.inserted, second.deleted) == (0, 0)
+    assert store.graph_triples(LAWS_GRAPH) == before
+
+
+def test_paragraph_and_item_numbering():
+    text = parse(GOOD)
+    art = text.articles[1]
+    assert [p.number for p in art.paragraphs] == [1, 2]
+    assert [pt.number for pt in art.paragraphs[1].points] == [1, 2]
+    with pytest.raises(ParseError):
+        parse("# t\n\n第二条 甲。\n\n第一条 乙。")
