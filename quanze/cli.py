@@ -275,7 +275,8 @@ def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能�
              fmt: Annotated[str, typer.Option("--format", help="table|json|csv|md|xlsx")] = "table",
              output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
     """Which items need legal change before devolution, because of which article, and who must change it."""
-    from quanze.devolution import blockers as find, target_level
+    from quanze.devolution import blockers as find
+    from quanze.devolution import target_level
 
     try:
         target_level(to)
@@ -291,7 +292,8 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
            fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The items that rely on a provision, and their status if it allowed the target level."""
     from quanze.citation import Resolver
-    from quanze.devolution import STATUS_ZH, impact as find
+    from quanze.devolution import STATUS_ZH
+    from quanze.devolution import impact as find
 
     store = open_store()
     resolved = Resolver(store).resolve_text(provision)
@@ -311,7 +313,8 @@ def chain(code: Annotated[str, typer.Argument(help="事项编码")],
           to: Annotated[str, typer.Option("--to")] = "县级",
           fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The 一链办理 closure of an item, with each member's assessment."""
-    from quanze.devolution import STATUS_ZH, chain as find
+    from quanze.devolution import STATUS_ZH
+    from quanze.devolution import chain as find
 
     try:
         a = find(open_store(), code, to)
