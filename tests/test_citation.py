@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from quanze.citation import CitationSyntaxError, Reference, Resolver, parse
 from quanze.numerals import to_chinese
-
 from quanze.settings import ROOT
 
 numbers = st.integers(min_value=1, max_value=300)
