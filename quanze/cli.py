@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -55,6 +56,15 @@ def open_store() -> Store:
         except StoreError as exc:
             fail(str(exc))
     return state.store  # type: ignore[return-value]
+
+
+@contextmanager
+def guard():
+    """Store failures (endpoint unreachable, lock, bad SPARQL) become a clear message and exit 2."""
+    try:
+        yield
+    except StoreError as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -123,12 +133,14 @@ def graphs() -> None:
     from quanze.catalog import loads, unrecorded_graphs
 
     store = open_store()
-    records = loads(store)
+    with guard():
+        records = loads(store)
+        unrecorded = unrecorded_graphs(store)
     rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "行/rows": r.rows,
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
              "报告/report": (r.report or "").rsplit("/", 1)[-1]} for r in records]
     console.print(_table(rows, title="载入记录 / loads"))
-    for g in unrecorded_graphs(store):
+    for g in unrecorded:
         console.print(f"[yellow]无来源记录的图（中断的载入或手工写入）/ graph without a record (interrupted load or a manual write): {g}[/yellow]")
 
 
@@ -138,7 +150,8 @@ def export(fmt: Annotated[str, typer.Option("--format", help="trig|nquads")] = "
     """Export the whole store / 导出全部数据."""
     if fmt not in ("trig", "nquads"):
         fail(f"不支持的格式 / unsupported format: {fmt}")
-    data = open_store().export(fmt)
+    with guard():
+        data = open_store().export(fmt)
     if output:
         output.write_bytes(data)
         err.print(f"{len(data):,} bytes → {output}")
@@ -151,7 +164,8 @@ def init(by: Annotated[str | None, typer.Option("--by")] = None) -> None:
     """Load the ontology, Shandong's regions, zones, departments and the plan / 载入参考数据."""
     from quanze.reference import init as do_init
 
-    counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
+    with guard():
+        counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
     for g, n in counts.items():
         console.print(f"{g.rsplit('/', 1)[-1]}: {n:,} triples")
 
@@ -282,7 +296,8 @@ def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能�
         target_level(to)
     except ValueError as exc:
         fail(str(exc))
-    result = find(open_store(), to, department=department, all_items=all_items)
+    with guard():
+        result = find(open_store(), to, department=department, all_items=all_items)
     _emit(result, fmt, output, f"下放至{to}的障碍 / what blocks devolution to {to}")
 
 
