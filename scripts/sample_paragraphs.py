@@ -8,7 +8,10 @@ Two random draws with a fixed seed, so the sample is reproducible and documented
   name no approving level; without this second draw recall would rest on a handful of cases.
 
 Writes ``path,article,paragraph,item,draw`` rows; labels are added by hand (see
-tests/fixtures/level_labels.csv). Usage: ``scripts/sample_paragraphs.py LAWS_DIR OUT.csv``.
+tests/fixtures/level_labels.csv). Usage: ``scripts/sample_paragraphs.py LAWS_DIR OUT.csv
+[SEED [EXCLUDE.csv ...]]`` — units listed in the EXCLUDE files (earlier samples, the development
+set) are never drawn again. First sample: seed 20201231; second: seed 20210630 excluding
+level_labels.csv and level_dev.csv.
 """
 
 from __future__ import annotations
@@ -37,8 +40,13 @@ def units(laws: Path):
                     yield row["path"], art.key, par.number, pt.number, pt.text
 
 
-def main(laws: str, out: str, n_uniform: int = 100, n_authority: int = 100, seed: int = 20201231) -> None:
-    everything = list(units(Path(laws)))
+def main(laws: str, out: str, n_uniform: int = 100, n_authority: int = 100, seed: int = 20201231,
+         exclude: tuple[str, ...] = ()) -> None:
+    seen: set[tuple[str, str, str, str]] = set()
+    for path in exclude:
+        with open(path, encoding="utf-8") as fh:
+            seen |= {(r["path"], r["article"], str(r["paragraph"]), str(r["item"] or "")) for r in csv.DictReader(fh)}
+    everything = [u for u in units(Path(laws)) if (u[0], u[1], str(u[2]), str(u[3])) not in seen]
     rng = random.Random(seed)
     uniform = rng.sample(everything, n_uniform)
     taken = {u[:4] for u in uniform}
@@ -53,4 +61,5 @@ def main(laws: str, out: str, n_uniform: int = 100, n_authority: int = 100, seed
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], seed=int(sys.argv[3]) if len(sys.argv) > 3 else 20201231,
+         exclude=tuple(sys.argv[4:]))
