@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from quanze import __version__
-from quanze.catalog import record_load
+from quanze.catalog import record_ops
 from quanze.level import assign_levels
 from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, XSD, graph_iri, law_version, law_work, segment
 from quanze.numerals import to_chinese
@@ -295,11 +295,10 @@ def import_corpus(store: Store, laws: Path, by: str | None = None,
                   progress: Callable[[int, int, str], None] | None = None) -> ImportSummary:
     """Import the corpus into ``qzid:graph/laws``, replacing what was there (by diff)."""
     triples, summary = build_graph(laws, progress)
-    stats = store.bulk_replace(LAWS_GRAPH, triples)
+    record = record_ops(LAWS_GRAPH, kind="laws", file_name=str(laws), sha256=corpus_digest(laws),
+                        rows=summary.versions, triples=summary.triples, by=by, loader=f"quanze {__version__}")
+    stats = store.write({LAWS_GRAPH: triples}, also=record)
     summary.inserted, summary.deleted = stats.inserted, stats.deleted
-    record_load(store, LAWS_GRAPH, kind="laws", file_name=str(laws), sha256=corpus_digest(laws),
-                rows=summary.versions, triples=summary.triples, by=by,
-                loader=f"quanze {__version__}")
     return summary
 
 

@@ -6,6 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from quanze.store import EmbeddedStore, Iri, QuerySyntaxError, StoreError, StoreLocked, bind
+from quanze.store.embedded import CATALOG, PENDING
 
 G1 = "https://w3id.org/quanze/id/graph/test/one"
 G2 = "https://w3id.org/quanze/id/graph/test/two"
@@ -82,12 +83,42 @@ def test_drop_and_export(any_store):
     assert G1 in trig
 
 
-def test_bulk_replace_then_diff(any_store):
-    triples = {t(f"s{i}", "p", str(i)) for i in range(2000)}
-    any_store.bulk_replace(G1, triples)
-    assert any_store.count(G1) == 2000
-    stats = any_store.bulk_replace(G1, triples)
-    assert (stats.inserted, stats.deleted) == (0, 0)
+def test_large_new_graph_then_diff(any_store):
+    """Large new graphs take the embedded bulk path; the contract is the same."""
+    from quanze.store.embedded import BULK_THRESHOLD
+
+    triples = {t(f"s{i}", "p", str(i)) for i in range(BULK_THRESHOLD + 10)}
+    stats = any_store.write({G1: triples, G2: {t("x", "p", "1")}})
+    assert any_store.count(G1) == len(triples) and stats.inserted == len(triples) + 1
+    again = any_store.write({G1: triples})
+    assert (again.inserted, again.deleted) == (0, 0)
+    assert not any_store.select(f"SELECT ?g WHERE {{ GRAPH ?c {{ ?g <{PENDING}> ?v }} }}")
+
+
+def test_failed_bulk_write_leaves_nothing(tmp_path):
+    from quanze.store.embedded import BULK_THRESHOLD
+
+    store = EmbeddedStore(tmp_path / "s")
+    store.write({G2: {t("keep", "p", "1")}})
+    big = {t(f"s{i}", "p", str(i)) for i in range(BULK_THRESHOLD)}
+    with pytest.raises(QuerySyntaxError):
+        store.write({G1: big}, also=["INSERT DATA { oops }"])  # the last step fails
+    assert G1 not in store.graph_names() and store.count(G2) == 1
+
+
+def test_killed_bulk_write_is_undone_on_open(tmp_path):
+    """What a process killed during the bulk step leaves behind: the mark and part of the
+    graph. Opening the store removes both."""
+    store = EmbeddedStore(tmp_path / "s")
+    store.write({G2: {t("keep", "p", "1")}})
+    g = ox.NamedNode(G1)
+    store._store.extend([ox.Quad(g, ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))])
+    store._store.bulk_extend([ox.Quad(ox.NamedNode(EX + "half"), ox.NamedNode(EX + "p"), ox.Literal("1"), g)])
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "s")
+    assert reopened.recovered == [G1]
+    assert G1 not in reopened.graph_names() and reopened.count(G2) == 1
+    reopened.close()
 
 
 def test_on_disk_store_persists_and_locks(tmp_path):

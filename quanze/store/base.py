@@ -214,13 +214,6 @@ class Store:
             self.update(diff_update(changes, live_drops, also))
         return stats
 
-    def bulk_replace(self, graph: str, triples: set[ox.Triple]) -> WriteStats:
-        """Replace a large, reproducible graph (the law corpus) the fastest safe way.
-
-        Backends without a faster path use :meth:`write`. See the embedded backend for the
-        non-transactional path and what it promises."""
-        return self.write({graph: triples})
-
     def drop(self, graph: str) -> bool:
         if graph not in self.graph_names():
             return False

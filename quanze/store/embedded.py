@@ -20,9 +20,12 @@ from quanze.store.base import (
 )
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
 
-# A graph larger than this, written where nothing is stored yet, goes through RocksDB's bulk
-# loader (about twice as fast, not transactional); see ``bulk_replace``.
-BULK_THRESHOLD = 100_000
+# A new graph at least this large goes through RocksDB's bulk loader (here ~6x faster than a
+# SPARQL update: ~74k against ~12k triples/s into a store holding the corpus), made
+# all-or-nothing by the pending-marker protocol of ``write``.
+BULK_THRESHOLD = 50_000
+CATALOG = "https://w3id.org/quanze/id/graph/catalog"
+PENDING = "https://w3id.org/quanze/ns#loadPending"
 
 
 def _syntax_error(exc: SyntaxError, text: str) -> QuerySyntaxError:
@@ -44,6 +47,16 @@ class EmbeddedStore(Store):
                     f"the store at {path} is locked by another process (a running `quanze serve`?)"
                 ) from None
             raise StoreError(f"无法打开存储 {path} / cannot open the store at {path}: {exc}") from None
+        self.recovered = self.recover()
+
+    def recover(self) -> list[str]:
+        """Remove graphs a killed bulk write left behind (still marked pending), so the store is
+        exactly as it was before that write. Runs whenever the store is opened."""
+        marks = list(self._store.quads_for_pattern(None, ox.NamedNode(PENDING), None, ox.NamedNode(CATALOG)))
+        for q in marks:
+            self._store.remove_graph(q.subject)  # type: ignore[arg-type]
+            self._store.remove(q)
+        return [q.subject.value for q in marks]
 
     # -- reading --
     def _run(self, query: str, bindings: Mapping[str, Any] | None = None, **kw: Any) -> Any:
@@ -95,19 +108,35 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise _syntax_error(exc, update) from None
 
-    def bulk_replace(self, graph: str, triples: set[ox.Triple]) -> WriteStats:
-        """Where the graph does not exist yet and is large, load it with the bulk loader.
+    def write(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
+              also: Sequence[str] = ()) -> WriteStats:
+        """As :meth:`Store.write`; large *new* graphs go through the bulk loader:
 
-        The bulk loader is not transactional: a process killed midway leaves part of the
-        graph. Callers use it only for reproducible graphs (the law corpus) and write their
-        provenance record last, in a separate transaction, so an interrupted import shows as
-        incomplete and the next import repairs it by diff."""
-        if graph in self.graph_names() or len(triples) < BULK_THRESHOLD:
-            return self.write({graph: triples})
-        g = ox.NamedNode(graph)
-        self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
-        self._store.flush()
-        return WriteStats(inserted=len(triples), graphs=[graph])
+        1. one transaction marks each such graph ``qz:loadPending`` in the catalog;
+        2. the bulk loader writes them (not transactional, fast);
+        3. one transaction writes everything else, runs ``also`` and removes the marks.
+
+        A failure in 2 or 3 removes the new graphs again here; a process killed in 2 or 3 leaves
+        the marks, and :meth:`recover` removes the graphs the next time the store is opened,
+        before anything reads it (the on-disk store admits one process at a time)."""
+        names = set(self.graph_names())
+        big = [g for g, t in graphs.items() if g not in names and len(t) >= BULK_THRESHOLD]
+        if not big:
+            return super().write(graphs, drops, also)
+        marks = [ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG)) for g in big]
+        self._store.extend(marks)
+        try:
+            for g in big:
+                node = ox.NamedNode(g)
+                self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in graphs[g])
+            unmark = [f"DELETE DATA {{ GRAPH <{CATALOG}> {{ <{g}> <{PENDING}> \"true\" }} }}" for g in big]
+            stats = super().write({g: t for g, t in graphs.items() if g not in big}, drops, [*also, *unmark])
+        except BaseException:
+            self.recover()
+            raise
+        stats.graphs = list(graphs)
+        stats.inserted += sum(len(graphs[g]) for g in big)
+        return stats
 
     def drop(self, graph: str) -> bool:
         if graph not in self.graph_names():
