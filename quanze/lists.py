@@ -20,10 +20,29 @@ import pyoxigraph as ox
 from quanze import __version__
 from quanze.catalog import record_ops
 from quanze.citation import Resolution, Resolver
-from quanze.namespaces import ID, LEVEL, QZ, RDF, SKOS, XSD, graph_iri, item_iri, segment
+from quanze.namespaces import ID, LEVEL, XSD, graph_iri, item_iri, segment
+from quanze.namespaces import QZ as _QZ
+from quanze.namespaces import RDF as _RDF
+from quanze.namespaces import SKOS as _SKOS
 from quanze.reference import departments, level_body_iri, org_iri
 from quanze.store import Iri, Store
 from quanze.tables import Table, TableError, read_table, write_table
+
+
+class _Terms:
+    """Namespace terms as plain strings, cached on first use: rdflib builds a new URIRef on
+    every attribute access, which costs a second per 20,000 rows in the loader's loop."""
+
+    def __init__(self, ns: object):
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> str:
+        value = str(self._ns[name])  # type: ignore[index]
+        setattr(self, name, value)
+        return value
+
+
+QZ, RDF, SKOS = _Terms(_QZ), _Terms(_RDF), _Terms(_SKOS)
 
 # Canonical column → accepted headers (Chinese first, then English aliases).
 ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -169,7 +188,10 @@ class OrganisationMatcher:
         for d in departments():
             self.by_name[d.name] = org_iri(d.name)
             self.by_name[d.short_name] = org_iri(d.name)
-            self.by_function.append((d.short_name.removeprefix("省"), d.function_key))
+            suffix = d.short_name.removeprefix("省")
+            self.by_function.append((suffix, d.function_key))
+            if suffix.endswith("厅"):  # 省公安厅 has 市公安局 and 县公安局 below it
+                self.by_function.append((suffix[:-1] + "局", d.function_key))
         self.by_function.sort(key=lambda x: -len(x[0]))
 
     def match(self, written: str) -> tuple[str | None, str | None, str | None]:
