@@ -61,3 +61,61 @@ def negotiate(header: str | None, offered: list[str]) -> str | None:
         elif media in offered:
             return media
     return None
+
+
+def parse_accept_ranges(header: str | None) -> list[tuple[str, float, int]]:
+    """``Accept`` → ``(media range, q, position)`` for every well-formed range, q=0 included.
+
+    Unlike :func:`parse_accept` this keeps ranges the client refuses (``q=0``) so that
+    :func:`best_media_type` can honour them, and drops malformed ranges (no ``/``)."""
+    if header is None or not header.strip():
+        return [("*/*", 1.0, 0)]
+    out: list[tuple[str, float, int]] = []
+    for i, part in enumerate(header.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        main, _, sub = media.partition("/")
+        if not main or not sub or (main == "*" and sub != "*"):
+            continue
+        q = 1.0
+        for p in pieces[1:]:
+            name, _, value = p.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+                break  # parameters after q are accept-extensions
+        out.append((ALIASES.get(media, media), q, i))
+    return out
+
+
+def best_media_type(header: str | None, offered: list[str]) -> str | None:
+    """The offered media type the client prefers, by RFC 9110 §12.5.1, or None (→ 406).
+
+    Each offered type takes the q-value of the *most specific* range that matches it
+    (``text/csv`` over ``text/*`` over ``*/*``), so ``*/*, text/csv;q=0`` refuses CSV.
+    Ties go to the exactly named type, then the range the client listed first, then the
+    order of ``offered`` (the server's preference)."""
+    ranges = parse_accept_ranges(header)
+    best: tuple[float, int, int, int] | None = None
+    choice: str | None = None
+    for pos, media in enumerate(offered):
+        match: tuple[int, float, int] | None = None  # (specificity, q, position in Accept)
+        for rng, q, i in ranges:
+            if rng == media:
+                spec = 3
+            elif rng.endswith("/*") and rng != "*/*" and media.startswith(rng[:-1]):
+                spec = 2
+            elif rng == "*/*":
+                spec = 1
+            else:
+                continue
+            if match is None or spec > match[0] or (spec == match[0] and i < match[2]):
+                match = (spec, q, i)
+        if match is None or match[1] <= 0:
+            continue
+        key = (match[1], match[0], -match[2], -pos)
+        if best is None or key > best:
+            best, choice = key, media
+    return choice

@@ -1,0 +1,59 @@
+"""The HTTP service: :func:`create_app` builds it, ``uvicorn --factory api.app:create_app`` runs it.
+
+The app holds one store for its lifetime: the one passed in (the caller keeps owning it; the
+tests pass an in-memory store) or else one opened from the settings at startup and closed at
+shutdown. Routes: ``/sparql`` (:mod:`api.sparql`), ``/rdf-graphs`` (:mod:`api.graph_store`).
+CORS is closed unless ``QUANZE_CORS_ORIGINS`` lists origins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors, graph_store, sparql
+from api.security import BodyLimitMiddleware, QueryRunner
+from quanze.settings import Settings
+from quanze.store import Store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The FastAPI app over ``store`` (or the store the settings name, opened at startup)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = store if store is not None else settings.open_store()
+        try:
+            yield
+        finally:
+            if store is None:
+                app.state.store.close()
+            app.state.store = None
+
+    app = FastAPI(title="Quanze 权责", summary="SPARQL 1.1 Protocol and Graph Store Protocol over the Quanze graph",
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = None
+    app.state.runner = QueryRunner(settings.query_timeout)
+    errors.install(app)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
+    if settings.cors_origins:  # added last: outermost, so errors (413 too) carry CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+            allow_headers=["Accept", "Authorization", "Content-Type"],
+            expose_headers=["Location", "X-Quanze-Truncated", "X-Quanze-Row-Limit"],
+        )
+    return app
+
+
+def app() -> FastAPI:
+    """Module-level factory for ``uvicorn api.app:app --factory`` (settings from ``QUANZE_*``)."""
+    return create_app()

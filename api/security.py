@@ -1,0 +1,179 @@
+"""What makes the service safe to expose: the write token and the query guard.
+
+* **Writes need the token.** SPARQL updates and Graph Store PUT/POST/DELETE need
+  ``Authorization: Bearer <QUANZE_TOKEN>``. Without a configured token the service is
+  read-only (403); a missing or wrong token is 401 with ``WWW-Authenticate: Bearer``.
+* **No outgoing requests.** ``SERVICE`` in queries and updates and ``LOAD`` in updates are
+  refused (400) before anything is parsed or run: Oxigraph would otherwise fetch the URL
+  (server-side request forgery). Detection uses :mod:`api.lexer`, so the words inside
+  literals, IRIs, comments and names do not count.
+* **Bounded work.** Each query runs in its own worker thread and the request answers 503 when
+  ``query_timeout`` passes. A Python thread cannot be killed, so the query itself goes on
+  until it finishes and its result is thrown away; a fixed number of slots (``max_concurrent``)
+  bounds how many such queries can run at once, and a request finding no free slot is 503
+  at once. Request bodies over ``max_body`` bytes are 413.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import ApiError
+from api.lexer import Token, has_keyword
+from quanze.settings import Settings
+
+T = TypeVar("T")
+
+# --- the write token ------------------------------------------------------------------------
+
+READ_ONLY = ("此服务为只读：未配置写入令牌（QUANZE_TOKEN）/ "
+             "this service is read-only: no write token is configured (QUANZE_TOKEN)")
+
+
+def require_writer(request: Request, settings: Settings) -> None:
+    """Raise 403 when the service is read-only, 401 when the bearer token is missing or wrong."""
+    if not settings.token:
+        raise ApiError(403, READ_ONLY)
+    scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not credentials:
+        raise ApiError(401, "写入需要令牌：Authorization: Bearer <token> / "
+                            "writing needs a token: Authorization: Bearer <token>",
+                       headers={"WWW-Authenticate": 'Bearer realm="quanze"'})
+    if not secrets.compare_digest(credentials.encode("utf-8"), settings.token.encode("utf-8")):
+        raise ApiError(401, "令牌无效 / invalid token",
+                       headers={"WWW-Authenticate": 'Bearer realm="quanze", error="invalid_token"'})
+
+
+# --- the query guard -------------------------------------------------------------------------
+
+def refuse_service(tokens: list[Token]) -> None:
+    """400 for a federated query: the service never calls other endpoints."""
+    if has_keyword(tokens, "service"):
+        raise ApiError(400, "本端点不允许联邦查询（SERVICE）/ "
+                            "federated queries (SERVICE) are not allowed on this endpoint")
+
+
+def refuse_load(tokens: list[Token]) -> None:
+    """400 for ``LOAD``: the service never fetches documents from the web."""
+    if has_keyword(tokens, "load"):
+        raise ApiError(400, "本端点不允许 LOAD（从网络加载数据）/ "
+                            "LOAD (fetching data from the web) is not allowed on this endpoint")
+
+
+class QueryTimeout(ApiError):
+    def __init__(self, seconds: float):
+        super().__init__(503, f"查询超过 {seconds:g} 秒的时限，已放弃；请缩小查询范围（加 LIMIT 或更具体的条件）/ "
+                              f"the query exceeded the {seconds:g} s time limit and was abandoned; "
+                              f"narrow it (add a LIMIT or more specific patterns)")
+
+
+class Busy(ApiError):
+    def __init__(self) -> None:
+        super().__init__(503, "服务繁忙：正在运行的查询已达上限，请稍后再试 / "
+                              "the service is busy: too many queries are running, try again later",
+                         headers={"Retry-After": "10"})
+
+
+class QueryRunner:
+    """Runs blocking store calls in daemon threads with a time limit and a bound on how many run."""
+
+    def __init__(self, timeout: float, max_concurrent: int | None = None):
+        self.timeout = timeout
+        self.max_concurrent = max_concurrent or max(4, os.cpu_count() or 4)
+        self._slots = threading.BoundedSemaphore(self.max_concurrent)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """``fn()`` in a worker thread; :class:`QueryTimeout` (503) after ``timeout`` seconds."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy()
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        future.set_running_or_notify_cancel()  # never cancellable: the thread owns it
+
+        def work() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 — handed to the waiting request
+                future.set_exception(exc)
+            finally:
+                self._slots.release()
+
+        threading.Thread(target=work, name="quanze-query", daemon=True).start()
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except TimeoutError:
+            raise QueryTimeout(self.timeout) from None
+
+
+# --- the body cap ----------------------------------------------------------------------------
+
+def _too_large(limit: int) -> str:
+    return f"请求体超过 {limit} 字节的上限 / the request body exceeds the limit of {limit} bytes"
+
+
+class BodyTooLarge(ApiError):
+    def __init__(self, limit: int):
+        super().__init__(413, _too_large(limit))
+
+
+class BodyLimitMiddleware:
+    """413 for request bodies over ``max_body`` bytes, by ``Content-Length`` or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_body:
+                    await self._reject(send)
+                    return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        body = (_too_large(self.max_body) + "\n").encode("utf-8")
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})

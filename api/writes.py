@@ -1,0 +1,95 @@
+"""The one way the API writes: :func:`commit_write`, so validation cannot be skipped.
+
+Every SPARQL update and Graph Store write goes through :func:`commit_write`. It serialises
+API writes (one lock per process), keeps a copy of the graphs the write may change, applies
+the write, asks :func:`api.deps.after_write_validation`, and when that returns a report puts
+the graphs back as they were and raises :class:`WriteRejected` (422).
+
+The rollback is a compensating update, not a transaction held open: between the write and
+the rollback, readers can see the rejected data, and a writer outside this process (another
+client of a remote endpoint) changing the same graphs meanwhile would be overwritten. Only
+named graphs are restored; an update writing the store's own default graph (no ``GRAPH``)
+is outside the store contract and is not rolled back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from api import deps
+from api.errors import ApiError
+from quanze.store import Store, WriteStats
+from quanze.store.base import diff_update
+
+R = TypeVar("R")
+
+#: The content, before the write, of the graphs it may change that existed then.
+Snapshot = dict[str, set[ox.Triple]]
+
+_lock = threading.Lock()
+
+
+class WriteRejected(ApiError):
+    """422: the write did not pass validation and was rolled back."""
+
+    def __init__(self, report: Any, graphs: list[str]):
+        details: dict[str, Any] = {"graphs": graphs, "report": report}
+        super().__init__(422, "写入未通过校验，已撤销 / the write failed validation and was rolled back",
+                         details=details, force_json=True)
+
+
+def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R]) -> R:
+    """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
+
+    ``graphs`` are the named graphs the write may change, or None when that is unknown (a
+    SPARQL update with ``GRAPH ?g`` or ``DROP ALL``): then every graph is copied first and
+    the validator is given those whose content changed."""
+    with _lock:
+        before = set(store.graph_names())
+        scope = set(before) if graphs is None else set(graphs)
+        snapshot: Snapshot = {g: store.graph_triples(g) for g in sorted(scope & before)}
+        result = action(snapshot)
+        after = set(store.graph_names())
+        if graphs is None:
+            changed = {g for g in before if g not in after or store.graph_triples(g) != snapshot[g]}
+            touched = sorted(changed | (after - before))
+        else:
+            touched = sorted(scope | (after - before))
+        if not touched:
+            return result
+        try:
+            report = deps.after_write_validation(store, touched)
+        except Exception:
+            _restore(store, touched, snapshot)
+            raise
+        if report is not None:
+            _restore(store, touched, snapshot)
+            raise WriteRejected(report, touched)
+        return result
+
+
+def _restore(store: Store, graphs: list[str], snapshot: Snapshot) -> None:
+    """Put ``graphs`` back as in ``snapshot`` (absent ones dropped), in one update."""
+    inserts = {g: (set(), snapshot[g]) for g in graphs if snapshot.get(g)}
+    store.update(diff_update(inserts, drops=graphs))
+
+
+def _has_blank_node(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def replace_graph(store: Store, graph: str, triples: set[ox.Triple], old: set[ox.Triple] | None) -> WriteStats:
+    """Make ``graph`` hold exactly ``triples``, in one transaction.
+
+    Uses :meth:`Store.write` (only the difference is written) unless triples with blank nodes
+    would have to be deleted — ``DELETE DATA`` cannot name blank nodes — then the graph is
+    dropped and written again, still in one update."""
+    old = old or set()
+    if any(_has_blank_node(t) for t in old - triples):
+        store.update(diff_update({graph: (set(), triples)} if triples else {}, drops=[graph]))
+        return WriteStats(inserted=len(triples), deleted=len(old), graphs=[graph])
+    return store.write({graph: triples})

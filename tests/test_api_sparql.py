@@ -1,0 +1,661 @@
+"""The SPARQL 1.1 Protocol endpoint, against a live uvicorn server on 127.0.0.1.
+
+Clients: httpx, SPARQLWrapper, rdflib's SPARQLStore / SPARQLUpdateStore. Tests taking
+``any_api`` run twice: over an in-memory store and over a RemoteStore pointed at a real
+Oxigraph server (the ``oxigraph_server`` fixture).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from api import deps as api_deps
+from quanze.store import EmbeddedStore, RemoteStore, Store
+from tests.api_live import EX, G1, G2, SEED, TOKEN, live_server, seeded, settings, t
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+NAMES = f"SELECT ?s ?n WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?n"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@dataclass
+class Api:
+    base: str
+    store: Store
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "/sparql"
+
+    def get(self, query: str, accept: str | None = None, **params: object) -> httpx.Response:
+        headers = {"Accept": accept} if accept else {}
+        return httpx.get(self.sparql, params={"query": query, **params}, headers=headers, timeout=30)
+
+    def update(self, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return httpx.post(self.sparql, content=text.encode(),
+                          headers={"Content-Type": "application/sparql-update", **(headers or {})})
+
+
+def fresh_remote(base: str) -> RemoteStore:
+    store = RemoteStore(base + "/query", base + "/update", base + "/store")
+    store.update("DROP ALL")
+    return store
+
+
+@pytest.fixture
+def api():
+    """A live server with the write token over a seeded in-memory store."""
+    store = seeded()
+    with live_server(store, settings(token=TOKEN)) as base:
+        yield Api(base, store)
+
+
+@pytest.fixture(params=["memory", "remote"])
+def any_api(request):
+    """The same server over an in-memory store and over a remote Oxigraph server."""
+    if request.param == "memory":
+        store: Store = EmbeddedStore(None)
+    else:
+        store = fresh_remote(request.getfixturevalue("oxigraph_server"))
+    seeded(store)
+    with live_server(store, settings(token=TOKEN)) as base:
+        yield Api(base, store)
+    store.close()
+
+
+def names_in(api: Api) -> set[str]:
+    r = api.get(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}")
+    return {b["n"]["value"] for b in r.json()["results"]["bindings"]}
+
+
+# --- queries: the three ways, each format ------------------------------------------------------
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "application/sparql-results+xml",
+                                   "text/csv", "text/tab-separated-values"])
+def test_select_in_each_result_format(any_api, media):
+    r = any_api.get(NAMES, media)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media
+    if media == "text/csv":
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert rows[0] == ["s", "n"]
+        assert [row[1] for row in rows[1:]] == ["丙", "乙", "药品生产许可"]
+        return
+    fmt = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+           "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/tab-separated-values": ox.QueryResultsFormat.TSV}[media]
+    solutions = ox.parse_query_results(r.content, format=fmt)
+    assert [v.value for v in solutions.variables] == ["s", "n"]
+    assert [s["n"].value for s in solutions] == ["丙", "乙", "药品生产许可"]
+    assert "X-Quanze-Truncated" not in r.headers
+
+
+@pytest.mark.parametrize("media, expected", [("application/sparql-results+json", None),
+                                             ("application/sparql-results+xml", None),
+                                             ("text/csv", b"true"), ("text/tab-separated-values", b"true")])
+def test_ask_in_each_result_format(any_api, media, expected):
+    r = any_api.get(f"ASK {{ ?s <{EX}code> \"37YJ-XK-0001\" }}", media)
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media
+    if expected is not None:
+        assert r.content.strip() == expected
+    else:
+        fmt = ox.QueryResultsFormat.JSON if media.endswith("json") else ox.QueryResultsFormat.XML
+        assert bool(ox.parse_query_results(r.content, format=fmt)) is True
+
+
+@pytest.mark.parametrize("media, fmt", [("text/turtle", ox.RdfFormat.TURTLE),
+                                        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                                        ("application/ld+json", ox.RdfFormat.JSON_LD),
+                                        ("application/rdf+xml", ox.RdfFormat.RDF_XML)])
+def test_construct_in_each_rdf_format(any_api, media, fmt):
+    r = any_api.get(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}", media)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media
+    assert {q.triple for q in ox.parse(r.content, format=fmt)} == SEED[G2]
+
+
+def test_describe(any_api):
+    r = any_api.get(f"DESCRIBE <{EX}c>", "application/n-triples")
+    assert r.status_code == 200
+    assert {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)} == SEED[G2]
+
+
+def test_post_form_and_post_direct(any_api):
+    form = httpx.post(any_api.sparql, data={"query": NAMES}, headers={"Accept": "text/csv"})
+    direct = httpx.post(any_api.sparql, content=NAMES.encode(),
+                        headers={"Content-Type": "application/sparql-query; charset=UTF-8", "Accept": "text/csv"})
+    assert form.status_code == direct.status_code == 200
+    assert form.text == direct.text == any_api.get(NAMES, "text/csv").text
+
+
+def test_select_over_utf8_and_unknown_parameters_are_ignored(api):
+    # SPARQLWrapper adds format/output/results; they must not disturb the protocol
+    r = api.get(f"SELECT ?s WHERE {{ ?s <{EX}name> \"药品生产许可\" }}", None, format="json", output="json")
+    assert r.status_code == 200
+    assert r.json()["results"]["bindings"][0]["s"]["value"] == EX + "a"
+
+
+# --- the dataset --------------------------------------------------------------------------------
+
+def test_default_graph_uri_restricts_the_default_graph(any_api):
+    r = any_api.get(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}", None, **{"default-graph-uri": G2})
+    assert [b["n"]["value"] for b in r.json()["results"]["bindings"]] == ["丙"]
+
+
+def test_default_graph_uri_repeated(any_api):
+    r = httpx.get(any_api.sparql, params=[("query", f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}"),
+                                          ("default-graph-uri", G1), ("default-graph-uri", G2)])
+    assert {b["n"]["value"] for b in r.json()["results"]["bindings"]} == {"丙", "乙", "药品生产许可"}
+
+
+def test_named_graph_uri_limits_graphs_and_empties_the_default_graph(any_api):
+    q = f"SELECT ?g ?n WHERE {{ GRAPH ?g {{ ?s <{EX}name> ?n }} }}"
+    r = any_api.get(q, None, **{"named-graph-uri": G1})
+    assert {b["g"]["value"] for b in r.json()["results"]["bindings"]} == {G1}
+    r = any_api.get(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}", None, **{"named-graph-uri": G1})
+    assert r.json()["results"]["bindings"] == []  # SPARQL 1.1 §13.2: no default graph given → empty
+
+
+def test_dataset_params_on_direct_post_come_from_the_url(any_api):
+    r = httpx.post(any_api.sparql, params={"default-graph-uri": G2},
+                   content=f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}".encode(),
+                   headers={"Content-Type": "application/sparql-query"})
+    assert [b["n"]["value"] for b in r.json()["results"]["bindings"]] == ["丙"]
+
+
+def test_from_clause_is_honoured_and_protocol_overrides_it(any_api):
+    q = f"PREFIX g: <https://w3id.org/quanze/id/graph/test/> SELECT ?n FROM g:two WHERE {{ ?s <{EX}name> ?n }}"
+    assert [b["n"]["value"] for b in any_api.get(q).json()["results"]["bindings"]] == ["丙"]
+    r = any_api.get(q, None, **{"default-graph-uri": G1})
+    assert {b["n"]["value"] for b in r.json()["results"]["bindings"]} == {"乙", "药品生产许可"}
+
+
+# --- the row cap ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "text/csv"])
+def test_select_capped_at_max_rows(media):
+    with live_server(seeded(), settings(max_rows=2)) as base:
+        r = httpx.get(base + "/sparql", params={"query": NAMES}, headers={"Accept": media})
+        assert r.status_code == 200
+        assert r.headers["x-quanze-truncated"] == "true"
+        assert r.headers["x-quanze-row-limit"] == "2"
+        if media == "text/csv":
+            assert r.text.splitlines() == ["s,n", f"{EX}c,丙", f"{EX}b,乙"]
+        else:
+            assert [b["n"]["value"] for b in r.json()["results"]["bindings"]] == ["丙", "乙"]
+        exact = httpx.get(base + "/sparql", params={"query": NAMES + " LIMIT 2"})
+        assert "x-quanze-truncated" not in exact.headers
+
+
+# --- bad requests -----------------------------------------------------------------------------
+
+def test_syntax_error_is_400_with_the_parsers_message(any_api):
+    r = any_api.get("SELECT ?x WHERE {\n  ?x ?y \n")
+    assert r.status_code == 400
+    assert "syntax error" in r.text and "语法错误" in r.text
+    assert "3:" in r.text or "2:" in r.text  # line and column
+
+
+def test_syntax_error_in_json_when_asked(api):
+    r = api.get("SELEKT * {}", "application/json")
+    assert r.status_code == 400
+    assert r.json()["error"] == "bad_request" and "syntax error" in r.json()["message"]
+
+
+def test_update_sent_as_query_is_400(api):
+    assert api.get(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }}").status_code == 400
+
+
+@pytest.mark.parametrize("data", [
+    {"query": "ASK {}", "update": "CLEAR ALL"},  # both
+    {},  # neither
+    {"default-graph-uri": G1},  # neither, only a dataset
+])
+def test_form_post_needs_exactly_one_of_query_and_update(api, data):
+    r = httpx.post(api.sparql, content=urlencode(data).encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH})
+    assert r.status_code == 400
+
+
+def test_several_query_parameters_are_400(api):
+    r = httpx.get(api.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert r.status_code == 400
+    r = httpx.post(api.sparql, content="query=ASK+%7B%7D&query=ASK+%7B%7D",
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+
+
+def test_update_by_get_and_form_params_in_the_url_are_400(api):
+    assert httpx.get(api.sparql, params={"update": "CLEAR ALL"}).status_code == 400
+    # a form POST takes its parameters from the body only (SPARQL 1.1 Protocol §2.3.1)
+    r = httpx.post(api.sparql, params={"update": "CLEAR ALL"}, content=b"",
+                   headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH})
+    assert r.status_code == 400
+    assert len(api.store.graph_names()) == 2
+
+
+def test_get_with_a_body_is_400(api):
+    r = httpx.request("GET", api.sparql, params={"query": "ASK {}"}, content=b"ASK {}")
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/plain"},
+    {"Content-Type": "application/json"},
+    {"Content-Type": "multipart/form-data; boundary=x"},
+    {},  # none
+    {"Content-Type": "application/sparql-query; charset=UTF-16"},
+])
+def test_unsupported_content_types_are_415(api, headers):
+    r = httpx.post(api.sparql, content=b"ASK {}", headers=headers)
+    assert r.status_code == 415
+    assert "application/sparql-query" in r.text or "UTF-8" in r.text
+
+
+def test_body_not_utf8_is_400(api):
+    r = httpx.post(api.sparql, content="ASK { ?s ?p \"é\" }".encode("latin-1"),
+                   headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405(api, method):
+    r = httpx.request(method, api.sparql)
+    assert r.status_code == 405
+    assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+
+
+def test_using_graph_uri_is_refused(api):
+    r = httpx.post(api.sparql, params={"using-graph-uri": G1}, content=b"DELETE WHERE { ?s ?p ?o }",
+                   headers={"Content-Type": "application/sparql-update", **AUTH})
+    assert r.status_code == 400
+    assert len(api.store.graph_names()) == 2
+
+
+# --- the service description -----------------------------------------------------------------
+
+def sd_triples(base: str, accept: str = "text/turtle") -> set[ox.Triple]:
+    r = httpx.get(base + "/sparql", headers={"Accept": accept})
+    assert r.status_code == 200
+    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}[accept]
+    assert r.headers["content-type"].split(";")[0] == accept
+    return {q.triple for q in ox.parse(r.content, format=fmt)}
+
+
+def objects(triples: set[ox.Triple], predicate: str) -> set[str]:
+    return {str(x.object.value) for x in triples if x.predicate.value == predicate}
+
+
+def test_service_description(api):
+    triples = sd_triples(api.base)
+    assert objects(triples, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") >= {
+        SD + "Service", SD + "Dataset", SD + "Graph", SD + "NamedGraph"}
+    assert objects(triples, SD + "endpoint") == {api.sparql}
+    assert objects(triples, SD + "supportedLanguage") == {SD + "SPARQL11Query", SD + "SPARQL11Update"}
+    assert objects(triples, SD + "feature") == {SD + "UnionDefaultGraph"}
+    assert len(objects(triples, SD + "resultFormat")) == 8
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in objects(triples, SD + "resultFormat")
+    assert objects(triples, SD + "name") == {G1, G2}
+    assert objects(triples, SD + "defaultDataset")
+
+
+def test_service_description_read_only_and_in_json_ld():
+    with live_server(seeded(), settings(token=None)) as base:
+        triples = sd_triples(base, "application/ld+json")
+        assert objects(triples, SD + "supportedLanguage") == {SD + "SPARQL11Query"}
+
+
+# --- updates and the token --------------------------------------------------------------------
+
+INSERT = f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}d> <{EX}name> \"丁\" }} }}"
+
+
+def test_update_with_the_token(any_api):
+    r = any_api.update(INSERT, AUTH)
+    assert r.status_code == 204, r.text
+    assert "丁" in names_in(any_api)
+    r = httpx.post(any_api.sparql, data={"update": f"DELETE DATA {{ GRAPH <{G1}> {{ <{EX}d> <{EX}name> \"丁\" }} }}"},
+                   headers=AUTH)
+    assert r.status_code == 204
+    assert "丁" not in names_in(any_api)
+
+
+@pytest.mark.parametrize("headers, error", [
+    ({}, None),
+    ({"Authorization": "Bearer wrong"}, "invalid_token"),
+    ({"Authorization": f"Basic {TOKEN}"}, None),
+    ({"Authorization": "Bearer"}, None),
+])
+def test_update_without_a_valid_token_is_401(any_api, headers, error):
+    r = any_api.update(INSERT, headers)
+    assert r.status_code == 401
+    challenge = r.headers["www-authenticate"]
+    assert challenge.startswith("Bearer")
+    assert (error in challenge) if error else "error=" not in challenge
+    assert "令牌" in r.text and "token" in r.text
+    assert "丁" not in names_in(any_api)
+
+
+def test_update_on_a_read_only_service_is_403():
+    store = seeded()
+    with live_server(store, settings(token=None)) as base:
+        for headers in ({}, {"Authorization": "Bearer anything"}):
+            r = httpx.post(base + "/sparql", content=INSERT.encode(),
+                           headers={"Content-Type": "application/sparql-update", **headers})
+            assert r.status_code == 403
+            assert "只读" in r.text and "read-only" in r.text
+        r = httpx.post(base + "/sparql", data={"update": INSERT}, headers={"Accept": "application/json"})
+        assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    assert len(store.graph_triples(G1)) == 3
+
+
+def test_update_syntax_error_is_400(api):
+    r = api.update("INSERT DATA { oops }", AUTH)
+    assert r.status_code == 400
+    assert "syntax" in r.text.lower()
+
+
+# --- SERVICE and LOAD -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "select * where { sErViCe <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE SILENT x:sparql { ?s ?p ?o } }",
+    "SELECT * WHERE { # a comment\n ?s ?p \"x\" . SERVICE ?endpoint { ?s ?p ?o } }",
+    "ASK { SERVICE<http://127.0.0.1:9/sparql>{} }",
+])
+def test_service_is_refused(api, query):
+    r = api.get(query)
+    assert r.status_code == 400
+    assert "SERVICE" in r.text and "联邦查询" in r.text
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * WHERE {{ ?s <{EX}name> \"SERVICE <http://x/> {{ }}\" }}",
+    f"SELECT * WHERE {{ ?s <{EX}name> '''a\nSERVICE''' }}",
+    "SELECT * WHERE { ?s <http://example.org/SERVICE#service> ?service } # SERVICE <http://x/> {}",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:service ?o }",
+    "SELECT * WHERE { ?s ?p \"x\"@service }",
+])
+def test_service_in_literals_iris_comments_and_names_is_fine(api, query):
+    assert api.get(query).status_code == 200
+
+
+@pytest.mark.parametrize("update", [
+    f"LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <{G1}>",
+    "load silent <http://127.0.0.1:9/data.ttl>",
+    f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }} ;\n# next\n Load <http://127.0.0.1:9/x>",
+    f"INSERT {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}",
+])
+def test_load_and_service_in_updates_are_refused(api, update):
+    r = api.update(update, AUTH)
+    assert r.status_code == 400
+    assert "LOAD" in r.text or "SERVICE" in r.text
+    assert len(api.store.graph_triples(G1)) == 3
+
+
+def test_load_in_a_literal_is_fine(api):
+    r = api.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}note> \"LOAD <http://x/>\" }} }}", AUTH)
+    assert r.status_code == 204
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+def test_body_over_the_cap_is_413():
+    with live_server(seeded(), settings(max_body=2000)) as base:
+        big = "ASK { ?s ?p \"" + "x" * 5000 + "\" }"
+        r = httpx.post(base + "/sparql", content=big.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 413
+        assert "上限" in r.text and "limit" in r.text
+
+        def chunks():  # no Content-Length: the cap applies while reading
+            for _ in range(10):
+                yield b"x" * 500
+
+        r = httpx.post(base + "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 413
+        ok = httpx.post(base + "/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+        assert ok.status_code == 200
+
+
+def slow_store(store: Store, n: int = 200) -> Store:
+    store.write({EX + "big": {t(f"s{i}", "p", str(i)) for i in range(n)}})
+    return store
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+
+
+def test_slow_query_times_out_with_503():
+    store = slow_store(EmbeddedStore(None))
+    with live_server(store, settings(query_timeout=0.2)) as base:
+        started = time.monotonic()
+        r = httpx.get(base + "/sparql", params={"query": SLOW}, timeout=30)
+        assert r.status_code == 503
+        assert time.monotonic() - started < 2
+        assert "时限" in r.text and "time limit" in r.text
+        # the server still answers others while the abandoned query runs on
+        assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_slow_query_times_out_over_a_remote_store(oxigraph_server):
+    store = slow_store(fresh_remote(oxigraph_server), 150)
+    with live_server(store, settings(query_timeout=0.2)) as base:
+        r = httpx.get(base + "/sparql", params={"query": SLOW}, timeout=30)
+        assert r.status_code == 503
+    store.close()
+
+
+# --- CORS -------------------------------------------------------------------------------------
+
+def test_cors_closed_by_default(api):
+    r = httpx.get(api.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 200
+    assert "access-control-allow-origin" not in r.headers
+    pre = httpx.options(api.sparql, headers={"Origin": "https://evil.example",
+                                             "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in pre.headers
+
+
+def test_cors_open_when_configured():
+    origin = "https://quanze.example"
+    with live_server(seeded(), settings(cors_origins=[origin], max_rows=1)) as base:
+        r = httpx.get(base + "/sparql", params={"query": NAMES}, headers={"Origin": origin})
+        assert r.headers["access-control-allow-origin"] == origin
+        assert "x-quanze-truncated" in r.headers["access-control-expose-headers"].lower()
+        pre = httpx.options(base + "/sparql", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                                       "Access-Control-Request-Headers": "authorization, content-type"})
+        assert pre.status_code == 200
+        assert "POST" in pre.headers["access-control-allow-methods"]
+        assert "authorization" in pre.headers["access-control-allow-headers"].lower()
+        other = httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://other.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+# --- real clients -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select(any_api, fmt):
+    sw = SPARQLWrapper(any_api.sparql)
+    sw.setQuery(NAMES)
+    sw.setReturnFormat(fmt)
+    result = sw.query()
+    assert result.response.status == 200
+    converted = result.convert()
+    if fmt == JSON:
+        assert [b["n"]["value"] for b in converted["results"]["bindings"]] == ["丙", "乙", "药品生产许可"]
+    elif fmt == XML:
+        assert len(converted.getElementsByTagName("result")) == 3
+    else:
+        text = converted.decode("utf-8") if isinstance(converted, bytes) else converted
+        assert len(text.strip().splitlines()) == 4
+
+
+def test_sparqlwrapper_post_construct_and_ask(any_api):
+    sw = SPARQLWrapper(any_api.sparql)
+    sw.setMethod("POST")
+    sw.setQuery(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}")
+    sw.setReturnFormat(TURTLE)
+    data = sw.query().convert()
+    assert {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)} == SEED[G2]
+    sw.setQuery(f"ASK {{ <{EX}c> <{EX}name> \"丙\" }}")
+    sw.setReturnFormat(JSON)
+    assert sw.query().convert()["boolean"] is True
+
+
+def test_sparqlwrapper_bad_query(api):
+    sw = SPARQLWrapper(api.sparql)
+    sw.setQuery("SELECT * WHERE {")
+    sw.setReturnFormat(JSON)
+    with pytest.raises(QueryBadFormed):
+        sw.query()
+
+
+def test_sparqlwrapper_update_with_token(any_api):
+    sw = SPARQLWrapper(any_api.sparql)
+    sw.setMethod("POST")
+    sw.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
+    sw.setQuery(INSERT)
+    assert sw.query().response.status == 204
+    assert "丁" in names_in(any_api)
+
+
+def test_rdflib_sparqlstore_query(any_api):
+    graph = rdflib.Graph(SPARQLStore(any_api.sparql))
+    rows = list(graph.query(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?n"))
+    assert [str(r[0]) for r in rows] == ["丙", "乙", "药品生产许可"]
+    assert graph.query(f"ASK {{ <{EX}a> ?p ?o }}").askAnswer is True
+    constructed = graph.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}").graph
+    assert len(constructed) == 2
+
+
+def test_rdflib_sparqlupdatestore(any_api):
+    store = SPARQLUpdateStore(any_api.sparql, any_api.sparql, headers=AUTH)
+    graph = rdflib.Graph(store, identifier=rdflib.URIRef(G1))
+    graph.add((rdflib.URIRef(EX + "e"), rdflib.URIRef(EX + "name"), rdflib.Literal("戊")))
+    assert "戊" in names_in(any_api)
+    if isinstance(any_api.store, RemoteStore):
+        # rdflib removes with ``WITH <g> DELETE …``; an Oxigraph server run with
+        # --union-default-graph refuses WITH/USING, and the API passes its 400 on
+        with pytest.raises(Exception, match="400"):
+            graph.remove((rdflib.URIRef(EX + "e"), None, None))
+        return
+    graph.remove((rdflib.URIRef(EX + "e"), None, None))
+    assert "戊" not in names_in(any_api)
+    assert any_api.store.graph_triples(G1) == SEED[G1]
+
+
+def test_rdflib_sparqlupdatestore_without_token_fails(any_api):
+    graph = rdflib.Graph(SPARQLUpdateStore(any_api.sparql, any_api.sparql), identifier=rdflib.URIRef(G1))
+    with pytest.raises(Exception, match="401"):
+        graph.add((rdflib.URIRef(EX + "e"), rdflib.URIRef(EX + "name"), rdflib.Literal("戊")))
+
+
+# --- the validation hook -----------------------------------------------------------------------
+
+def test_rejected_update_is_rolled_back_with_422(api, monkeypatch):
+    seen: list[list[str]] = []
+
+    def validator(store, graph_iris):
+        seen.append(list(graph_iris))
+        if any("坏" in str(x.object) for g in graph_iris for x in store.graph_triples(g)):
+            return {"conforms": False, "results": ["名称含「坏」/ name contains 坏"]}
+        return None
+
+    monkeypatch.setattr("api.deps.after_write_validation", validator)
+    r = api.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}name> \"坏\" }} }} ;"
+                   f"DELETE DATA {{ GRAPH <{G2}> {{ <{EX}c> <{EX}name> \"丙\" }} }}", AUTH)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["report"]["conforms"] is False
+    assert body["graphs"] == sorted([G1, G2])
+    assert seen[-1] == sorted([G1, G2])
+    assert api.store.graph_triples(G1) == SEED[G1] and api.store.graph_triples(G2) == SEED[G2]
+    # a variable graph: every graph is copied and the validator sees the ones that changed
+    r = api.update(f"DELETE {{ GRAPH ?g {{ ?s <{EX}link> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{EX}link> ?o }} }}", AUTH)
+    assert r.status_code == 204
+    assert seen[-1] == [G2]
+
+
+def test_hook_is_the_module_function():
+    assert api_deps.after_write_validation(EmbeddedStore(None), [G1]) is None
+
+
+def test_results_are_json_parsable_even_when_capped_at_one_row():
+    with live_server(seeded(), settings(max_rows=1)) as base:
+        r = httpx.get(base + "/sparql", params={"query": NAMES}, headers={"Accept": "application/sparql-results+xml"})
+        solutions = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)
+        assert len(list(solutions)) == 1
+        r = httpx.get(base + "/sparql", params={"query": NAMES})
+        assert len(json.loads(r.content)["results"]["bindings"]) == 1
+
+
+# --- base IRI, dataset parameter checks, the lexer --------------------------------------------
+
+def test_relative_iris_resolve_against_the_endpoint(any_api):
+    r = any_api.get("SELECT ?i WHERE { BIND(<items/1> AS ?i) }")
+    assert r.status_code == 200, r.text
+    assert r.json()["results"]["bindings"][0]["i"]["value"] == any_api.base + "/items/1"
+    r = any_api.get("BASE <http://other.example/x/> SELECT ?i WHERE { BIND(<y> AS ?i) }")
+    assert r.json()["results"]["bindings"][0]["i"]["value"] == "http://other.example/x/y"
+    r = any_api.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <rel> <{EX}name> \"相对\" }} }}", AUTH)
+    assert r.status_code == 204
+    assert t("a", "name", "药品生产许可") in any_api.store.graph_triples(G1)
+    assert ox.Triple(ox.NamedNode(any_api.base + "/rel"), ox.NamedNode(EX + "name"),
+                     ox.Literal("相对")) in any_api.store.graph_triples(G1)
+
+
+def test_invalid_dataset_iri_is_400(api):
+    assert api.get("ASK {}", None, **{"default-graph-uri": "not an iri"}).status_code == 400
+
+
+def test_lexer_finds_update_targets():
+    from api.lexer import tokenize, update_targets
+
+    def targets(text: str) -> set[str] | None:
+        return update_targets(tokenize(text), "http://base.example/sparql")
+
+    assert targets(f"PREFIX g: <{EX}g/> INSERT DATA {{ GRAPH g:one {{ <a> <b> <c> }} }}") == {EX + "g/one"}
+    assert targets("INSERT DATA { GRAPH <rel> { <a> <b> <c> } }") == {"http://base.example/rel"}
+    assert targets(f"WITH <{G1}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}") == {G1}
+    assert targets(f"COPY <{G1}> TO GRAPH <{G2}> ; DROP SILENT GRAPH <{EX}x>") == {G1, G2, EX + "x"}
+    assert targets("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }") is None
+    assert targets("DROP ALL") is None and targets("CLEAR NAMED") is None
+    assert targets(f"INSERT DATA {{ <a> <b> \"GRAPH <{G1}>\" }}") == set()  # in a literal
+
+
+def test_runner_times_out_and_bounds_abandoned_queries():
+    import asyncio
+    import threading
+
+    from api.security import Busy, QueryRunner, QueryTimeout
+
+    release = threading.Event()
+    runner = QueryRunner(timeout=0.1, max_concurrent=1)
+
+    async def scenario() -> None:
+        with pytest.raises(QueryTimeout):
+            await runner.run(lambda: release.wait(5))
+        with pytest.raises(Busy):  # the abandoned query still holds the only slot
+            await runner.run(lambda: 1)
+        release.set()
+        await asyncio.sleep(0.05)
+        assert await runner.run(lambda: 2) == 2
+        with pytest.raises(ZeroDivisionError):
+            await runner.run(lambda: 1 / 0)
+
+    asyncio.run(scenario())
