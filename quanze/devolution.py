@@ -67,6 +67,7 @@ def _tail(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
+@cache
 def provision_parts(iri: str) -> tuple[str, str | None, str | None, str | None]:
     """(version IRI, 第X条, 第X款, 第X项) from a provision IRI of Quanze's stable scheme."""
     version, _, rest = iri.partition("/art_")
@@ -93,33 +94,51 @@ class Facts:
     actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
+def _items(store: Store, items: list[str] | None) -> dict[str, dict[str, Any]]:
+    """Items with code, name, type, levels, department, security and handling."""
+    bound = {"item": [Iri(i) for i in items] if items is not None else None}
+    out: dict[str, dict[str, Any]] = {
+        str(r["item"]): {"code": r["code"], "name": r["name"], "type": r["type"], "department": None,
+                         "levels": set(), "security": None, "handling": None}
+        for r in store.select(query_text("items"), bound)}
+    for r in store.select(query_text("item_facets"), bound):
+        it = out.get(str(r["item"]))
+        if it is None:
+            continue
+        if r["facet"] == "level":
+            it["levels"].add(_tail(str(r["value"])))
+        else:
+            it[str(r["facet"])] = r["value"]
+    return out
+
+
 def gather(store: Store, items: list[str] | None = None, department: str | None = None) -> Facts:
     """Run the queries once for a set of items (None = all) and index the answers."""
     f = Facts()
-    rows = store.select(query_text("items"), {"item": [Iri(i) for i in items] if items else None,
-                                              "department": department})
-    for r in rows:
-        it = f.items.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
-                                                 "department": r["department"], "levels": set(),
-                                                 "security": r["security"], "handling": r["handling"]})
-        if r["level"]:
-            it["levels"].add(_tail(str(r["level"])))
+    f.items = _items(store, items)
+    if department is not None:
+        f.items = {i: it for i, it in f.items.items() if it["department"] == department}
     if not f.items:
         return f
     for r in store.select(query_text("related")):
         a, b = str(r["item"]), str(r["related"])
         f.related[a].add(b)
         f.related[b].add(a)  # moving together is mutual
-    # Items of the chains too, so every chain member has its own assessment.
-    wanted = set(f.items)
-    for it in list(f.items):
-        wanted |= closure(f.related, it)
-    missing = wanted - set(f.items)
+    # Items of the chains too, so every chain member has its own assessment (all items are
+    # already there when all were asked for).
+    missing: set[str] = set()
+    if items is not None or department is not None:
+        wanted = set(f.items)
+        for it in list(f.items):
+            wanted |= closure(f.related, it)
+        missing = wanted - set(f.items)
     if missing:
-        extra = gather_items_only(store, sorted(missing))
-        f.items.update(extra)
-    ids = [Iri(i) for i in sorted(f.items)]
+        f.items.update(_items(store, sorted(missing)))
+    # Everything asked for: scan, rather than bind 100,000 IRIs into VALUES.
+    ids = None if items is None and department is None and not missing else [Iri(i) for i in sorted(f.items)]
     for r in store.select(query_text("item_bases"), {"item": ids}):
+        if str(r["item"]) not in f.items:
+            continue
         f.bases[str(r["item"])].append((_tail(str(r["role"]).replace("#", "/")), str(r["cited"])))
     cited = sorted({c for bs in f.bases.values() for _, c in bs})
     if cited:
@@ -138,23 +157,14 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
             if r["issuer"] and r["issuer"] not in inst["issuers"]:
                 inst["issuers"].append(r["issuer"])
     for r in store.select(query_text("actions"), {"item": ids}):
+        if str(r["item"]) not in f.items:
+            continue
         f.actions[str(r["item"])].append({
             "type": _tail(str(r["type"])), "label": r["typeLabel"],
             "to_level": _tail(str(r["toLevel"])) if r["toLevel"] else None,
             "to_zone": r["toZoneLabel"], "to_body": r["toBody"], "entrusting_body": r["entrusting"],
             "deadline": r["deadline"]})
     return f
-
-
-def gather_items_only(store: Store, items: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for r in store.select(query_text("items"), {"item": [Iri(i) for i in items]}):
-        it = out.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
-                                             "department": r["department"], "levels": set(),
-                                             "security": r["security"], "handling": r["handling"]})
-        if r["level"]:
-            it["levels"].add(_tail(str(r["level"])))
-    return out
 
 
 def closure(graph: dict[str, set[str]], start: str) -> set[str]:
@@ -184,10 +194,21 @@ class Analysis:
         self.rank = RANK["municipal" if self.target == "zone" else self.target]
         self.ignore = ignore  # provisions treated as if amended (impact analysis)
         self._own: dict[str, dict[str, Any]] = {}
+        self._blocking: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
 
     def blocking(self, item: str) -> list[dict[str, Any]]:
+        """The blocking provisions of an item. Lists repeat the same bases across thousands of
+        items (every city's and county's copy of a provincial item), so the answer is computed
+        once per set of bases."""
+        key = tuple(sorted(self.f.bases.get(item, [])))
+        hit = self._blocking.get(key)
+        if hit is None:
+            hit = self._blocking[key] = self._blocking_for(key)
+        return [dict(b) for b in hit]
+
+    def _blocking_for(self, bases: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
         out = []
-        for role, cited in sorted(self.f.bases.get(item, [])):
+        for role, cited in bases:
             for a in sorted(self.f.assignments.get(cited, []), key=lambda a: (a["unit"], a["evidence"])):
                 if RANK.get(a["level"], 9) >= self.rank or a["unit"] in self.ignore or cited in self.ignore:
                     continue
