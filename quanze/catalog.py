@@ -126,5 +126,6 @@ def loads(store: Store, graph: str | None = None) -> list[LoadRecord]:
 def unrecorded_graphs(store: Store) -> list[str]:
     """Graphs with content but no catalog record: interrupted bulk loads, or writes made
     by hand through SPARQL Update."""
-    recorded = {r.graph for r in loads(store)}
+    records = loads(store)
+    recorded = {r.graph for r in records} | {r.report for r in records if r.report}
     return [g for g in store.graph_names() if g not in recorded and g != CATALOG_GRAPH]

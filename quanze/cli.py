@@ -243,6 +243,32 @@ def _validator():
 
 
 @app.command()
+def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle|junit")] = "text",
+             lang: Annotated[str, typer.Option("--lang", help="zh|en")] = "zh",
+             strict: Annotated[bool, typer.Option("--strict", help="warnings fail too")] = False,
+             all_nodes: Annotated[bool, typer.Option("--all", help="the whole store (the default)")] = True,
+             item: Annotated[list[str] | None, typer.Option("--item", help="only these 事项编码")] = None,
+             output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
+    """Validate against the SHACL shapes / 校验. Exit 0 conforms, 1 violations (warnings too with --strict), 2 could not run."""
+    try:
+        from quanze.validation import validate as run
+    except ImportError as exc:  # pragma: no cover - the shapes ship with the package
+        fail(f"校验模块不可用 / validation is unavailable: {exc}")
+    from quanze.namespaces import item_iri
+
+    if fmt not in ("text", "json", "turtle", "junit") or lang not in ("zh", "en"):
+        fail(f"不支持的格式或语言 / unsupported format or language: {fmt} {lang}")
+    with guard():
+        report = run(open_store(), [str(item_iri(c)) for c in item] if item else None, lang=lang)
+    text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle, "junit": report.to_junit}[fmt]()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
 def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quanze graphs`")]) -> None:
     """Remove a load (its graph, report and record) / 删除一次载入."""
     from quanze.lists import unload as do_unload
@@ -341,6 +367,20 @@ def chain(code: Annotated[str, typer.Argument(help="事项编码")],
     rows = [{"事项编码": a["code"], "事项名称": a["name"], "结论": a["status_label"]}]
     rows += [{"事项编码": m["code"], "事项名称": m["name"], "结论": STATUS_ZH[m["status"]]} for m in a["chain"]]
     console.print(_table(rows, title=f"一链办理 / chain of {code} (→ {to})"))
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option("--host", help="address to listen on (default: loopback only)")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000) -> None:
+    """Serve the HTTP API (REST, SPARQL 1.1 Protocol, Graph Store Protocol) / 启动 HTTP 服务.
+
+    Runs uvicorn over ``api.app:create_app`` with this command's settings (store or endpoint,
+    token and limits from ``QUANZE_*``); the store is opened at startup, once."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(state.settings), host=host, port=port, log_level="info")
 
 
 plan_app = typer.Typer(help="The plan 《打造精简高效政务生态实施方案》 / 实施方案", no_args_is_help=True)

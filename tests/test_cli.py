@@ -9,8 +9,14 @@ runner = CliRunner()
 
 
 def run(*args):
-    state.store = None  # each invocation opens its own store, as a fresh process would
-    return runner.invoke(app, list(args))
+    """Each invocation opens its own store and closes it at the end, as a process would."""
+    state.store = None
+    try:
+        return runner.invoke(app, list(args))
+    finally:
+        if state.store is not None:
+            state.store.close()
+            state.store = None
 
 
 def test_init_query_graphs_export(tmp_path):
@@ -41,3 +47,53 @@ def test_locked_store_is_a_clear_error(tmp_path):
 def test_unreachable_endpoint(tmp_path):
     result = run("--endpoint", "http://127.0.0.1:9/query", "graphs")
     assert result.exit_code == 2 and "unreachable" in result.output
+
+
+LAW = ("# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n第一条 为了示例，制定本条例。\n\n"
+       "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n")
+HEADER = "事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,关联事项,安全类别,办理方式,备注\n"
+
+
+def _store_with_law(tmp_path):
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    (laws / "law.md").write_text(LAW, encoding="utf-8")
+    (laws / "manifest.csv").write_text(
+        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
+        "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert run("--store", store, "init").exit_code == 0
+    assert run("--store", store, "laws", "import", str(laws)).exit_code == 0
+    return store
+
+
+def test_load_with_violations_is_rejected_then_accepted_and_recorded(tmp_path):
+    import json
+    import xml.etree.ElementTree as ET
+
+    store = _store_with_law(tmp_path)
+    bad = tmp_path / "chain.csv"
+    # A is exercised at 市级 but its related item B only at 省级: 一链办理 is broken.
+    bad.write_text(HEADER + "A-1,示例机构设立审批,行政许可,省市场监督管理局,省级、市级,《示例条例》第二条,B-1,,依申请,\n"
+                            "B-1,示例机构变更审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                   encoding="utf-8")
+    before = EmbeddedStore(tmp_path / "store")
+    graphs_before = before.graph_names()
+    before.close()
+    rejected = run("--store", store, "load", str(bad))
+    assert rejected.exit_code == 1 and "一链办理" in rejected.output
+    after = EmbeddedStore(tmp_path / "store")
+    assert after.graph_names() == graphs_before
+    after.close()
+    accepted = run("--store", store, "load", str(bad), "--accept-violations", "--by", "测试员")
+    assert accepted.exit_code == 0
+    s = EmbeddedStore(tmp_path / "store")
+    from quanze.catalog import loads
+
+    rec = next(r for r in loads(s) if r.name == "chain")
+    assert rec.accepted_violations and rec.report and rec.report in s.graph_names() and rec.by == "测试员"
+    s.close()
+    report = run("--store", store, "validate", "--format", "json")
+    assert report.exit_code == 1 and json.loads(report.stdout)["violations"] >= 1
+    junit = run("--store", store, "validate", "--format", "junit", "--lang", "en")
+    assert junit.exit_code == 1 and ET.fromstring(junit.stdout).tag == "testsuites"
