@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
+import pyoxigraph as ox
 from fastapi import Depends, Request
 
 from api.errors import ApiError
@@ -53,10 +54,20 @@ def after_write_validation(store: Store, graph_iris: Sequence[str]) -> Validatio
     Called by :func:`api.writes.commit_write` — the only way the API writes — after the write
     has been applied and before the response, with the write lock held, for every SPARQL
     update and Graph Store PUT/POST/DELETE. ``graph_iris`` are the named graphs the write may
-    have changed (sorted; graphs it created included, dropped ones too). A non-None return
-    makes ``commit_write`` put those graphs back as they were (one update) and answer 422
-    with the report. An exception here also rolls the write back (and answers 500).
+    have changed. A non-None return makes ``commit_write`` put those graphs back as they were
+    (one update) and answer 422 with the report; an exception also rolls the write back (500).
 
-    To be wired to SHACL validation (``shapes/``) by the lead engineer; accepts everything now.
+    The same SHACL validation as ``quanze load``: the items and adjustments the changed graphs
+    hold, with their neighbours; any violation rejects the write.
     """
-    return None
+    from quanze.namespaces import ID
+    from quanze.validation import validate
+
+    prefixes = (str(ID["item/"]), str(ID["action/"]))
+    present = set(store.graph_names())
+    focus = sorted({t.subject.value for g in graph_iris if g in present for t in store.graph_triples(g)
+                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)})
+    if not focus:
+        return None
+    report = validate(store, focus)
+    return report.to_dict() if report.violations else None
