@@ -3,7 +3,8 @@
 The app holds one store for its lifetime: the one passed in (the caller keeps owning it; the
 tests pass an in-memory store) or else one opened from the settings at startup and closed at
 shutdown. Routes: ``/sparql`` (:mod:`api.sparql`), ``/rdf-graphs`` (:mod:`api.graph_store`).
-CORS is closed unless ``QUANZE_CORS_ORIGINS`` lists origins.
+REST for legal staff (:mod:`api.routes`): ``/items``, ``/provisions``, ``/devolution``, ``/impact``,
+``/validation``, ``/loads``, ``/health``. CORS is closed unless ``QUANZE_CORS_ORIGINS`` lists origins.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors, graph_store, sparql
+from api.routes import ROUTERS
 from api.security import BodyLimitMiddleware, QueryRunner
+from api.ui import mount_ui
+from quanze import __version__
 from quanze.settings import Settings
 from quanze.store import Store
 
@@ -34,7 +38,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 app.state.store.close()
             app.state.store = None
 
-    app = FastAPI(title="Quanze 权责", summary="SPARQL 1.1 Protocol and Graph Store Protocol over the Quanze graph",
+    app = FastAPI(title="Quanze 权责", version=__version__,
+                  summary="Power items, their legal bases and devolution blockers: REST for legal staff, "
+                          "SPARQL 1.1 Protocol and Graph Store Protocol",
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.store = None
@@ -42,6 +48,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    mount_ui(app)  # the web interface at / and /static (after the API's routes)
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
     if settings.cors_origins:  # added last: outermost, so errors (413 too) carry CORS headers
         app.add_middleware(

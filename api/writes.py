@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from api import deps
 from api.errors import ApiError
+from quanze.lookup import forget_cached
 from quanze.store import Store, WriteStats
 from quanze.store.base import diff_update
 
@@ -44,6 +45,17 @@ class WriteRejected(ApiError):
 
 def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R]) -> R:
     """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
+
+    Afterwards (written, rolled back or failed) the lookups' caches of reference data are
+    dropped (:func:`quanze.lookup.forget_cached`)."""
+    try:
+        return _commit_write(store, graphs, action)
+    finally:
+        forget_cached(store)
+
+
+def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R]) -> R:
+    """:func:`commit_write` without the cache reset.
 
     ``graphs`` are the named graphs the write may change, or None when that is unknown (a
     SPARQL update with ``GRAPH ?g`` or ``DROP ALL``): then every graph is copied first and

@@ -1,0 +1,16 @@
+"""The REST API for legal staff, one module per resource, mounted by :func:`api.app.create_app`.
+
+``/items`` (list, detail, chain), ``/provisions`` (by IRI tail or citation), ``/devolution``
+and ``/impact``, ``/validation``, ``/loads`` (catalog; upload with the write token), ``/health``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import devolution, health, items, loads, provisions, validation
+
+ROUTERS: list[APIRouter] = [items.router, provisions.router, devolution.router, validation.router, loads.router,
+                            health.router]
+
+__all__ = ["ROUTERS"]

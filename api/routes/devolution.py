@@ -1,0 +1,99 @@
+"""``/devolution`` and ``/impact``: the core question over HTTP.
+
+``GET /devolution`` answers exactly what ``quanze blockers --format json`` prints (the
+``docs/blockers.schema.json`` contract); ``GET /impact`` is ``quanze impact`` for one cited
+provision."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import StoreDep
+from api.routes.common import (
+    Target,
+    bad_request,
+    blockers_schema,
+    blocking_schema,
+    error_responses,
+    json_content,
+    not_found,
+    resolve_one,
+    resolver_cache,
+    run,
+)
+from quanze import lookup, reports
+from quanze.devolution import STATUSES, target_level
+from quanze.devolution import blockers as find_blockers
+from quanze.devolution import impact as find_impact
+
+router = APIRouter(tags=["下放 devolution"])
+
+IMPACT_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "name", "department", "levels", "status", "status_if_amended", "blocking"],
+        "properties": {
+            "code": {"type": "string", "description": "事项编码"},
+            "name": {"type": "string", "description": "事项名称"},
+            "department": {"type": ["string", "null"], "description": "实施主体"},
+            "levels": {"type": "array", "items": {"type": "string"}, "description": "行使层级"},
+            "status": {"enum": list(STATUSES), "description": "status now"},
+            "status_if_amended": {"enum": list(STATUSES),
+                                  "description": "status if the provision allowed the target level"},
+            "blocking": {"type": "array", "items": blocking_schema(),
+                         "description": "what in this provision blocks the item now"},
+        },
+    },
+}
+
+
+@router.get("/devolution", response_class=Response, summary="下放障碍 / what blocks devolution to a level",
+            responses={200: {"description": "one assessment per item (docs/blockers.schema.json), the same "
+                                            "JSON as `quanze blockers --format json`",
+                             "content": json_content(blockers_schema())},
+                       **error_responses(400, 503)})
+async def devolution(
+    request: Request, store: StoreDep,
+    to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区 (city, county, zone)",
+                                examples=["县级"])],
+    department: Annotated[str | None, Query(description="only items of this 实施主体 (as written)",
+                                            examples=["省药品监督管理局"])] = None,
+    all: Annotated[bool, Query(description="every item, also those at or below the target")] = False,
+) -> Response:
+    """Which items need legal change before devolution to the target, because of which article,
+    and who must change it — with the chain (一链办理) and interim alternatives of each."""
+    target_level(to)
+    text = await run(request, lambda: reports.to_json(find_blockers(store, to, department=department, all_items=all)))
+    return Response(text.encode("utf-8"), media_type="application/json")
+
+
+@router.get("/impact", response_class=JSONResponse, summary="条文修改的影响 / items relying on a provision",
+            responses={200: {"description": "items relying on the provision, with their status now and if it "
+                                            "allowed the target level (as `quanze impact --format json`)",
+                             "content": json_content(IMPACT_SCHEMA)},
+                       **error_responses(400, 404, 503)})
+async def impact(
+    request: Request, store: StoreDep,
+    provision: Annotated[str, Query(description="a citation (《药品管理法》第四十一条第一款) or a provision IRI",
+                                    examples=["《药品管理法》第四十一条第一款"], min_length=1, max_length=500)],
+    to: Annotated[Target, Query(description="target level")] = "县级",
+) -> JSONResponse:
+    """The drafting office's list for an amendment: every item relying on the provision, its
+    status now and its status if the provision allowed the target level."""
+    target_level(to)
+    if provision.startswith(lookup.LAW):
+        iri = provision
+        if lookup.safe_iri(iri) is None or lookup.article_of(iri) is None:
+            raise not_found(f"没有条文 {provision}", f"no provision {provision}")
+    else:
+        cache = resolver_cache(request)
+        iri = resolve_one(await run(request, lambda: cache.resolve_text(store, provision)), provision)
+        if lookup.article_of(iri) is None:
+            raise bad_request(f"“{provision}”指整部法律文件，请给出条、款或项",
+                              f"{provision!r} names a whole instrument: cite an article, paragraph or item")
+    rows = await run(request, lambda: find_impact(store, iri, to))
+    return JSONResponse(rows)

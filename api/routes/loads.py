@@ -1,0 +1,228 @@
+"""``/loads``: the catalog of loads (GET) and uploading a list (POST, with the write token).
+
+``POST /loads`` takes a 权责清单 or 调整事项目录 (CSV or XLSX) as ``multipart/form-data``, saves it
+to a temporary folder under its own file name (the load is named after the file unless
+``name`` is given) and runs :func:`quanze.lists.load_list` with the SHACL validator of
+:mod:`quanze.validation` when that module is there. The write goes through
+:func:`api.writes.commit_write` like every API write. A bad row, an unreadable file or a
+failed validation answers 422 with the problems (file, row, column, Chinese and English) and
+the validation report; nothing is stored then.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import SettingsDep, StoreDep
+from api.errors import ApiError
+from api.routes.common import error_responses, run
+from api.security import require_writer
+from api.writes import commit_write
+from quanze.catalog import CATALOG_GRAPH, loads, unrecorded_graphs
+from quanze.lists import LoadRejected, LoadResult, Problem, load_list
+from quanze.namespaces import graph_iri
+from quanze.store import Store
+from quanze.tables import TableError
+
+router = APIRouter(tags=["载入 loads"])
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+TRUE = {"1", "true", "yes", "on", "是"}
+
+
+class LoadRecordOut(BaseModel):
+    """A load's provenance record (qzid:graph/catalog)."""
+
+    name: str = Field(description="载入名称", examples=["shandong-provincial"])
+    graph: str = Field(description="the named graph")
+    kind: str | None = Field(description="items, adjustments, laws, reference …", examples=["items"])
+    file_name: str | None = Field(description="文件名", examples=["shandong-provincial.csv"])
+    sha256: str | None = Field(description="the file's SHA-256")
+    rows: int | None = Field(description="行数", examples=[277])
+    triples: int | None = Field(description="三元组数", examples=[3192])
+    time: str | None = Field(description="载入时间 (UTC)", examples=["2026-11-29T08:27:05Z"])
+    by: str | None = Field(description="载入人")
+    loader: str | None = Field(description="loader version", examples=["quanze 0.1.0"])
+    report: str | None = Field(description="its validation report's graph")
+    accepted_violations: int | None = Field(description="violations accepted when loading")
+
+
+class LoadsOut(BaseModel):
+    """Every recorded load, and graphs holding data without a record."""
+
+    loads: list[LoadRecordOut]
+    unrecorded_graphs: list[str] = Field(description="graphs without a record (an interrupted load or a manual "
+                                                     "write)")
+
+
+class ProblemOut(BaseModel):
+    """A problem with an uploaded file: where, and why in Chinese and English."""
+
+    file: str = Field(description="文件名", examples=["list.csv"])
+    row: int | None = Field(description="行号 (the header is row 1)", examples=[3])
+    column: str | None = Field(description="列名", examples=["设定依据"])
+    zh: str = Field(description="原因", examples=["未知的法规名称《不存在法》"])
+    en: str = Field(description="the reason in English", examples=["unknown title 《不存在法》"])
+    severity: str = Field(description="error (rejects the row) or warning", examples=["error"])
+
+
+class LoadSummary(BaseModel):
+    """What a load stored."""
+
+    name: str = Field(description="载入名称", examples=["shandong-provincial"])
+    graph: str = Field(description="the named graph written")
+    kind: str = Field(description="items (权责清单) or adjustments (调整事项目录)", examples=["items"])
+    file_name: str = Field(description="文件名", examples=["shandong-provincial.csv"])
+    rows: int = Field(description="rows in the file", examples=[277])
+    stored_rows: int = Field(description="rows stored", examples=[277])
+    triples: int = Field(description="triples in the graph", examples=[3192])
+    inserted: int = Field(description="triples added", examples=[3192])
+    deleted: int = Field(description="triples removed (a reload writes only the difference)", examples=[0])
+    problems: list[ProblemOut] = Field(description="warnings, and the rejected rows with --skip-bad-rows")
+    validation: dict[str, Any] | None = Field(description="the SHACL validation report (None without a validator)")
+
+
+class LoadRejectedOut(BaseModel):
+    """A refused load: nothing was stored."""
+
+    status: int = Field(examples=[422])
+    error: str = Field(examples=["validation_failed"])
+    message: str = Field(description="中文 / English")
+    problems: list[ProblemOut] = Field(description="what is wrong, by file, row and column")
+    validation: dict[str, Any] | None = Field(None, description="the SHACL validation report, when it failed")
+
+
+MULTIPART_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "权责清单 or 调整事项目录: CSV (UTF-8, UTF-8-BOM, GB18030) or XLSX"},
+            "name": {"type": "string", "description": "load name (default: the file name without extension)"},
+            "by": {"type": "string", "description": "who loads it (recorded in provenance)"},
+            "skip_bad_rows": {"type": "boolean", "default": False,
+                              "description": "store the good rows, report the bad ones"},
+            "accept_violations": {"type": "boolean", "default": False,
+                                  "description": "store even when SHACL validation finds violations"},
+        }}}},
+}
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"file": p.file, "row": p.row, "column": p.column, "zh": p.reason_zh, "en": p.reason_en,
+            "severity": p.severity}
+
+
+def _report(report: object | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    to_dict = getattr(report, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    return {"text": str(report)}
+
+
+def _validator() -> Any:
+    """The after-load SHACL validation, when :mod:`quanze.validation` is installed."""
+    try:
+        from quanze.validation import validate_pending
+    except ImportError:
+        return None
+    return validate_pending
+
+
+def file_name(raw: str | None) -> str:
+    """The uploaded file's own name, without any folder a client put in front."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+    if not name or name in (".", "..") or Path(name).suffix.lower() not in SUFFIXES:
+        raise ApiError(415, f"文件须为 CSV 或 XLSX（.csv/.xlsx），收到“{name}” / "
+                            f"the file must be CSV or XLSX (.csv/.xlsx), got {name!r}", force_json=True)
+    return name
+
+
+def rejected(message: str, problems: list[dict[str, Any]], report: object | None = None) -> ApiError:
+    """422 with the problems and the validation report."""
+    return ApiError(422, message, details={"problems": problems, "validation": _report(report)}, force_json=True)
+
+
+def store_upload(store: Store, name: str, data: bytes, load_name: str | None, by: str | None,
+                 skip_bad_rows: bool, accept_violations: bool) -> tuple[LoadResult, str]:
+    """Save the upload under its own name in a temporary folder and load it (blocking)."""
+    stem = load_name or Path(name).stem
+    graph = str(graph_iri("load", stem))
+    report_graph = str(graph_iri("report", stem))
+    with tempfile.TemporaryDirectory(prefix="quanze-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            result = commit_write(store, [graph, report_graph, CATALOG_GRAPH], lambda _snapshot: load_list(
+                store, path, name=load_name, by=by, skip_bad_rows=skip_bad_rows, validator=_validator(),
+                accept_violations=accept_violations))
+        except TableError as exc:
+            raise rejected(f"无法读取文件 / cannot read the file: {exc}",
+                           [{"file": name, "row": None, "column": None, "zh": exc.reason_zh, "en": exc.reason_en,
+                             "severity": "error"}]) from None
+        except LoadRejected as exc:
+            raise rejected(f"{exc}；库未改变 / the store is unchanged", [_problem(p) for p in exc.problems],
+                           exc.report) from None
+    return result, stem
+
+
+@router.get("/loads", response_model=LoadsOut, summary="载入记录 / the catalog of loads",
+            responses=error_responses(503))
+async def list_loads(request: Request, store: StoreDep) -> dict[str, Any]:
+    """Every load with its provenance (file, sha256, rows, triples, time, who, report)."""
+    def work() -> dict[str, Any]:
+        records = [{"name": r.name, "graph": r.graph, "kind": r.kind, "file_name": r.file_name, "sha256": r.sha256,
+                    "rows": r.rows, "triples": r.triples, "time": r.time, "by": r.by, "loader": r.loader,
+                    "report": r.report, "accepted_violations": r.accepted_violations} for r in loads(store)]
+        return {"loads": records, "unrecorded_graphs": unrecorded_graphs(store)}
+
+    return await run(request, work)
+
+
+@router.post("/loads", status_code=201, response_model=LoadSummary, summary="载入清单 / upload a list",
+             openapi_extra={"requestBody": MULTIPART_BODY},
+             responses={422: {"model": LoadRejectedOut, "description": "rejected: bad rows, an unreadable file or "
+                                                                       "failed validation; nothing stored"},
+                        **error_responses(400, 401, 403, 413, 415)})
+async def upload(request: Request, settings: SettingsDep, store: StoreDep) -> JSONResponse:
+    """Load a 权责清单 or 调整事项目录 as its own graph (needs ``Authorization: Bearer <token>``).
+
+    One bad row rejects the whole file unless ``skip_bad_rows``; a load failing SHACL validation
+    is rejected unless ``accept_violations``. Rejected → 422, and the store is unchanged."""
+    require_writer(request, settings)  # before the body is read
+    try:
+        form = await request.form(max_files=1, max_fields=8)
+    except Exception as exc:  # noqa: BLE001 — a malformed multipart body
+        raise ApiError(400, f"无法读取 multipart/form-data 请求体 / cannot read the multipart/form-data body: {exc}",
+                       force_json=True) from None
+    upload_file = form.get("file")
+    if not isinstance(upload_file, UploadFile):
+        raise ApiError(400, "缺少文件字段 file / the file field is missing", force_json=True)
+    name = file_name(upload_file.filename)
+    data = await upload_file.read()
+
+    def field(key: str) -> str | None:
+        value = form.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    def flag(key: str) -> bool:
+        return (field(key) or "").lower() in TRUE
+
+    result, stem = await run_in_threadpool(store_upload, store, name, data, field("name"), field("by"),
+                                           flag("skip_bad_rows"), flag("accept_violations"))
+    body = {"name": stem, "graph": result.graph, "kind": result.kind, "file_name": name, "rows": result.rows,
+            "stored_rows": result.stored_rows, "triples": result.triples, "inserted": result.inserted,
+            "deleted": result.deleted, "problems": [_problem(p) for p in result.problems],
+            "validation": _report(result.report)}
+    return JSONResponse(LoadSummary.model_validate(body).model_dump(), status_code=201)

@@ -1,0 +1,72 @@
+"""``/validation``: the stored SHACL validation reports, readable.
+
+Each load validated on the way in keeps its report as the named graph
+``qzid:graph/report/{load}`` (replaced when the load is reloaded), so the stored reports
+together are the latest word on every load. This answers them as JSON: every report with its
+load and time (latest first), and their findings with item codes, names and messages in
+Chinese and English. With no stored report the answer is an empty report (``available``
+false)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.routes.common import error_responses, not_found, run
+from api.routes.items import FindingOut
+from quanze import lookup
+from quanze.namespaces import graph_iri
+
+router = APIRouter(tags=["校验 validation"])
+
+
+class ReportOut(BaseModel):
+    """A stored validation report."""
+
+    name: str = Field(description="the report's name (its load's)", examples=["shandong-provincial"])
+    graph: str = Field(description="the report's named graph")
+    load: str | None = Field(description="the load it belongs to", examples=["shandong-provincial"])
+    file: str | None = Field(description="the file loaded", examples=["shandong-provincial.csv"])
+    time: str | None = Field(description="when the load was made (UTC)")
+    conforms: bool | None = Field(description="sh:conforms")
+
+
+class ValidationOut(BaseModel):
+    """The stored validation reports and their findings."""
+
+    available: bool = Field(description="whether any report is stored")
+    latest: ReportOut | None = Field(description="the most recent report")
+    reports: list[ReportOut] = Field(description="the reports included, latest first")
+    conforms: bool = Field(description="no finding of any severity in the reports included")
+    violations: int = Field(description="违规数")
+    warnings: int = Field(description="警告数")
+    results: list[FindingOut] = Field(description="the findings, violations first, by item code")
+
+
+@router.get("/validation", response_model=ValidationOut, summary="校验报告 / the stored validation reports",
+            responses=error_responses(404, 503))
+async def validation(
+    request: Request, store: StoreDep,
+    report: Annotated[str | None, Query(description="only this report (a load's name)",
+                                        examples=["shandong-provincial"], max_length=300)] = None,
+) -> dict[str, Any]:
+    """The latest validation findings: every stored report (or one), with its findings."""
+    def work() -> dict[str, Any] | None:
+        wanted = [lookup.safe_iri(str(graph_iri("report", report)))] if report else None
+        if wanted is not None and wanted[0] is None:
+            return None  # no IRI can be made of it: no such report
+        reports = lookup.stored_reports(store, wanted)  # type: ignore[arg-type]
+        if report and not reports:
+            return None
+        results = lookup.stored_findings(store, reports=[r["graph"] for r in reports]) if reports else []
+        return {"available": bool(reports), "latest": reports[0] if reports else None, "reports": reports,
+                "conforms": not results, "violations": sum(1 for f in results if f["severity"] == "Violation"),
+                "warnings": sum(1 for f in results if f["severity"] == "Warning"), "results": results}
+
+    answer = await run(request, work)
+    if answer is None:
+        raise not_found(f"没有名为 {report} 的校验报告", f"no validation report named {report}")
+    return answer

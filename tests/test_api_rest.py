@@ -1,0 +1,576 @@
+"""The REST API for legal staff, against a live uvicorn server on 127.0.0.1 over the real corpus
+and the sample lists (the session's ``corpus_store``), with httpx.
+
+Covers every endpoint on real sample items, pagination and filters, 404s, ``/devolution``
+equal to :func:`quanze.devolution.blockers` and valid against ``docs/blockers.schema.json``,
+uploads (token, bad rows, failed validation, a good list), injection attempts, schemathesis
+over the OpenAPI description, a subset over a RemoteStore on a real Oxigraph server, and
+``quanze serve``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import jsonschema
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hsettings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from quanze import reports
+from quanze.devolution import blockers, chain, impact
+from quanze.lists import unload
+from quanze.settings import ROOT
+from quanze.store import RemoteStore, Store
+from tests.api_live import TOKEN, live_server, settings
+
+SAMPLE = ROOT / "data" / "samples" / "shandong-provincial.csv"
+ADJUSTMENTS = ROOT / "data" / "samples" / "shandong-adjustments.csv"
+LAW = "https://w3id.org/quanze/id/law/"
+PAR = "中华人民共和国药品管理法/2019-08-26/art_41/par_1"
+CITE = "《药品管理法》第四十一条第一款"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+HEADER = "事项编码,事项名称,子项名称,事项类型,实施主体,行使层级,设定依据,实施依据,关联事项,安全类别,办理方式,受理层级,审批层级,备注"
+INJECTIONS = ['") } ; DROP ALL ; #', "<http://x>", "\\u0022", '"', "'", "} UNION { ?s ?p ?o }",
+              "'; DELETE WHERE { ?s ?p ?o } ; #", "\x00", "%", "\n", "药品\" || true || \"",
+              f"{LAW}x> }} ; DROP ALL ; #", "${jndi:ldap://127.0.0.1/x}"]
+
+
+def rows() -> list[dict[str, str]]:
+    with SAMPLE.open(encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def store_state(store: Store) -> list[tuple[str, int]]:
+    """Every named graph with its triple count: what "unchanged" is checked against."""
+    found = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return sorted((str(r["g"]), int(r["n"] or 0)) for r in found)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store) -> Iterator[str]:
+    """A live server with the write token over the corpus store."""
+    with live_server(corpus_store, settings(token=TOKEN, query_timeout=120.0)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def api(base) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=300, headers={"Accept": "application/json"}) as client:
+        yield client
+
+
+# --- health and lists of items -----------------------------------------------------------------
+
+def test_health(api):
+    r = api.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["store"] == "ok" and body["backend"] == "memory"
+    assert body["graphs"] >= 5 and body["triples"] is None
+    assert api.get("/health", params={"triples": "true"}).json()["triples"] > 1_000_000
+
+
+def test_items_are_paginated_in_code_order(api):
+    sample = rows()
+    first = api.get("/items", params={"size": 200}).json()
+    assert first["total"] == len(sample) and first["pages"] == 2 and len(first["items"]) == 200
+    second = api.get("/items", params={"size": 200, "page": 2}).json()
+    codes = [i["code"] for i in first["items"] + second["items"]]
+    assert codes == sorted(codes) and len(set(codes)) == len(codes) == len(sample)
+    assert set(codes) == {row["事项编码"] for row in sample}
+    small = api.get("/items", params={"size": 7, "page": 3}).json()
+    assert [i["code"] for i in small["items"]] == codes[14:21]
+    beyond = api.get("/items", params={"size": 50, "page": 99}).json()
+    assert beyond["items"] == [] and beyond["total"] == len(sample)
+
+
+def test_item_summaries_say_what_the_list_says(api):
+    by_code = {row["事项编码"]: row for row in rows()}
+    for item in api.get("/items", params={"size": 200}).json()["items"]:
+        row = by_code[item["code"]]
+        assert item["name"] == row["事项名称"]
+        assert item["type"] == row["事项类型"]
+        assert item["department"] == row["实施主体"]
+        assert item["sensitive"] == bool(row["安全类别"].strip())
+        assert (item["security_category"] or "") == row["安全类别"].strip()
+
+
+@pytest.mark.parametrize("params, keep", [
+    ({"type": "行政许可"}, lambda r: r["事项类型"] == "行政许可"),
+    ({"department": "省药品监督管理局"}, lambda r: r["实施主体"] == "省药品监督管理局"),
+    ({"sensitive": "true"}, lambda r: bool(r["安全类别"].strip())),
+    ({"sensitive": "false"}, lambda r: not r["安全类别"].strip()),
+    ({"q": "药品"}, lambda r: "药品" in r["事项名称"] or "药品" in r["子项名称"]),
+    ({"type": "行政许可", "q": "许可", "sensitive": "false"},
+     lambda r: r["事项类型"] == "行政许可" and ("许可" in r["事项名称"] or "许可" in r["子项名称"])
+     and not r["安全类别"].strip()),
+])
+def test_item_filters_match_the_list(api, params, keep):
+    expected = sorted(r["事项编码"] for r in rows() if keep(r))
+    assert expected, "the filter should match some sample items"
+    body = api.get("/items", params={**params, "size": 200}).json()
+    assert body["total"] == len(expected)
+    codes = [i["code"] for i in body["items"]]
+    for page in range(2, body["pages"] + 1):
+        codes += [i["code"] for i in api.get("/items", params={**params, "size": 200, "page": page}).json()["items"]]
+    assert codes == expected
+
+
+def test_level_filter_in_chinese_and_english(api):
+    for zh, en in (("省级", "provincial"), ("市级", "municipal"), ("县级", "county")):
+        a = api.get("/items", params={"level": zh, "size": 200}).json()
+        b = api.get("/items", params={"level": en, "size": 200}).json()
+        assert a == b
+        assert a["items"] and all(zh in i["levels"] for i in a["items"])
+
+
+@pytest.mark.parametrize("params", [{"size": 201}, {"size": 0}, {"page": 0}, {"level": "省"},
+                                    {"type": "许可"}, {"sensitive": "maybe"}])
+def test_invalid_list_parameters_are_400(api, params):
+    r = api.get("/items", params=params)
+    assert r.status_code == 400
+    assert r.json()["error"] == "bad_request"
+
+
+# --- one item -------------------------------------------------------------------------------------
+
+def test_item_with_the_text_of_its_bases(api):
+    r = api.get("/items/37YJ-XK-0001")
+    assert r.status_code == 200
+    item = r.json()
+    assert (item["code"], item["name"], item["type"], item["department"]) == \
+        ("37YJ-XK-0001", "药品生产许可", "行政许可", "省药品监督管理局")
+    assert item["levels"] == ["省级"] and item["handling"] == "依申请" and item["loads"] == ["shandong-provincial"]
+    setting, implementing = item["bases"]
+    assert setting["role"] == "设定依据" and setting["citation"] == "《中华人民共和国药品管理法》第四十一条第一款"
+    assert (setting["article"], setting["paragraph"], setting["item"]) == ("第四十一条", "第一款", None)
+    assert setting["instrument_type"] == "法律" and setting["issuer"] == "全国人民代表大会常务委员会"
+    assert setting["text"].startswith("从事药品生产活动，应当经所在地省、自治区、直辖市人民政府药品监督管理部门批准")
+    assert setting["provision_id"] == PAR and setting["authority"] == "central"
+    [assignment] = setting["level_assignments"]
+    assert assignment["level"] == "省级" and assignment["evidence"] in setting["text"]
+    # 实施依据 cites a whole article: its text is every paragraph and item, one per line.
+    assert implementing["role"] == "实施依据" and implementing["paragraph"] is None
+    assert "\n（一）" in implementing["text"] and implementing["text"].count("\n") >= 4
+    related = {r["code"]: r for r in item["related"]}
+    assert {"37YJ-XK-0002", "37YJ-CF-0001"} <= set(related)
+    assert related["37YJ-XK-0002"]["name"] == "药品生产许可" and related["37YJ-XK-0002"]["exists"]
+    assert item["actions"] == [] and item["findings"] == [] and item["validation_report"] is None
+
+
+def test_items_listed_as_related_by_others_show_it(api, corpus_store):
+    listed = {(str(r["a"]), str(r["b"])) for r in corpus_store.select(
+        "SELECT ?a ?b WHERE { ?a <https://w3id.org/quanze/ns#relatedItem> ?b }")}
+    one_way = sorted((a, b) for a, b in listed if (b, a) not in listed)
+    assert one_way
+    a, b = one_way[0]
+    code_a, code_b = a.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1]
+    related = {r["code"]: r for r in api.get(f"/items/{code_b}").json()["related"]}
+    assert related[code_a]["direction"] == "listed_by" and related[code_a]["direction_label"] == "被列为关联事项"
+
+
+def test_every_sample_item_answers_with_its_list_row(api):
+    for row in rows()[::9]:
+        item = api.get(f"/items/{quote(row['事项编码'], safe='')}").json()
+        assert item["name"] == row["事项名称"] and item["basis_text"] == row["设定依据"]
+        assert item["bases"], row["事项编码"]
+        for b in item["bases"]:
+            if b["found"] and b["article"]:
+                assert b["text"] and b["citation"].startswith("《")
+                for a in b["level_assignments"]:
+                    assert a["evidence"]
+
+
+def test_item_with_recorded_actions(api):
+    with ADJUSTMENTS.open(encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    actions = api.get(f"/items/{row['事项编码']}").json()["actions"]
+    assert any(a["type"] == row["调整方式"] and (a["to_level"] or "") == row["承接层级"] for a in actions)
+    assert all(a["iri"].startswith("https://w3id.org/quanze/id/action/") for a in actions)
+
+
+def test_unknown_item_is_404_in_both_languages(api):
+    r = api.get("/items/37XX-XK-9999")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["message"] == "没有事项 37XX-XK-9999 / no item 37XX-XK-9999"
+    assert api.get("/items/37XX-XK-9999/chain").status_code == 404
+
+
+def test_chain_is_quanze_devolution_chain(api, corpus_store):
+    for to in ("县级", "市级", "zone"):
+        r = api.get("/items/37YJ-XK-0001/chain", params={"to": to})
+        assert r.status_code == 200
+        assert r.json() == json.loads(json.dumps(chain(corpus_store, "37YJ-XK-0001", to), ensure_ascii=False))
+    assert api.get("/items/37YJ-XK-0001/chain", params={"to": "省级"}).status_code == 400
+
+
+# --- provisions -----------------------------------------------------------------------------------
+
+def test_provision_by_iri_in_its_article(api):
+    r = api.get(f"/provisions/{PAR}")
+    assert r.status_code == 200
+    p = r.json()
+    assert p["iri"] == LAW + PAR and p["kind"] == "款" and p["citation"] == "《中华人民共和国药品管理法》第四十一条第一款"
+    assert p["text"].startswith("从事药品生产活动") and p["instrument"]["title"] == "中华人民共和国药品管理法"
+    assert p["instrument"]["type"] == "法律" and p["instrument"]["version_date"] == "2019-08-26"
+    assert p["instrument"]["current"] is True and p["instrument"]["status"] == "有效"
+    context = p["context"]
+    assert context["number"] == "第四十一条" and [d["number"] for d in context["divisions"]] == ["第四章"]
+    assert [(u["number"], u["selected"]) for u in context["paragraphs"]] == [("第一款", True), ("第二款", False)]
+    assert [a["level"] for a in p["level_assignments"]] == ["省级"]
+    assert "37YJ-XK-0001" in {i["code"] for i in p["items"]}
+    item = next(i for i in p["items"] if i["code"] == "37YJ-XK-0001")
+    assert item["cites"] == [{"role": "设定依据", "cited": LAW + PAR, "citation": "《中华人民共和国药品管理法》第四十一条第一款"}]
+
+
+def test_provision_by_citation_is_the_same(api):
+    by_cite = api.get("/provisions", params={"cite": CITE})
+    assert by_cite.status_code == 200
+    assert by_cite.json() == api.get(f"/provisions/{PAR}").json()
+    full_iri = api.get("/provisions/" + LAW + PAR)
+    assert full_iri.json()["iri"] == LAW + PAR
+
+
+def test_an_article_in_full_and_an_item_in_its_paragraph(api):
+    article = api.get("/provisions/中华人民共和国药品管理法/2019-08-26/art_42").json()
+    assert article["kind"] == "条" and article["paragraph"] is None
+    first = article["context"]["paragraphs"][0]
+    assert len(first["items"]) == 4 and all(i["kind"] == "项" for i in first["items"])
+    assert article["text"].count("\n") == 4
+    point = api.get("/provisions/中华人民共和国药品管理法/2019-08-26/art_42/par_1/pt_2").json()
+    assert point["kind"] == "项" and point["item"] == "第二项" and point["text"].startswith("（二）")
+    selected = [i["selected"] for i in point["context"]["paragraphs"][0]["items"]]
+    assert selected == [False, True, False, False]
+
+
+@pytest.mark.parametrize("path", ["/provisions/中华人民共和国药品管理法/2019-08-26/art_999",
+                                  "/provisions/中华人民共和国药品管理法/2019-08-26/art_41/par_9",
+                                  "/provisions/没有这部法/2019-01-01/art_1",
+                                  "/provisions/中华人民共和国药品管理法/2019-08-26"])
+def test_unknown_provision_is_404(api, path):
+    r = api.get(path)
+    assert r.status_code == 404
+    assert " / no provision " in r.json()["message"]
+
+
+def test_citations_that_do_not_name_one_provision(api):
+    unknown = api.get("/provisions", params={"cite": "《没有这部法》第一条"})
+    assert unknown.status_code == 404 and "未知的法规名称" in unknown.json()["message"]
+    two = api.get("/provisions", params={"cite": "《药品管理法》第四十一条、第四十二条"})
+    assert two.status_code == 400
+    whole = api.get("/provisions", params={"cite": "《药品管理法》"})
+    assert whole.status_code == 400
+
+
+# --- the core question ----------------------------------------------------------------------------
+
+def test_devolution_is_the_cli_json_and_valid(api, corpus_store):
+    schema = json.loads((ROOT / "docs" / "blockers.schema.json").read_text(encoding="utf-8"))
+    for params, kwargs in (({"to": "县级"}, {}), ({"to": "市级", "all": "true"}, {"all_items": True}),
+                           ({"to": "功能区", "department": "省药品监督管理局"}, {"department": "省药品监督管理局"})):
+        r = api.get("/devolution", params=params)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        expected = blockers(corpus_store, params["to"], **kwargs)
+        assert r.text == reports.to_json(expected)  # byte for byte what `quanze blockers --format json` prints
+        jsonschema.validate(r.json(), schema)
+        assert r.json()
+
+
+def test_impact_is_quanze_devolution_impact(api, corpus_store):
+    r = api.get("/impact", params={"provision": CITE, "to": "县级"})
+    assert r.status_code == 200
+    expected = impact(corpus_store, LAW + PAR, "县级")
+    assert expected and r.json() == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert api.get("/impact", params={"provision": LAW + PAR}).json() == r.json()
+    assert api.get("/impact", params={"provision": "《没有这部法》第一条"}).status_code == 404
+
+
+# --- validation and loads -------------------------------------------------------------------------
+
+def test_validation_without_reports_is_empty(api):
+    body = api.get("/validation").json()
+    assert body == {"available": False, "latest": None, "reports": [], "conforms": True, "violations": 0,
+                    "warnings": 0, "results": []}
+    assert api.get("/validation", params={"report": "no-such-load"}).status_code == 404
+
+
+def test_loads_are_the_catalog(api):
+    body = api.get("/loads").json()
+    loads = {r["name"]: r for r in body["loads"]}
+    assert loads["shandong-provincial"]["rows"] == len(rows()) and loads["shandong-provincial"]["kind"] == "items"
+    assert loads["shandong-provincial"]["file_name"] == "shandong-provincial.csv"
+    assert {"laws", "reference", "shandong-adjustments"} <= set(loads)
+
+
+def upload(client: httpx.Client, name: str, text: str, headers: dict[str, str] | None = None,
+           **fields: str) -> httpx.Response:
+    return client.post("/loads", files={"file": (name, text.encode("utf-8"), "text/csv")}, data=fields,
+                       headers=headers or {})
+
+
+def test_uploads_need_the_token(api, base, corpus_store):
+    before = store_state(corpus_store)
+    text = f"{HEADER}\n37TEST-XK-0001,测试许可,,行政许可,省药品监督管理局,省级,{CITE},,,,依申请,,,\n"
+    missing = upload(api, "t.csv", text)
+    assert missing.status_code == 401 and missing.headers["www-authenticate"].startswith("Bearer")
+    wrong = upload(api, "t.csv", text, {"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    with live_server(corpus_store, settings(token=None)) as read_only:
+        r = httpx.post(read_only + "/loads", files={"file": ("t.csv", text.encode(), "text/csv")}, headers=AUTH)
+        assert r.status_code == 403
+    assert store_state(corpus_store) == before
+
+
+def test_a_bad_row_rejects_the_upload_and_stores_nothing(api, corpus_store):
+    before = store_state(corpus_store)
+    text = (f"{HEADER}\n37TEST-XK-0001,测试许可,,行政许可,省药品监督管理局,省级,{CITE},,,,依申请,,,\n"
+            "37TEST-XK-0002,测试许可二,,行政许可,省药品监督管理局,省级,《没有这部法》第一条,,,,依申请,,,\n")
+    r = upload(api, "rest-bad.csv", text, AUTH)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "validation_failed" and "the store is unchanged" in body["message"]
+    [problem] = [p for p in body["problems"] if p["severity"] == "error"]
+    assert (problem["file"], problem["row"], problem["column"]) == ("rest-bad.csv", 3, "设定依据")
+    assert "未知的法规名称" in problem["zh"] and "unknown title" in problem["en"]
+    assert body["validation"] is None
+    assert store_state(corpus_store) == before
+    assert api.get("/items/37TEST-XK-0001").status_code == 404
+
+
+def test_an_unreadable_or_foreign_file_is_refused(api, corpus_store):
+    before = store_state(corpus_store)
+    no_header = upload(api, "rest-empty.csv", "\n\n", AUTH)
+    assert no_header.status_code == 422 and no_header.json()["problems"][0]["file"] == "rest-empty.csv"
+    not_a_table = api.post("/loads", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=AUTH)
+    assert not_a_table.status_code == 415
+    no_file = api.post("/loads", data={"name": "x"}, headers=AUTH)
+    assert no_file.status_code == 400
+    assert store_state(corpus_store) == before
+
+
+def test_failed_validation_rejects_the_upload_with_the_report(api, corpus_store):
+    pytest.importorskip("quanze.validation")
+    before = store_state(corpus_store)
+    text = (f"{HEADER}\n3701TEST-XK-0001,测试户外广告设置许可,,行政许可,济南市城市管理局,市级,"
+            "《济南市户外广告和牌匾标识管理条例》第十八条第一款,,,,依申请,,,\n")
+    r = upload(api, "rest-city.csv", text, AUTH)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["validation"]["violations"] >= 1 and body["validation"]["conforms"] is False
+    assert any(f["focus_code"] == "3701TEST-XK-0001" for f in body["validation"]["results"])
+    assert store_state(corpus_store) == before
+
+
+@pytest.fixture
+def uploaded(api, corpus_store) -> Iterator[dict]:
+    """A small good list uploaded through the API, removed again afterwards."""
+    before = store_state(corpus_store)
+    text = (f"{HEADER}\n37TEST-XK-0001,测试药品生产许可,,行政许可,省药品监督管理局,省级,{CITE},,37TEST-QR-0002,,依申请,,,\n"
+            f"37TEST-QR-0002,测试药品登记,,行政确认,省药品监督管理局,省级,"
+            "《药品管理法》第四十一条第二款,,37TEST-XK-0001,,依申请,,,\n")
+    r = upload(api, "rest-upload-test.csv", text, AUTH)
+    try:
+        yield {"response": r}
+    finally:
+        unload(corpus_store, "rest-upload-test")
+        assert store_state(corpus_store) == before
+
+
+def test_a_good_upload_is_stored_and_visible(api, uploaded):
+    r = uploaded["response"]
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["name"], body["kind"], body["file_name"], body["rows"], body["stored_rows"]) == \
+        ("rest-upload-test", "items", "rest-upload-test.csv", 2, 2)
+    assert body["graph"].endswith("/graph/load/rest-upload-test") and body["inserted"] >= body["triples"] > 0
+    item = api.get("/items/37TEST-XK-0001").json()
+    assert item["loads"] == ["rest-upload-test"] and item["bases"][0]["citation"].endswith("第四十一条第一款")
+    assert api.get("/items", params={"q": "测试药品"}).json()["total"] == 2
+    record = {r["name"]: r for r in api.get("/loads").json()["loads"]}["rest-upload-test"]
+    assert record["rows"] == 2 and record["file_name"] == "rest-upload-test.csv"
+    if body["validation"] is not None:  # with the SHACL validator: the report is stored and readable
+        validation = api.get("/validation").json()
+        assert validation["available"] and validation["latest"]["name"] == "rest-upload-test"
+        mine = api.get("/validation", params={"report": "rest-upload-test"}).json()
+        assert len(mine["results"]) == len(body["validation"]["results"])
+        flagged = {f["focus_code"] for f in mine["results"]}
+        for code in flagged:
+            detail = api.get(f"/items/{code}").json()
+            assert detail["validation_report"] == "rest-upload-test" and detail["findings"]
+            assert all(f["message"] and f["message_en"] for f in detail["findings"])
+
+
+# --- injection attempts ---------------------------------------------------------------------------
+
+def test_injection_strings_are_just_values(api, corpus_store):
+    before = store_state(corpus_store)
+    for bad in INJECTIONS:
+        for params in ({"q": bad}, {"department": bad}):
+            r = api.get("/items", params=params)
+            assert r.status_code == 200, (params, r.text)
+            assert r.json()["total"] == 0
+        assert api.get("/items/" + quote(bad, safe="")).status_code == 404
+        assert api.get("/items/" + quote(bad, safe="") + "/chain").status_code == 404
+        assert api.get("/provisions/" + quote(bad, safe="")).status_code == 404
+        assert api.get("/provisions", params={"cite": bad}).status_code in (404, 400)
+        assert api.get("/impact", params={"provision": bad}).status_code in (404, 400)
+        assert api.get("/validation", params={"report": bad}).status_code == 404
+        r = api.get("/devolution", params={"to": "县级", "department": bad})
+        assert r.status_code == 200 and r.json() == []
+    assert store_state(corpus_store) == before
+    assert api.get("/items", params={"size": 1}).json()["total"] == len(rows())
+
+
+# --- schemathesis over the OpenAPI description --------------------------------------------------
+
+FUZZED: dict[str, list[tuple[str, int]]] = {}
+
+
+@pytest.fixture(scope="module")
+def read_only_base(corpus_store) -> Iterator[str]:
+    """A read-only server (no token: writes are 403) for the fuzzer; notes the store's state first."""
+    FUZZED["before"] = store_state(corpus_store)
+    with live_server(corpus_store, settings(token=None, query_timeout=120.0)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def api_schema(read_only_base):
+    return schemathesis.openapi.from_url(read_only_base + "/openapi.json")
+
+
+def test_openapi_operations_never_answer_5xx(api_schema):
+    """Every operation, with valid and invalid generated requests (20 examples each, no deadline):
+    never a 5xx. (schemathesis' pytest plugin reads a private pytest attribute that pytest 9 no
+    longer has, so Hypothesis is driven directly, one operation and generation mode at a time.)"""
+    failures = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 15
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @hsettings(max_examples=20, deadline=None, derandomize=True, database=None,
+                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            def check(case):
+                case.call_and_validate(checks=[not_a_server_error], timeout=300)
+
+            try:
+                check()
+            except Unsatisfiable:
+                continue  # no invalid request can be made for it (no parameters to break)
+            except Exception as exc:  # noqa: BLE001 — collected, reported together
+                failures.append(f"{operation.label} [{mode.value}]: {exc}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_fuzzer_left_the_store_alone(corpus_store, read_only_base):
+    assert store_state(corpus_store) == FUZZED["before"]
+
+
+def test_openapi_describes_every_rest_operation(api):
+    spec = api.get("/openapi.json").json()
+    for path in ("/items", "/items/{code}", "/items/{code}/chain", "/provisions", "/provisions/{id}",
+                 "/devolution", "/impact", "/validation", "/loads", "/health"):
+        assert path in spec["paths"], path
+    detail = spec["components"]["schemas"]["ItemDetail"]["properties"]
+    assert detail["bases"]["description"] and detail["code"]["examples"] == ["37YJ-XK-0001"]
+    assert "multipart/form-data" in spec["paths"]["/loads"]["post"]["requestBody"]["content"]
+    devolution = spec["paths"]["/devolution"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert devolution["type"] == "array" and "blocking" in devolution["items"]["properties"]
+
+
+# --- the same over a remote SPARQL store ----------------------------------------------------------
+
+def needed_nquads(store: Store) -> bytes:
+    """The store's N-Quads without the instruments no item cites: the reference data, the lists,
+    and every cited instrument (all its versions' articles, paragraphs, items, level assignments).
+    The whole corpus would take minutes to upload; the answers compared need only these."""
+    cited = {str(r["c"]) for r in store.select(
+        "SELECT DISTINCT ?c WHERE { ?i <https://w3id.org/quanze/ns#legalBasis>|"
+        "<https://w3id.org/quanze/ns#implementationBasis> ?c }")}
+    works = {c.removeprefix(LAW).split("/")[0] for c in cited if c.startswith(LAW)}
+    laws_graph = "<https://w3id.org/quanze/id/graph/laws> ."
+    kept = []
+    for line in store.export("nquads").decode("utf-8").splitlines():
+        if not line.endswith(laws_graph):
+            kept.append(line)
+            continue
+        subject = line.split(" ", 1)[0][1:-1]
+        if not subject.startswith(LAW) or subject.removeprefix(LAW).split("/")[0] in works:
+            kept.append(line)  # issuers and other non-instrument nodes stay
+    return ("\n".join(kept) + "\n").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def remote_base(oxigraph_server, corpus_store) -> Iterator[str]:
+    """A server over a RemoteStore on a real Oxigraph server, loaded (through its /store
+    endpoint) with the N-Quads export of the corpus store, less the instruments no item cites."""
+    remote = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update", oxigraph_server + "/store")
+    remote.update("DROP ALL")
+    httpx.post(oxigraph_server + "/store", content=needed_nquads(corpus_store),
+               headers={"Content-Type": "application/n-quads"}, timeout=900).raise_for_status()
+    with live_server(remote, settings(query_timeout=300.0)) as url:
+        yield url
+    remote.close()
+
+
+@pytest.mark.parametrize("path", ["/items?size=60&page=2", "/items?type=行政许可&q=许可&size=200",
+                                  "/items/37YJ-XK-0001", "/items/37YJ-XK-0003/chain?to=市级",
+                                  f"/provisions/{PAR}", f"/provisions?cite={CITE}",
+                                  "/devolution?to=县级", f"/impact?provision={CITE}", "/validation"])
+def test_remote_store_answers_the_same(api, remote_base, path):
+    here = api.get(path)
+    there = httpx.get(remote_base + path, timeout=300, headers={"Accept": "application/json"})
+    assert here.status_code == there.status_code == 200
+    assert there.json() == here.json()
+
+
+def test_remote_store_health_and_404(remote_base):
+    health = httpx.get(remote_base + "/health", timeout=60).json()
+    assert health["backend"] == "remote" and health["store"] == "ok"
+    r = httpx.get(remote_base + "/items/37XX-XK-9999", timeout=60)
+    assert r.status_code == 404 and r.json()["message"].endswith("no item 37XX-XK-9999")
+
+
+# --- quanze serve ---------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_quanze_serve_listens_on_loopback(tmp_path: Path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "quanze.cli", "--store", ":memory:", "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "quanze serve did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["backend"] == "memory"
+        assert httpx.get(f"http://127.0.0.1:{port}/items", timeout=10).json()["total"] == 0
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -1,0 +1,436 @@
+"""The web interface as a person uses it: a real Chromium (Debian's, headless) against the API on
+127.0.0.1 over the whole corpus and the sample lists.
+
+Searching for an item, reading its legal bases with the evidence marked, the dashboard's counts
+against the API's, clicking a count through to its list, CSV export, the SPARQL editor running an
+example, keyboard-only search, labels on every control, the language switch, and nothing fetched
+from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
+folder). Without ``/usr/bin/chromium`` the browser tests skip — except in CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from quanze.store import EmbeddedStore
+from tests.api_live import live_server, settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ui"
+ITEM = "37YJ-XK-0001"  # 药品生产许可（药品生产许可证核发）, 《药品管理法》第四十一条第一款
+STATUSES = ("excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target")
+AUTHORITIES = ("central", "provincial", "municipal")
+
+
+# --- without a browser -----------------------------------------------------------------------------
+
+def test_page_and_files_are_served():
+    with live_server(EmbeddedStore(None)) as base, httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert '<html lang="zh-CN">' in page.text
+        for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+            assert client.get(src).status_code == 200, src
+        assert client.get("/static/app.js").headers["content-type"].split(";")[0] in (
+            "text/javascript", "application/javascript")
+        assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
+        assert client.get("/static/nothing-here.js").status_code == 404
+
+
+def test_built_files_name_no_other_host():
+    """What is committed under api/static loads nothing from elsewhere (no CDN: works offline)."""
+    static = Path(__file__).resolve().parent.parent / "api" / "static"
+    html = (static / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    app_js = (static / "app.js").read_text(encoding="utf-8")
+    assert not re.search(r'import\s*\(?\s*["\']https?://', app_js)
+
+
+# --- fixtures ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium)")
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store):
+    with live_server(corpus_store, settings(query_timeout=60.0)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def api(base):
+    with httpx.Client(base_url=base, timeout=60, headers={"Accept": "application/json"}) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("QUANZE_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def page(browser, base):
+    """A fresh page (1280×900, Chinese); fails the test on a script error or a request to another host."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    errors: list[str] = []
+    foreign: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    # a 404 the page shows as such is not a script error (the unknown-item test asks for one)
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 404" not in m.text else None)
+    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    pg.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+    pg.base = base  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert not errors, errors
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def shot(page, shots: Path, name: str) -> None:
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1280, "height": min(height, 4000)})
+
+
+def devolution(api, to: str) -> list[dict]:
+    r = api.get("/devolution", params={"to": to, "all": "true"})
+    r.raise_for_status()
+    body = r.json()
+    return body if isinstance(body, list) else body.get("items", [])
+
+
+STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
+             "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+def test_search_finds_an_item_with_its_statuses(page, api, shots):
+    page.goto(page.base + "/")
+    page.get_by_label("名称或编码").fill("药品生产许可")
+    page.get_by_role("button", name="检索").click()
+    row = page.locator(f'#search-results tr[data-code="{ITEM}"]')
+    row.wait_for()
+    assert "药品生产许可" in row.inner_text()
+    expected = {to: next(a for a in devolution(api, to) if a["code"] == ITEM)["status"] for to in ("市级", "县级")}
+    for to, status in expected.items():
+        assert row.locator(f'td[data-target="{to}"] [data-status]').get_attribute("data-status") == status
+        assert row.locator(f'td[data-target="{to}"]').inner_text().strip() == STATUS_ZH[status]
+    total = api.get("/items", params={"q": "药品生产许可", "size": 200}).json()["total"]
+    assert page.locator("#search-results tbody tr").count() == min(total, 50)
+    assert str(total) in page.locator("#result-count").inner_text()
+    shot(page, shots, "1-search")
+
+
+def test_search_filters_by_status(page, api):
+    county = [a for a in devolution(api, "县级") if a["status"] == "needs_legal_change"]
+    page.goto(page.base + "/#/?status=needs_legal_change&status_to=%E5%8E%BF%E7%BA%A7")
+    page.locator("#search-results").wait_for()
+    assert f"共 {len(county)} 项" in page.locator("#result-count").inner_text()
+    codes = page.locator("#search-results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
+    assert set(codes) <= {a["code"] for a in county}
+    assert page.locator('#search-results td[data-target="县级"] [data-status]').evaluate_all(
+        "els => [...new Set(els.map(e => e.dataset.status))]") == ["needs_legal_change"]
+
+
+def test_keyboard_only_search(page):
+    page.goto(page.base + "/")
+    page.locator("#search-results").wait_for()
+    box = page.get_by_label("名称或编码")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if box.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the search box")
+    # a visible focus style on the box
+    assert box.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    page.keyboard.type("药品生产许可")
+    page.keyboard.press("Enter")
+    page.locator(f'#search-results tr[data-code="{ITEM}"]').wait_for()
+    assert page.evaluate("location.hash").startswith("#/?q=")
+    assert page.evaluate("document.activeElement.id") == "results-h"  # focus moved to the results
+    # on through the results with the keyboard: the first link is an item's
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')").startswith("#/item/")
+
+
+def test_item_page_marks_the_evidence(page, api, shots):
+    detail = api.get(f"/items/{ITEM}").json()
+    basis = next(b for b in detail["bases"] if b["level_assignments"])
+    evidence = basis["level_assignments"][0]["evidence"]
+    assert evidence in basis["text"]
+    page.goto(f"{page.base}/#/item/{ITEM}")
+    card = page.locator(f'article.basis[data-provision="{basis["provision"]}"]')
+    card.wait_for()
+    marks = card.locator("blockquote mark").all_inner_texts()
+    assert evidence in marks
+    assert card.locator("blockquote").inner_text().replace("\n", "") == basis["text"].replace("\n", "")
+    text = card.inner_text()
+    for field in ("instrument_type", "issuer", "version_date"):
+        assert basis[field] and basis[field] in text, field
+    # related items and the chain, actions and findings sections are there
+    for rel in detail["related"]:
+        assert page.locator(f'#chain-table tr[data-code="{rel["code"]}"]').count() == 1
+    for section in ("assessment", "actions", "findings", "graph"):
+        assert page.locator(f"#{section}").is_visible()
+    page.locator("#graph canvas").first.wait_for()
+    shot(page, shots, "2-item")
+    # through to the provision, then to an item relying on it
+    card.locator("h3 a").click()
+    page.locator("#impact-table").wait_for()
+    assert page.locator(f'#impact-table tr[data-code="{ITEM}"]').count() == 1
+    assert page.locator(".paragraph.selected, .points li.selected").count() == 1
+    shot(page, shots, "4-provision")
+    page.locator(f'#impact-table tr[data-code="{ITEM}"] a').first.click()
+    page.locator(f'article.basis[data-provision="{basis["provision"]}"]').wait_for()
+
+
+def test_graph_click_opens_a_provision(page, api):
+    detail = api.get(f"/items/{ITEM}").json()
+    page.goto(f"{page.base}/#/item/{ITEM}")
+    page.locator("#graph .graph").scroll_into_view_if_needed()
+    page.locator('#graph .graph[data-ready="true"]').wait_for()
+    target = detail["bases"][0]["provision"]
+    # click the provision's node where Cytoscape drew it
+    point = page.evaluate("""(id) => {
+        const el = document.querySelector('#graph .graph');
+        const cy = el.quanzeGraph;
+        const n = cy.getElementById('prov:' + id);
+        const p = n.renderedPosition(), box = document.querySelector('#graph .graph').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", target)
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function("() => location.hash.startsWith('#/provision?id=')")
+    page.locator("#impact-table, #impact-h").first.wait_for()
+
+
+def test_dashboard_counts_equal_the_api(page, api, shots):
+    for to in ("县级", "市级"):
+        assessments = devolution(api, to)
+        page.goto(f"{page.base}/#/devolution?to={quote(to)}")
+        page.locator("#status-counts").wait_for()
+        by_status = Counter(a["status"] for a in assessments)
+        for status in STATUSES:
+            cell = page.locator(f'#status-counts tr[data-status="{status}"] [data-count]')
+            assert int(cell.get_attribute("data-count")) == by_status.get(status, 0), (to, status)
+        assert int(page.locator("#status-counts tfoot [data-count]").get_attribute("data-count")) == len(assessments)
+        matrix = Counter((a["department"] or "", a["status"]) for a in assessments)
+        rows = page.locator("#department-counts tbody tr")
+        assert rows.count() == len({a["department"] or "" for a in assessments})
+        for (dept, status), n in matrix.items():
+            cell = page.locator(f'#department-counts tr[data-department="{dept}"] td[data-status="{status}"] [data-count]')
+            assert int(cell.get_attribute("data-count")) == n, (to, dept, status)
+        for auth in AUTHORITIES:
+            n = sum(1 for a in assessments if any(b["authority"] == auth for b in a["blocking"]))
+            cell = page.locator(f'#authority-counts tr[data-authority="{auth}"] [data-count]')
+            assert int(cell.get_attribute("data-count")) == n, (to, auth)
+        page.wait_for_function("() => document.querySelector('.chart')?.quanzeChart")
+        if to == "县级":
+            shot(page, shots, "3-dashboard")
+            # the list behind a count: click it
+            blocked = [a for a in assessments if a["status"] == "needs_legal_change"]
+            page.locator('#status-counts tr[data-status="needs_legal_change"] button').click()
+            assert page.locator("#devolution-list tbody tr").count() == len(blocked)
+            assert page.evaluate("document.activeElement.id") == "dev-list-h"
+
+
+def test_dashboard_bar_click_lists_its_items(page, api):
+    assessments = devolution(api, "县级")
+    dept, status = Counter((a["department"] or "", a["status"]) for a in assessments
+                           if a["status"] == "needs_legal_change").most_common(1)[0][0]
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.wait_for_function("() => document.querySelector('.chart')?.quanzeChart")
+    # click the middle of the bar segment for (dept, status), where ECharts drew it
+    point = page.evaluate("""([dept, status, statuses]) => {
+        const el = document.querySelector('#dev-dept-h').parentElement.querySelector('.chart');
+        el.scrollIntoView({block: 'center'});
+        const chart = el.quanzeChart, option = chart.getOption();
+        const row = option.yAxis[0].data.indexOf(dept || '—');
+        let before = 0, value = 0;
+        for (const s of option.series) {
+            const v = s.data[row];
+            if (s.id === status) { value = v; break; }
+            before += v;
+        }
+        const x = chart.convertToPixel({xAxisIndex: 0}, before + value / 2);
+        const y = chart.convertToPixel({yAxisIndex: 0}, row);
+        const box = el.getBoundingClientRect();
+        return {x: box.left + x, y: box.top + y};
+    }""", [dept, status, list(STATUSES)])
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function("() => document.querySelector('#dev-list-h').innerText.includes('·')")
+    want = sorted(a["code"] for a in assessments if (a["department"] or "") == dept and a["status"] == status)
+    got = sorted(page.locator("#devolution-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)"))
+    assert got == want
+
+
+def test_csv_export(page, api):
+    assessments = devolution(api, "县级")
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator("#devolution-list").wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出 CSV").click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["事项编码", "事项名称", "事项类型"]
+    assert len(rows) - 1 == sum(max(1, len(a["blocking"])) for a in assessments)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出 XLSX").click()
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip: an .xlsx workbook
+
+
+def test_sparql_page_runs_a_query(page, shots):
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.get_by_role("button", name="各实施主体的事项数").click()
+    rows = page.locator(".yasr table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() > 0
+    assert "行政许可" in page.locator(".yasr table").inner_text()
+    shot(page, shots, "6-sparql")
+    # YASGUI's own controls (result filter, page size, options) carry labels too
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('.yasgui input, .yasgui select, .yasgui textarea')]
+        .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+        .map(el => el.outerHTML.slice(0, 120))""")
+    assert not unlabelled, unlabelled
+    page.get_by_role("button", name="需修改法律依据才能下放至县级的事项").click()
+    page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('evidence')")
+    assert page.locator(".yasr table tbody tr").count() > 0
+
+
+def test_validation_page_groups_findings(browser, shots):
+    """A store with a stored report (a small list loaded with validation, violations accepted)."""
+    from quanze.lists import load_list
+    from quanze.reference import init
+    from quanze.validation import validate_pending
+
+    store = EmbeddedStore(None)
+    init(store)
+    load_list(store, FIXTURES / "validation-mini.csv", validator=validate_pending, accept_violations=True)
+    with live_server(store) as base:
+        body = httpx.get(base + "/validation", timeout=30).json()
+        assert body["available"] and body["results"]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(base + "/#/validation")
+        pg.locator("#violation-count").wait_for()
+        assert pg.locator("#violation-count").inner_text() == str(body["violations"])
+        rules = Counter(f["shape_name"] for f in body["results"])
+        for rule, n in rules.items():
+            assert pg.locator(f'main section[data-group="{rule}"] tbody tr').count() == n, rule
+        first = body["results"][0]
+        link = pg.locator(f'main section[data-group="{first["shape_name"]}"] a[href="#/item/{first["focus_code"]}"]')
+        assert link.count() >= 1
+        assert first["message"] in pg.locator(f'main section[data-group="{first["shape_name"]}"]').inner_text()
+        shot(pg, shots, "5-validation")
+        pg.get_by_role("button", name="按事项").click()
+        items = {f["focus_code"] for f in body["results"]}
+        pg.wait_for_function(f"() => document.querySelectorAll('main section[data-group]').length === {len(items)}")
+        pg.get_by_role("button", name="English").click()
+        pg.wait_for_function("() => document.documentElement.lang === 'en'")
+        assert first["message_en"] in pg.locator("main").inner_text()
+        context.close()
+        assert not errors, errors
+
+
+def test_validation_page_without_a_report(page, api):
+    r = api.get("/validation")
+    page.goto(page.base + "/#/validation")
+    page.locator("main h1").wait_for()
+    page.wait_for_function("() => !document.querySelector('main .loading')")
+    assert page.locator("main .error").count() == 0
+    body = r.json() if r.status_code == 200 else {}
+    if not body.get("available") or not body.get("results"):
+        assert page.locator("#validation-empty").is_visible()
+    else:
+        groups = {f["shape_name"] for f in body["results"]}
+        assert page.locator("main section[data-group]").count() == len(groups)
+        assert page.locator("#violation-count").inner_text() == str(body["violations"])
+
+
+def test_every_control_has_a_label(page):
+    labels = {
+        "/": ["名称或编码", "实施主体", "事项类型", "行使层级", "下放结论", "结论所对目标层级", "仅涉及安全的事项"],
+        "/#/devolution": ["目标层级", "实施主体"],
+        "/#/provision": ["引用", "评估目标层级"],
+    }
+    for path, names in labels.items():
+        page.goto(page.base + path)
+        page.locator("main form").wait_for()
+        for name in names:
+            assert page.get_by_label(name, exact=True).count() == 1, (path, name)
+    for path in ("/", "/#/devolution", "/#/provision", "/#/validation", f"/#/item/{ITEM}", "/#/sparql"):
+        page.goto(page.base + path)
+        page.wait_for_function("() => !document.querySelector('main .loading')")
+        if path.endswith("sparql"):
+            page.locator(".yasqe .CodeMirror").wait_for()
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden')
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML.slice(0, 120))""")
+        assert not unlabelled, (path, unlabelled)
+    # landmarks
+    assert page.locator("header[role=banner], body > header").count() == 1
+    assert page.locator("nav").count() >= 1 and page.locator("main").count() == 1
+    assert page.locator("footer").count() == 1
+
+
+def test_language_switch(page):
+    page.goto(page.base + "/")
+    page.locator("#search-results").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.get_by_role("button", name="Switch to English").click()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_label("Name or code").wait_for()
+    assert page.get_by_role("link", name="Search items").count() == 1
+    # data stays Chinese, marked as such for screen readers
+    page.locator('#search-results td [lang="zh-CN"]').first.wait_for()
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator("#status-counts").wait_for()
+    assert "Needs legal change" in page.locator("#status-counts").inner_text()
+    page.get_by_role("button", name="切换到中文").click()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert "需修改法律依据" in page.locator("#status-counts").inner_text()
+    # the choice is kept
+    page.reload()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_unknown_item_is_reported(page):
+    page.goto(page.base + "/#/item/NO-SUCH-ITEM")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "404" in alert.inner_text()

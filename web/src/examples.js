@@ -1,0 +1,78 @@
+// Example SPARQL queries for the SPARQL page: the questions the other pages answer.
+const PREFIXES = `PREFIX qz: <https://w3id.org/quanze/ns#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX level: <https://w3id.org/quanze/id/level/>
+`;
+
+// Where a level assignment bears on a cited provision: its own, those of the paragraphs and items
+// inside a cited article or paragraph, the lead-in of a cited item (as quanze/queries/basis_assignments.rq).
+const BEARING = `  { ?cited qz:assigns ?a . BIND(?cited AS ?provision) }
+  UNION { ?provision eli:is_part_of ?cited ; qz:assigns ?a }
+  UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns ?a }
+  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns ?a }`;
+
+export const EXAMPLES = [
+  {
+    id: "needs-change", key: "exNeedsChange",
+    query: `# 需修改法律依据才能下放至县级的事项：所引条文规定的层级高于县级（证据为条文原话）
+# Items needing legal change before devolution to county level: a cited provision fixes a higher level
+${PREFIXES}
+SELECT DISTINCT ?code ?name ?department ?instrument ?provision ?levelLabel ?evidence WHERE {
+  ?item qz:code ?code ; qz:name ?name ; qz:legalBasis|qz:implementationBasis ?cited .
+${BEARING}
+  ?a qz:level ?level ; qz:evidence ?evidence .
+  FILTER EXISTS { ?level qz:above level:county }
+  OPTIONAL { ?level skos:prefLabel ?levelLabel FILTER(lang(?levelLabel) = "zh") }
+  OPTIONAL { ?item qz:implementingBodyName ?department }
+  BIND(REPLACE(STR(?cited), "^.*/law/([^/]+)/.*$", "$1") AS ?instrument)
+}
+ORDER BY ?department ?code
+`,
+  },
+  {
+    id: "top-provisions", key: "exTopProvisions",
+    query: `# 阻碍事项最多的条文（目标：县级）/ Provisions blocking most items (target: county)
+${PREFIXES}
+SELECT ?provision (COUNT(DISTINCT ?item) AS ?items) (SAMPLE(?evidence) AS ?evidence_example) WHERE {
+  ?item qz:code ?code ; qz:legalBasis|qz:implementationBasis ?cited .
+${BEARING}
+  ?a qz:level ?level ; qz:evidence ?evidence .
+  FILTER EXISTS { ?level qz:above level:county }
+}
+GROUP BY ?provision
+ORDER BY DESC(?items) ?provision
+LIMIT 50
+`,
+  },
+  {
+    id: "by-department", key: "exByDepartment",
+    query: `# 各实施主体、各类型的事项数 / Items per department and type
+${PREFIXES}
+SELECT ?department ?type (COUNT(?item) AS ?items) WHERE {
+  ?item qz:code ?code ; a ?class .
+  ?class rdfs:subClassOf* qz:Item ; rdfs:label ?type .
+  FILTER(lang(?type) = "zh" && ?class != qz:Item && ?class != qz:AdministrativePower)
+  OPTIONAL { ?item qz:implementingBodyName ?department }
+}
+GROUP BY ?department ?type
+ORDER BY ?department DESC(?items)
+`,
+  },
+  {
+    id: "actions", key: "exActions",
+    query: `# 已记录的调整事项（调整方式、承接层级、完成时限）/ Recorded devolution actions
+${PREFIXES}
+SELECT ?code ?name ?action ?toLevel ?toBody ?deadline WHERE {
+  ?a a qz:DevolutionAction ; qz:onItem ?item ; qz:actionType ?type .
+  ?item qz:code ?code ; qz:name ?name .
+  ?type skos:prefLabel ?action FILTER(lang(?action) = "zh")
+  OPTIONAL { ?a qz:toLevel/skos:prefLabel ?toLevel FILTER(lang(?toLevel) = "zh") }
+  OPTIONAL { ?a qz:toBodyName ?toBody }
+  OPTIONAL { ?a qz:deadline ?deadline }
+}
+ORDER BY ?deadline ?code
+`,
+  },
+];

@@ -1,0 +1,51 @@
+// Downloads of a list of assessments: CSV (UTF-8 with BOM, so Excel reads the Chinese) and XLSX.
+import { t, statusLabel, authorityLabel, levelLabel } from "./i18n.js";
+
+/** One row per blocking provision (one row for an item with none), as ``quanze blockers --format csv``. */
+export function flatRows(assessments) {
+  const rows = [];
+  for (const a of assessments) {
+    const head = [a.code, a.name, a.type, a.department || "", (a.levels || []).join("、"), levelLabel(a.target),
+      statusLabel(a.status), a.sensitive ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
+    const chain = (a.chain_blocked_by || []).join("；");
+    const blocking = a.blocking || [];
+    if (!blocking.length) rows.push([...head, "", "", "", "", "", "", "", "", "", chain]);
+    for (const b of blocking) {
+      rows.push([...head, b.instrument || "", b.article || "", b.paragraph || "", b.item || "", b.instrument_type || "",
+        b.issuer || "", b.evidence || "", authorityLabel(b.authority), b.text || "", chain]);
+    }
+  }
+  return rows;
+}
+
+function csvCell(v) {
+  const s = String(v ?? "");
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(header, rows) {
+  return "\ufeff" + [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+export function download(filename, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+export function downloadCsv(filename, assessments) {
+  download(filename, new Blob([toCsv(t("csvHeader"), flatRows(assessments))], { type: "text/csv;charset=utf-8" }));
+}
+
+export async function downloadXlsx(filename, assessments, sheetName) {
+  const XLSX = await import("xlsx");
+  const ws = XLSX.utils.aoa_to_sheet([t("csvHeader"), ...flatRows(assessments)]);
+  ws["!cols"] = t("csvHeader").map((_, i) => ({ wch: [14, 24, 10, 22, 10, 6, 14, 6, 6, 30, 10, 8, 8, 10, 20, 30, 20, 60, 20][i] || 12 }));
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, ws, (sheetName || "devolution").slice(0, 31));
+  const data = XLSX.write(wb, { bookType: "xlsx", type: "array", compression: true });
+  download(filename, new Blob([data], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+}

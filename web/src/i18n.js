@@ -1,0 +1,171 @@
+// Interface strings in Chinese (default) and English. Data (item names, article text) stay as stored.
+
+const STRINGS = {
+  zh: {
+    skip: "跳到主要内容", nav: "主导航", navSearch: "事项检索", navDevolution: "下放看板", navProvision: "条文",
+    navValidation: "校验报告", navSparql: "SPARQL 查询", footer: "山东省行政权力事项、法律依据与下放障碍知识图谱",
+    apiDocs: "API 文档", licences: "第三方许可", langSwitch: "English", langSwitchLabel: "Switch to English",
+    loading: "正在加载…", error: "出错了", notFound: "未找到", retry: "重试", none: "无", yes: "是", no: "否",
+    // search
+    searchTitle: "事项检索", searchIntro: "按名称、编码、实施主体、类型、行使层级和下放结论查找行政权力事项。",
+    searchForm: "检索条件", q: "名称或编码", qPlaceholder: "如：药品生产许可 或 37YJ-XK-0001", department: "实施主体",
+    type: "事项类型", level: "行使层级", statusFilter: "下放结论", statusTarget: "结论所对目标层级",
+    sensitive: "仅涉及安全的事项", any: "（全部）", search: "检索", reset: "清空",
+    results: "检索结果", total: (n) => `共 ${n} 项`, noResults: "没有符合条件的事项。",
+    code: "事项编码", name: "事项名称", levels: "行使层级", statusTo: (lv) => `下放至${lv}`,
+    page: (p, n) => `第 ${p} / ${n} 页`, prev: "上一页", next: "下一页", pagination: "分页",
+    pageSize: "每页条数",
+    // item
+    itemTitle: "事项", overview: "概况", assessment: "下放评估", target: "目标层级", status: "结论",
+    bases: "法律依据", role: "依据类别", instrument: "法律文件", instrumentType: "文件类型", issuer: "制定机关",
+    version: "版本", current: "现行有效", notCurrent: "非现行版本", paragraphText: "条文原文", evidence: "证据",
+    levelAssigned: "条文规定的层级", act: "行为", openProvision: "查看条文及影响", noBases: "未登记法律依据。",
+    chain: "一链办理关联事项", noChain: "没有关联事项。", actions: "已记录的调整", noActions: "没有记录的调整。",
+    actionType: "调整方式", toLevel: "承接层级", toBody: "承接单位", entrusting: "委托机关", deadline: "完成时限",
+    findings: "校验发现", noFindings: "没有校验发现。", severity: "严重程度", rule: "规则", message: "说明",
+    graph: "依赖关系图", graphHelp: "点击节点打开对应的事项或条文；同样的链接也列在上方各节中，可用键盘访问。",
+    graphItem: "事项", graphProvision: "条款", graphInstrument: "法律文件", graphRelated: "关联事项",
+    blocking: "阻碍下放的条文", noBlocking: "没有阻碍下放的条文。", authority: "修改主体", chainBlockedBy: "一链办理受阻于",
+    alternatives: "过渡办法", sensitiveYes: "涉及安全", securityCategory: "安全类别", relatedItems: "关联事项",
+    backToSearch: "返回检索", handling: "办理方式", note: "备注", relation: "关联方式", recorded: "已记录", unavailable: "（不可用）", basisDocument: "依据文件", transitive: "经由其他关联事项", subItem: "子项",
+    acceptedAt: "受理层级", approvedAt: "审批层级", implementingBody: "实施机关",
+    // devolution
+    devTitle: "下放看板", devIntro: "选择目标层级，查看各实施主体的事项下放结论和需由哪一层级修改法律依据。",
+    devForm: "看板条件", devTarget: "目标层级", devDepartment: "实施主体", show: "显示",
+    byStatus: "按结论统计", byDepartment: "按实施主体与结论统计", byAuthority: "按修改主体统计（有阻碍条文的事项）",
+    chartHelp: "点击柱条列出其中的事项；图下的表格给出同样的数字，表格中的数字也可点击。",
+    count: "数量", totalItems: "合计", list: "事项清单", listAll: "全部事项", selection: "选中",
+    exportCsv: "导出 CSV", exportXlsx: "导出 XLSX", exportHint: "导出当前清单（每个阻碍条文一行）。",
+    clearSelection: "显示全部", firstRows: (n) => `只显示前 ${n} 项；导出的文件包含全部。`, dataTable: "数据表（与图中数字相同）",
+    // provision
+    provTitle: "条文", provIntro: "查看条文所在的条及其上下文，以及依据该条文的事项（影响清单）。",
+    cite: "引用", citePlaceholder: "如：《中华人民共和国药品管理法》第四十一条第一款", lookup: "查找",
+    provForm: "查找条文", articleInContext: "条文及上下文", impact: "依据该条文的事项", noImpact: "没有事项依据该条文。",
+    statusNow: "当前结论", statusIfAmended: "若修改该条文后的结论", impactTarget: "评估目标层级",
+    assignments: "层级规定", citedAs: "引用方式", provisionIri: "条文标识",
+    // validation
+    valTitle: "校验报告", valIntro: "最近一次 SHACL 校验的结果，按规则和事项分组。", valNone: "尚无校验报告。",
+    conforms: "全部通过", violations: "违规", warnings: "警告", infos: "提示", validated: "已校验节点",
+    groupBy: "分组方式", contents: "目录", latestReport: "最近的报告", reportsIncluded: "包含的报告", byRule: "按规则", byItem: "按事项", value: "取值", path: "属性", noItem: "（非事项）",
+    // sparql
+    sparqlTitle: "SPARQL 查询", sparqlIntro: "在本系统的 SPARQL 端点上运行查询。示例查询回答上面各页的问题；结果可用表格右上方的按钮下载。",
+    examples: "示例查询", run: "运行", endpoint: "端点",
+    exNeedsChange: "需修改法律依据才能下放至县级的事项", exTopProvisions: "阻碍事项最多的条文（县级）",
+    exByDepartment: "各实施主体的事项数", exActions: "已记录的调整事项",
+    // statuses and authorities
+    st_excluded: "不予下放（涉及安全）", st_cancel: "应予取消", st_needs_legal_change: "需修改法律依据",
+    st_chain_blocked: "关联事项受阻", st_devolvable: "可直接下放", st_at_or_below_target: "已在目标层级或以下",
+    au_central: "中央层面（提出建议按程序上报）", au_provincial: "省级层面（提出立改废意见）",
+    au_municipal: "市级层面（由设区的市修改或废止）",
+    csvHeader: ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "需修改依据",
+      "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻"],
+  },
+  en: {
+    skip: "Skip to main content", nav: "Main navigation", navSearch: "Search items", navDevolution: "Devolution",
+    navProvision: "Provisions", navValidation: "Validation", navSparql: "SPARQL",
+    footer: "Knowledge graph of Shandong's administrative power items, their legal bases and devolution blockers",
+    apiDocs: "API docs", licences: "Third-party licences", langSwitch: "中文", langSwitchLabel: "切换到中文",
+    loading: "Loading…", error: "Something went wrong", notFound: "Not found", retry: "Retry", none: "none", yes: "yes", no: "no",
+    searchTitle: "Search items", searchIntro: "Find administrative power items by name, code, department, type, level and devolution status.",
+    searchForm: "Search criteria", q: "Name or code", qPlaceholder: "e.g. 药品生产许可 or 37YJ-XK-0001", department: "Department",
+    type: "Item type", level: "Level exercised", statusFilter: "Devolution status", statusTarget: "Status for target level",
+    sensitive: "Security-sensitive items only", any: "(any)", search: "Search", reset: "Clear",
+    results: "Results", total: (n) => `${n} item${n === 1 ? "" : "s"}`, noResults: "No item matches.",
+    code: "Code", name: "Name", levels: "Levels", statusTo: (lv) => `To ${LEVEL_EN[lv] || lv}`,
+    page: (p, n) => `Page ${p} of ${n}`, prev: "Previous", next: "Next", pagination: "Pagination", pageSize: "Rows per page",
+    itemTitle: "Item", overview: "Overview", assessment: "Devolution assessment", target: "Target level", status: "Status",
+    bases: "Legal bases", role: "Role", instrument: "Instrument", instrumentType: "Instrument type", issuer: "Issuer",
+    version: "Version", current: "in force", notCurrent: "not the current version", paragraphText: "Text", evidence: "Evidence",
+    levelAssigned: "Level the text assigns", act: "Act", openProvision: "Open the provision and its impact", noBases: "No legal basis recorded.",
+    chain: "Related items (一链办理)", noChain: "No related items.", actions: "Recorded actions", noActions: "No action recorded.",
+    actionType: "Action", toLevel: "To level", toBody: "Receiving body", entrusting: "Entrusting body", deadline: "Deadline",
+    findings: "Validation findings", noFindings: "No validation findings.", severity: "Severity", rule: "Rule", message: "Message",
+    graph: "Dependency graph", graphHelp: "Click a node to open its item or provision; the same links are listed in the sections above for keyboard use.",
+    graphItem: "Item", graphProvision: "Provision", graphInstrument: "Instrument", graphRelated: "Related item",
+    blocking: "Provisions blocking devolution", noBlocking: "No provision blocks devolution.", authority: "Who must amend",
+    chainBlockedBy: "Chain blocked by", alternatives: "Interim options", sensitiveYes: "Security-sensitive",
+    securityCategory: "Security category", relatedItems: "Related items", backToSearch: "Back to search",
+    handling: "Handling", note: "Note", relation: "Relation", recorded: "Recorded", unavailable: " (not available)", basisDocument: "Basis document", transitive: "through another related item", subItem: "Sub-item", acceptedAt: "Accepted at",
+    approvedAt: "Approved at", implementingBody: "Implementing body",
+    devTitle: "Devolution dashboard", devIntro: "Choose a target level to see each department's devolution status and who must amend the law.",
+    devForm: "Dashboard settings", devTarget: "Target level", devDepartment: "Department", show: "Show",
+    byStatus: "By status", byDepartment: "By department and status", byAuthority: "By amending authority (items with a blocking provision)",
+    chartHelp: "Click a bar to list its items; the table below each chart gives the same figures, and its numbers are links too.",
+    count: "Count", totalItems: "Total", list: "Items", listAll: "All items", selection: "Selected",
+    exportCsv: "Export CSV", exportXlsx: "Export XLSX", exportHint: "Exports the list shown (one row per blocking provision).",
+    clearSelection: "Show all", firstRows: (n) => `Only the first ${n} are shown; the export has them all.`, dataTable: "Data table (the chart's figures)",
+    provTitle: "Provision", provIntro: "The article in its context, and the items relying on it (impact list).",
+    cite: "Citation", citePlaceholder: "e.g. 《中华人民共和国药品管理法》第四十一条第一款", lookup: "Look up",
+    provForm: "Find a provision", articleInContext: "Article in context", impact: "Items relying on this provision",
+    noImpact: "No item relies on this provision.", statusNow: "Status now", statusIfAmended: "Status if amended",
+    impactTarget: "Target level assessed", assignments: "Level assignments", citedAs: "Cited as", provisionIri: "Provision IRI",
+    valTitle: "Validation report", valIntro: "The latest SHACL validation, grouped by rule and by item.", valNone: "No validation report yet.",
+    conforms: "Conforms", violations: "Violations", warnings: "Warnings", infos: "Info", validated: "Nodes validated",
+    groupBy: "Group by", contents: "Contents", latestReport: "Latest report", reportsIncluded: "Reports included", byRule: "Rule", byItem: "Item", value: "Value", path: "Property", noItem: "(not an item)",
+    sparqlTitle: "SPARQL query", sparqlIntro: "Run queries on this service's SPARQL endpoint. The examples answer the questions of the other pages; download results with the buttons above the table.",
+    examples: "Example queries", run: "Run", endpoint: "Endpoint",
+    exNeedsChange: "Items needing legal change before devolution to county level", exTopProvisions: "Provisions blocking most items (county)",
+    exByDepartment: "Items per department", exActions: "Recorded devolution actions",
+    st_excluded: "Excluded (security)", st_cancel: "To be cancelled", st_needs_legal_change: "Needs legal change",
+    st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",
+    au_central: "Central (propose via channels)", au_provincial: "Provincial (propose amendment)", au_municipal: "Municipal (city amends)",
+    csvHeader: ["Code", "Name", "Type", "Department", "Levels", "Target", "Status", "Sensitive", "Needs legal change",
+      "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Who must amend", "Text", "Chain blocked by"],
+  },
+};
+
+export const LEVEL_EN = { 国家级: "national", 省级: "provincial", 市级: "city", 县级: "county", 乡镇级: "township", 功能区: "zone" };
+export const LEVELS = ["国家级", "省级", "市级", "县级", "乡镇级"];
+export const TARGETS = ["市级", "县级", "功能区"];
+export const STATUSES = ["excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target"];
+export const AUTHORITIES = ["central", "provincial", "municipal"];
+export const TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励",
+  "行政裁决", "其他行政权力", "公共服务", "行政事业性收费"];
+
+let lang = "zh";
+try {
+  const saved = localStorage.getItem("quanze.lang");
+  if (saved === "en" || saved === "zh") lang = saved;
+} catch { /* storage may be disabled */ }
+
+export function getLang() { return lang; }
+
+export function setLang(next) {
+  lang = next === "en" ? "en" : "zh";
+  try { localStorage.setItem("quanze.lang", lang); } catch { /* ignore */ }
+}
+
+/** The interface string ``key`` in the current language (a function is called with ``args``). */
+export function t(key, ...args) {
+  const v = STRINGS[lang][key] ?? STRINGS.zh[key] ?? key;
+  return typeof v === "function" ? v(...args) : v;
+}
+
+export function statusLabel(status) { return t(`st_${status}`); }
+export function authorityLabel(a) { return t(`au_${a}`); }
+
+/** A list joined as the interface language writes it. */
+export function joinList(list) { return (list || []).join(lang === "en" ? ", " : "、"); }
+
+/** "label：value" with the interface language's colon. */
+export function colon(label) { return `${label}${lang === "en" ? ": " : "："}`; }
+
+/** A level name as stored (Chinese) shown in the interface language. */
+export function levelLabel(lv) { return lang === "en" ? (LEVEL_EN[lv] || lv) : lv; }
+
+/** The half of a "中文 / English" message for the current language. */
+export function bilingual(message) {
+  if (typeof message !== "string") return String(message ?? "");
+  const i = message.indexOf(" / ");
+  if (i < 0) return message;
+  return lang === "en" ? message.slice(i + 3) : message.slice(0, i);
+}
+
+const TYPE_EN = {
+  行政许可: "licensing", 行政处罚: "penalty", 行政强制: "enforcement", 行政征收: "levy", 行政给付: "benefit",
+  行政检查: "inspection", 行政确认: "confirmation", 行政奖励: "reward", 行政裁决: "adjudication",
+  其他行政权力: "other power", 公共服务: "public service", 行政事业性收费: "administrative fee",
+};
+
+/** An item type as stored (Chinese), with its English gloss in English. */
+export function typeLabel(type) { return lang === "en" && TYPE_EN[type] ? `${type} (${TYPE_EN[type]})` : type; }

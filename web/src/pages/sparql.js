@@ -1,0 +1,91 @@
+// SPARQL page: YASGUI (its own prebuilt bundle, loaded on first use) pointed at this service's
+// /sparql, with the example queries; results as a table, downloadable from the result bar.
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { EXAMPLES } from "../examples.js";
+import { errorBox, loadingBox, pageTitle } from "../ui.js";
+
+let loader = null;
+
+function loadYasgui() {
+  if (window.Yasgui) return Promise.resolve(window.Yasgui);
+  if (!loader) {
+    loader = new Promise((resolve, reject) => {
+      const css = h("link", { rel: "stylesheet", href: "/static/vendor/yasgui/yasgui.min.css" });
+      document.head.append(css);
+      const s = h("script", { src: "/static/vendor/yasgui/yasgui.min.js" });
+      s.onload = () => (window.Yasgui ? resolve(window.Yasgui) : reject(new Error("YASGUI did not load")));
+      s.onerror = () => { loader = null; reject(new Error("YASGUI did not load")); };
+      document.head.append(s);
+    });
+  }
+  return loader;
+}
+
+/** Give YASGUI's own form controls names a screen reader can read. */
+function labelControls(root) {
+  const labels = [
+    [".autocompleteWrapper input, input.endpointText, .endpointText input", t("endpoint")],
+    [".CodeMirror textarea", "SPARQL"],
+    [".yasr .dataTables_filter input, .yasr input[type=search]", t("search")],
+    [".yasr .dataTables_length select", t("pageSize")],
+    [".tabName input, .tab input", "tab"],
+  ];
+  for (const [sel, label] of labels) {
+    for (const el of root.querySelectorAll(sel)) if (!el.getAttribute("aria-label") && !el.labels?.length) el.setAttribute("aria-label", label);
+  }
+  for (const el of root.querySelectorAll("input, select, textarea")) {
+    if (!el.getAttribute("aria-label") && !el.labels?.length && !el.getAttribute("aria-labelledby")) {
+      el.setAttribute("aria-label", el.getAttribute("placeholder") || el.getAttribute("title") || el.name || "SPARQL");
+    }
+  }
+}
+
+export async function sparqlPage({ main, onCleanup }) {
+  main.append(pageTitle(t("sparqlTitle")), h("p", { class: "intro" }, t("sparqlIntro")));
+  const endpoint = `${window.location.origin}/sparql`;
+  const examples = h("section", { class: "card", "aria-labelledby": "ex-h" },
+    h("h2", { id: "ex-h" }, t("examples")),
+    h("p", { class: "muted" }, `${t("endpoint")}: `, h("code", null, endpoint)),
+    h("ul", { class: "examples" }, EXAMPLES.map((ex) => h("li", null,
+      h("button", { type: "button", class: "secondary", dataset: { example: ex.id }, onclick: () => runExample(ex) }, t(ex.key))))));
+  const host = h("section", { class: "card yasgui-host", "aria-label": "SPARQL" });
+  main.append(examples, host);
+  const loading = loadingBox();
+  host.append(loading);
+  let Yasgui;
+  try {
+    Yasgui = await loadYasgui();
+  } catch (e) {
+    loading.replaceWith(errorBox(e));
+    return;
+  }
+  loading.remove();
+  if (!host.isConnected) return;
+  const yasgui = new Yasgui(host, {
+    requestConfig: { endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }], keys: [] },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    tabName: "SPARQL",
+    yasqe: { value: EXAMPLES[0].query, autocompleters: ["variables", "prefixes"], persistenceId: null,
+      editorHeight: "320px", createShareableLink: null },
+    yasr: { persistenceId: null, prefixes: { qz: "https://w3id.org/quanze/ns#", qzid: "https://w3id.org/quanze/id/",
+      eli: "http://data.europa.eu/eli/ontology#", level: "https://w3id.org/quanze/id/level/" } },
+  });
+  const observer = new MutationObserver(() => labelControls(host));
+  observer.observe(host, { childList: true, subtree: true });
+  labelControls(host);
+  onCleanup(() => { observer.disconnect(); try { yasgui.destroy(); } catch { /* ignore */ } });
+
+  function runExample(ex) {
+    const tab = yasgui.getTab();
+    if (!tab) return;
+    tab.setQuery(ex.query);
+    tab.getYasqe().query();
+    host.querySelector(".CodeMirror")?.scrollIntoView({ block: "start" });
+  }
+  window.__quanzeYasgui = yasgui; // for tests and the curious
+}
