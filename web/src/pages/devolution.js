@@ -173,6 +173,7 @@ function renderList(section, list, sel, target) {
   const what = describe(sel);
   section.replaceChildren();
   const name = `${t("devTitle")}-${target}${what ? `-${what.replace(/[\\/:*?"<>| ·]+/g, "_")}` : ""}`;
+  // The DOM's own append() prints null as "null": absent parts are "" here.
   section.append(
     h("h2", { id: "dev-list-h", tabindex: "-1" }, what ? `${colon(t("list"))}${what}` : t("listAll"),
       h("span", { class: "muted" }, ` (${rows.length})`)),
@@ -181,9 +182,9 @@ function renderList(section, list, sel, target) {
       h("button", { type: "button", onclick: () => downloadXlsx(`${name}.xlsx`, rows, target) }, t("exportXlsx")),
       what ? h("button", { type: "button", class: "secondary", onclick: () => {
         renderList(section, list, {}, target); section.querySelector("h2").focus();
-      } }, t("clearSelection")) : null,
+      } }, t("clearSelection")) : "",
       h("span", { class: "hint" }, t("exportHint"))),
-    rows.length > MAX_ROWS ? h("p", { class: "hint", role: "note" }, t("firstRows", MAX_ROWS)) : null,
+    rows.length > MAX_ROWS ? h("p", { class: "hint", role: "note" }, t("firstRows", MAX_ROWS)) : "",
     h("div", { class: "table-scroll" }, h("table", { class: "data", id: "devolution-list" },
       h("thead", null, h("tr", null, [t("code"), t("name"), t("department"), t("levels"), t("status"), t("blocking")]
         .map((c) => h("th", { scope: "col" }, c)))),
