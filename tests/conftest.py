@@ -98,3 +98,18 @@ def corpus_store(laws_dir):
     load_list(store, ROOT / "data" / "samples" / "shandong-provincial.csv")
     load_list(store, ROOT / "data" / "samples" / "shandong-adjustments.csv")
     return store
+
+
+#: A tiny synthetic law (a fixture, not a copy of the corpus): article 2 fixes the province.
+MINI_LAW = ("# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n第一条 为了示例，制定本条例。\n\n"
+            "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n")
+
+
+def write_mini_corpus(folder: Path) -> Path:
+    """A corpus folder in the format of shared/laws holding only :data:`MINI_LAW`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "law.md").write_text(MINI_LAW, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
+        "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+    return folder

@@ -20,19 +20,14 @@ from quanze.namespaces import graph_iri
 from quanze.reference import init
 from quanze.store import EmbeddedStore
 
-LAW = ("# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n第一条 为了示例，制定本条例。\n\n"
-       "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n")
+from .conftest import write_mini_corpus
+
 ROWS = 8_000
 
 
 @pytest.fixture()
 def prepared(tmp_path):
-    laws = tmp_path / "laws"
-    laws.mkdir()
-    (laws / "law.md").write_text(LAW, encoding="utf-8")
-    (laws / "manifest.csv").write_text(
-        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
-        "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+    laws = write_mini_corpus(tmp_path / "laws")
     store_dir = tmp_path / "store"
     store = EmbeddedStore(store_dir)
     init(store)

@@ -5,6 +5,8 @@ from typer.testing import CliRunner
 from quanze.cli import app, state
 from quanze.store import EmbeddedStore
 
+from .conftest import write_mini_corpus
+
 runner = CliRunner()
 
 
@@ -49,18 +51,11 @@ def test_unreachable_endpoint(tmp_path):
     assert result.exit_code == 2 and "unreachable" in result.output
 
 
-LAW = ("# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n第一条 为了示例，制定本条例。\n\n"
-       "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n")
 HEADER = "事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,关联事项,安全类别,办理方式,备注\n"
 
 
 def _store_with_law(tmp_path):
-    laws = tmp_path / "laws"
-    laws.mkdir()
-    (laws / "law.md").write_text(LAW, encoding="utf-8")
-    (laws / "manifest.csv").write_text(
-        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
-        "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+    laws = write_mini_corpus(tmp_path / "laws")
     store = str(tmp_path / "store")
     assert run("--store", store, "init").exit_code == 0
     assert run("--store", store, "laws", "import", str(laws)).exit_code == 0
