@@ -100,3 +100,33 @@ def test_adjustments_need_stored_items(tmp_path):
     with pytest.raises(LoadRejected) as err:
         load_list(EmbeddedStore(None), tmp_path / "adj.csv")
     assert all("not in the store" in p.reason_en for p in err.value.problems if p.severity == "error")
+
+
+def test_implementing_body_matched_to_reference_organisations(store):
+    """省药品监督管理局 → the provincial body; 市…局 / 县…局 → the body of that function at that level;
+    a named city body is described; an unknown one is kept as written, with a warning."""
+    from quanze.lists import OrganisationMatcher
+
+    m = OrganisationMatcher()
+    assert m.match("省药品监督管理局")[:2] == ("https://w3id.org/quanze/id/org/山东省药品监督管理局", "provincial")
+    assert m.match("市市场监督管理局")[:2] == ("https://w3id.org/quanze/id/org/level/municipal/市场监督管理", "municipal")
+    assert m.match("县公安局")[:2] == ("https://w3id.org/quanze/id/org/level/county/公安", "county")
+    assert m.match("济南市城市管理局") == ("https://w3id.org/quanze/id/org/济南市城市管理局", "municipal", "济南市")
+    assert m.match("某某协会") == (None, None, None)
+    rows = store.select("""SELECT ?body WHERE { ?i <https://w3id.org/quanze/ns#code> "37YJ-XK-0001" ;
+        <https://w3id.org/quanze/ns#implementingBody> ?body }""")
+    assert rows == [{"body": "https://w3id.org/quanze/id/org/山东省药品监督管理局"}]
+
+
+def test_unknown_body_is_recorded_as_written_with_a_warning(store, tmp_path):
+    header, rows = _rows(SAMPLE)
+    row = next(r for r in rows if not r[header.index("关联事项")])
+    row[header.index("实施主体")] = "某某管理协会"
+    path = tmp_path / "odd-body.csv"
+    write_table(path, header, [row])
+    result = load_list(store, path)
+    warn = [p for p in result.problems if p.severity == "warning" and p.column == "实施主体"]
+    assert warn and "某某管理协会" in warn[0].reason_zh and warn[0].reason_en
+    names = store.select("""SELECT ?n WHERE { GRAPH <https://w3id.org/quanze/id/graph/load/odd-body> {
+        ?i <https://w3id.org/quanze/ns#implementingBodyName> ?n } }""")
+    assert names == [{"n": "某某管理协会"}]
