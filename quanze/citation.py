@@ -62,8 +62,9 @@ class Reference:
 class CitationSyntaxError(ValueError):
     def __init__(self, text: str, pos: int):
         self.text, self.pos = text, pos
-        super().__init__(f"无法识别的引用文字 “{text[pos:pos + 12]}”（第 {pos + 1} 个字符）/ "
-                         f"cannot read the citation at character {pos + 1}: {text[pos:pos + 12]!r}")
+        self.reason_zh = f"无法识别的引用文字“{text[pos:pos + 12]}”（第 {pos + 1} 个字符）"
+        self.reason_en = f"cannot read the citation at character {pos + 1}: {text[pos:pos + 12]!r}"
+        super().__init__(f"{self.reason_zh} / {self.reason_en}")
 
 
 def normalise(text: str) -> str:
@@ -202,7 +203,7 @@ class Resolver:
         try:
             refs = parse(text)
         except CitationSyntaxError as exc:
-            return [Resolution(Reference(text), None, str(exc).split(" / ")[0], str(exc).split(" / ")[1])]
+            return [Resolution(Reference(text), None, exc.reason_zh, exc.reason_en)]
         if not refs:
             return [Resolution(Reference(text), None, "没有可识别的引用", "no citation found")]
         return [self.resolve(r) for r in refs]

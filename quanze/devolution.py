@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from quanze.namespaces import ID, LEVEL, QZ
+from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import to_chinese
 from quanze.store import Iri, Store
 
@@ -328,7 +328,7 @@ def blockers(store: Store, to: str, department: str | None = None, all_items: bo
 
 
 def chain(store: Store, code: str, to: str = "县级") -> dict[str, Any]:
-    item = str(ID[f"item/{code}"])
+    item = str(item_iri(code))
     analysis = Analysis(gather(store, items=[item]), to)
     if item not in analysis.f.items:
         raise KeyError(code)

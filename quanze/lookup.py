@@ -80,6 +80,12 @@ _TYPE = str(RDF.type)
 _PART_OF = str(ELI.is_part_of)
 _ASSIGNS = str(QZ.assigns)
 _QZ = str(QZ)
+_ELI_TITLE = str(ELI.title)
+_ELI_NUMBER = str(ELI.number)
+_ELI_TYPE = str(ELI.type_document)
+_ELI_PASSED_BY = str(ELI.passed_by)
+_ELI_DATE = str(ELI.version_date)
+_NOTE = str(SKOS.note)
 
 
 def _q(term: str) -> str:
@@ -211,10 +217,21 @@ _law: weakref.WeakKeyDictionary[Store, OrderedDict[tuple[str, ...], tuple[float,
     weakref.WeakKeyDictionary()
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """How many times the caches were dropped: other caches of reference data (the API's
+    citation resolver) compare it to know when to drop theirs."""
+    return _generation
+
+
 def forget_cached(store: Store | None = None) -> None:
     """Drop the cached labels and law contexts (of one store, or of all): the next lookups read
     them again. Called after every write through the API."""
+    global _generation
     with _vocab_lock, _law_lock:
+        _generation += 1
         if store is None:
             _vocab.clear()
             _law.clear()
@@ -392,7 +409,7 @@ def item_detail(store: Store, code: str) -> dict[str, Any] | None:
         "security_category": labels.get(str(security)) if security else None,
         "handling": labels.get(str(handling)) if handling else None,
         "disguised_approval_form": labels.get(str(form)) if form else None,
-        "note": "\n".join(str(n) for n in facts.values(item, str(SKOS.note))) or None,
+        "note": "\n".join(str(n) for n in facts.values(item, _NOTE)) or None,
         "basis_text": facts.text(item, _q("basisText")),
         "implementation_basis_text": facts.text(item, _q("implementationBasisText")),
         "loads": [tail(g) for g in graphs],
@@ -471,17 +488,17 @@ def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
 
 
 def _instrument(ctx: Triples, version: str, labels: dict[str, str]) -> dict[str, Any] | None:
-    title = ctx.text(version, str(ELI.title))
+    title = ctx.text(version, _ELI_TITLE)
     if title is None:
         return None
-    kind = ctx.one(version, str(ELI.type_document))
+    kind = ctx.one(version, _ELI_TYPE)
     level = ctx.one(version, _q("issuingLevel"))
     work = ctx.one(version, _q("versionOf"))
-    issuers = [labels.get(str(o)) for o in ctx.values(version, str(ELI.passed_by))]
+    issuers = [labels.get(str(o)) for o in ctx.values(version, _ELI_PASSED_BY)]
     type_code = tail(str(kind)) if kind else None
     level_code = tail(str(level)) if level else None
     auth = authority({"type": type_code, "issuing_level": level_code})
-    date = ctx.one(version, str(ELI.version_date))
+    date = ctx.one(version, _ELI_DATE)
     return {"iri": version, "work": str(work) if work else None, "title": title,
             "version_date": str(date) if date else None,
             "type": labels.get(str(kind)) if kind else None,
@@ -587,8 +604,8 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
         "article": art, "paragraph": par, "item": pt, "text": text, "instrument": inst,
         "context": {
             "article": article, "article_id": provision_id(article),
-            "number": ctx.text(article, str(ELI.number)) or art,
-            "divisions": [{"iri": d, "number": ctx.text(d, str(ELI.number)), "title": ctx.text(d, str(ELI.title))}
+            "number": ctx.text(article, _ELI_NUMBER) or art,
+            "divisions": [{"iri": d, "number": ctx.text(d, _ELI_NUMBER), "title": ctx.text(d, _ELI_TITLE)}
                           for d in divisions if ctx.has(d)],
             "paragraphs": [_unit(ctx, p, iri) for p in _children(ctx, article)],
         },
@@ -713,5 +730,5 @@ def stored_findings(store: Store, *, reports: Sequence[str] | None = None) -> li
 
 
 __all__ = ["ITEM_CLASSES", "LEVEL_PARAMS", "MAX_PAGE_SIZE", "Triples", "article_of", "chain_of", "citation",
-           "forget_cached", "item_detail", "law_context", "item_ref", "item_summaries", "provision_detail", "provision_id",
+           "forget_cached", "generation", "item_detail", "law_context", "item_ref", "item_summaries", "provision_detail", "provision_id",
            "safe_iri", "search_items", "stored_findings", "stored_reports", "vocabulary"]

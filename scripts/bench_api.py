@@ -7,12 +7,15 @@ a store — ``--store DIR`` with data already loaded, or else an in-memory one i
 fixed number of requests from a few concurrent httpx clients and prints, per endpoint,
 requests/s and p50/p95 latency:
 
-* ``GET /items/{code}`` — item lookups over the sample's codes (default 2,000);
+* ``GET /items/{code}`` — first one request per sample item (the law texts an item cites are
+  read from the store and cached then), then item lookups cycling over them (default 2,000);
 * ``GET /devolution?to=县级`` (default 50);
 * ``GET /sparql?query=SELECT …`` (default 500 SELECTs, one item's name by code each).
 
-The clients run in this process, the server in another, on the same machine: the figures
-include the clients' own CPU use. Nothing listens beyond 127.0.0.1 and the server is stopped
+The clients run in this process, the server in another, on the same machine: the rates
+include the clients' own CPU use. Besides wall-clock rates and latencies it prints the CPU
+milliseconds per request of the server and of the clients (Linux), which other load on the
+machine inflates less than it does the rates. Nothing listens beyond 127.0.0.1 and the server is stopped
 at the end.
 
     python scripts/bench_api.py                     # in-memory store, corpus from QUANZE_LAWS
@@ -25,6 +28,7 @@ import argparse
 import asyncio
 import csv
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -77,12 +81,26 @@ def serve(port: int, store_dir: str | None, laws: Path | None) -> None:
                 access_log=False)
 
 
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """CPU time (user + system) of a child process (Linux /proc) or of this one."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     wall: float = 0.0
+    server_cpu: float | None = None
+    client_cpu: float | None = None
 
     def line(self, concurrency: int) -> str:
         n = len(self.latencies)
@@ -90,12 +108,17 @@ class Result:
         p50 = statistics.median(lat) * 1000 if lat else float("nan")
         p95 = lat[min(n - 1, int(n * 0.95))] * 1000 if lat else float("nan")
         rate = n / self.wall if self.wall else float("nan")
-        return (f"{self.name:<28} {n:>6} {concurrency:>5} {rate:>10.1f} {p50:>9.1f} {p95:>9.1f} "
-                f"{self.errors:>6}")
+        server = f"{self.server_cpu / n * 1000:>8.2f}" if self.server_cpu is not None and n else f"{'-':>8}"
+        client = f"{self.client_cpu / n * 1000:>8.2f}" if self.client_cpu is not None and n else f"{'-':>8}"
+        return (f"{self.name:<30} {n:>6} {concurrency:>5} {rate:>10.1f} {p50:>9.1f} {p95:>9.1f} "
+                f"{server} {client} {self.errors:>6}")
 
 
-async def run_requests(base: str, name: str, paths: list[str], concurrency: int) -> Result:
-    """Send ``paths`` (GET) with ``concurrency`` clients; each client its own connection."""
+async def run_requests(base: str, name: str, paths: list[str], concurrency: int,
+                       server_pid: int | None = None) -> Result:
+    """Send ``paths`` (GET) with ``concurrency`` clients; each client its own connection. Notes
+    the server's and the clients' CPU time too (figures that other load on the machine does not
+    inflate the way it does wall-clock rates)."""
     result = Result(name)
     queue: asyncio.Queue[str] = asyncio.Queue()
     for p in paths:
@@ -115,9 +138,15 @@ async def run_requests(base: str, name: str, paths: list[str], concurrency: int)
                 if r.status_code != 200:
                     result.errors += 1
 
+    server0, client0 = cpu_seconds(server_pid) if server_pid else None, cpu_seconds()
     t0 = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
     result.wall = time.perf_counter() - t0
+    server1, client1 = cpu_seconds(server_pid) if server_pid else None, cpu_seconds()
+    if server0 is not None and server1 is not None:
+        result.server_cpu = server1 - server0
+    if client0 is not None and client1 is not None:
+        result.client_cpu = client1 - client0
     return result
 
 
@@ -126,7 +155,7 @@ def codes() -> list[str]:
         return [row["事项编码"] for row in csv.DictReader(f)]
 
 
-async def bench(base: str, args: argparse.Namespace) -> list[tuple[Result, int]]:
+async def bench(base: str, args: argparse.Namespace, server_pid: int) -> list[tuple[Result, int]]:
     from urllib.parse import quote, urlencode
 
     all_codes = codes()
@@ -134,14 +163,16 @@ async def bench(base: str, args: argparse.Namespace) -> list[tuple[Result, int]]
     sparql = [f"/sparql?{urlencode({'query': SPARQL.format(code=all_codes[i % len(all_codes)])})}"
               for i in range(args.sparql)]
     devolution = [f"/devolution?{urlencode({'to': '县级'})}"] * args.devolution
-    # Warm up: the first requests read the vocabulary and fill the store's caches.
-    await run_requests(base, "warm-up", lookups[:50] + sparql[:20] + devolution[:2], 2)
+    # Warm up: the first requests read the vocabulary labels and fill the store's own caches.
+    await run_requests(base, "warm-up", lookups[:3] + sparql[:20] + devolution[:2], 2)
+    first = [f"/items/{quote(c)}" for c in all_codes[3:]]
     out = []
-    for name, paths, conc in (("GET /items/{code}", lookups, args.concurrency),
+    for name, paths, conc in (("GET /items/{code} 1st visit", first if args.lookups else [], args.concurrency),
+                              ("GET /items/{code}", lookups, args.concurrency),
                               ("GET /devolution?to=县级", devolution, min(2, args.concurrency)),
                               ("GET /sparql (SELECT)", sparql, args.concurrency)):
         if paths:
-            out.append((await run_requests(base, name, paths, conc), conc))
+            out.append((await run_requests(base, name, paths, conc, server_pid), conc))
     return out
 
 
@@ -184,10 +215,14 @@ def main() -> None:
                 raise SystemExit("the server did not start in 900 s")
             time.sleep(0.5)
         print(f"server ready in {time.monotonic() - started:.1f} s; {os.cpu_count()} CPUs", flush=True)
-        results = asyncio.run(bench(base, args))
-        print(f"\n{'endpoint':<28} {'n':>6} {'conc':>5} {'req/s':>10} {'p50 ms':>9} {'p95 ms':>9} {'errors':>6}")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        results = asyncio.run(bench(base, args, server.pid))
+        print(f"\nload average before: {load:.2f} (other processes share the CPUs with the server and the clients)")
+        print(f"{'endpoint':<30} {'n':>6} {'conc':>5} {'req/s':>10} {'p50 ms':>9} {'p95 ms':>9} "
+              f"{'srv ms':>8} {'cli ms':>8} {'errors':>6}")
         for r, conc in results:
             print(r.line(conc))
+        print("srv ms / cli ms: CPU milliseconds per request spent by the server process / by the clients")
     finally:
         server.terminate()
         try:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 import jsonschema
+import pyoxigraph as ox
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
@@ -298,6 +299,35 @@ def test_impact_is_quanze_devolution_impact(api, corpus_store):
     assert expected and r.json() == json.loads(json.dumps(expected, ensure_ascii=False))
     assert api.get("/impact", params={"provision": LAW + PAR}).json() == r.json()
     assert api.get("/impact", params={"provision": "《没有这部法》第一条"}).status_code == 404
+
+
+def test_cached_law_texts_are_read_again_after_an_api_write(api, corpus_store):
+    """Item lookups cache the law texts they cite; every API write drops that cache."""
+    from api.writes import commit_write
+    from quanze import lookup
+
+    par, graph = LAW + PAR, "https://w3id.org/quanze/id/graph/laws"
+    old = api.get("/items/37YJ-XK-0001").json()["bases"][0]["text"]
+    text, changed = str(ox.Literal(old)), str(ox.Literal("改写的条文"))
+
+    def swap(a: str, b: str) -> None:
+        corpus_store.update(f"DELETE DATA {{ GRAPH <{graph}> {{ <{par}> <https://w3id.org/quanze/ns#text> {a} }} }} ; "
+                            f"INSERT DATA {{ GRAPH <{graph}> {{ <{par}> <https://w3id.org/quanze/ns#text> {b} }} }}")
+
+    swap(text, changed)  # behind the API's back: the cached text is still served
+    try:
+        assert api.get("/items/37YJ-XK-0001").json()["bases"][0]["text"] == old
+        before = lookup.generation()
+        test_graph = "https://w3id.org/quanze/id/graph/test/rest-cache"
+        commit_write(corpus_store, [test_graph], lambda _snapshot: corpus_store.update(
+            f"INSERT DATA {{ GRAPH <{test_graph}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}"))
+        corpus_store.update(f"DROP GRAPH <{test_graph}>")
+        assert lookup.generation() == before + 1
+        assert api.get("/items/37YJ-XK-0001").json()["bases"][0]["text"] == "改写的条文"
+    finally:
+        swap(changed, text)
+        lookup.forget_cached()
+    assert api.get("/items/37YJ-XK-0001").json()["bases"][0]["text"] == old
 
 
 # --- validation and loads -------------------------------------------------------------------------

@@ -102,3 +102,9 @@ def test_sample_names_fit_their_articles(corpus_store, resolver):
         if not any(name[k:k + 2] in text for k in range(len(name) - 1)):
             misfits.append((r["事项编码"], name))
     assert misfits == []
+
+
+def test_malformed_citation_comes_back_with_its_reason(resolver):
+    """Regression: a syntax error once crashed resolve_text (it split its own message)."""
+    (res,) = resolver.resolve_text("《药品管理法》第四十一条（一）")
+    assert not res.ok and "character" in res.reason_en and "无法识别" in res.reason_zh

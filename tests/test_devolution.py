@@ -100,3 +100,9 @@ def test_same_json_on_embedded_and_remote(corpus_store, oxigraph_server):
     assert json.dumps(blockers(remote, "县级", all_items=True), sort_keys=True, ensure_ascii=False) == \
         json.dumps(local, sort_keys=True, ensure_ascii=False)
     remote.close()
+
+
+def test_chain_of_an_odd_code_is_not_found_not_an_error(corpus_store):
+    """Regression: a code with characters an IRI cannot hold raised ValueError."""
+    with pytest.raises(KeyError):
+        chain(corpus_store, 'X "<> Y', "县级")

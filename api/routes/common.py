@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from api.errors import ApiError
 from api.security import QueryRunner
 from quanze.citation import CitationSyntaxError, Reference, Resolution, Resolver, parse
+from quanze.lookup import generation
 from quanze.settings import ROOT
 from quanze.store import Store
 
@@ -64,6 +65,16 @@ def bad_request(zh: str, en: str) -> ApiError:
     return ApiError(400, f"{zh} / {en}", force_json=True)
 
 
+def store_of(request: Request) -> Store:
+    """The app's one store (503 before startup has opened it) — as :func:`api.deps.get_store`,
+    but called inline: FastAPI runs a plain ``def`` dependency in its thread pool, one more
+    thread hop per request."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        raise ApiError(503, "存储尚未打开 / the store is not open yet", force_json=True)
+    return store
+
+
 def runner_of(request: Request) -> QueryRunner:
     return request.app.state.runner
 
@@ -79,8 +90,9 @@ class ResolverCache:
     """One :class:`quanze.citation.Resolver` per store, rebuilt after ``ttl`` seconds.
 
     The resolver reads every instrument title once (tens of milliseconds) and remembers which
-    provisions exist; rebuilding it now and then picks up a re-imported corpus and bounds what
-    it remembers. Calls are serialised: the resolver is not thread-safe while it loads."""
+    provisions exist; rebuilding it now and then (and after every API write, see
+    :func:`quanze.lookup.generation`) picks up a re-imported corpus and bounds what it
+    remembers. Calls are serialised: the resolver is not thread-safe while it loads."""
 
     def __init__(self, ttl: float = 300.0):
         self.ttl = ttl
@@ -88,6 +100,7 @@ class ResolverCache:
         self._resolver: Resolver | None = None
         self._store: Store | None = None
         self._made = 0.0
+        self._generation = -1
 
     def resolve_text(self, store: Store, text: str) -> list[Resolution]:
         try:  # Resolver.resolve_text cannot word a syntax error (its message has no " / "): do it here
@@ -96,9 +109,10 @@ class ResolverCache:
             zh, _, en = str(exc).partition("/ ")
             return [Resolution(Reference(text), None, zh.strip(), en.strip())]
         with self._lock:
-            now = time.monotonic()
-            if self._resolver is None or self._store is not store or now - self._made > self.ttl:
-                self._resolver, self._store, self._made = Resolver(store), store, now
+            now, current = time.monotonic(), generation()
+            if (self._resolver is None or self._store is not store or now - self._made > self.ttl
+                    or self._generation != current):
+                self._resolver, self._store, self._made, self._generation = Resolver(store), store, now, current
             return self._resolver.resolve_text(text)
 
     def forget(self) -> None:

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import StoreDep
 from api.routes.common import (
     Target,
     bad_request,
@@ -23,6 +22,7 @@ from api.routes.common import (
     resolve_one,
     resolver_cache,
     run,
+    store_of,
 )
 from quanze import lookup, reports
 from quanze.devolution import STATUSES, target_level
@@ -57,7 +57,7 @@ IMPACT_SCHEMA: dict[str, Any] = {
                              "content": json_content(blockers_schema())},
                        **error_responses(400, 503)})
 async def devolution(
-    request: Request, store: StoreDep,
+    request: Request,
     to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区 (city, county, zone)",
                                 examples=["县级"])],
     department: Annotated[str | None, Query(description="only items of this 实施主体 (as written)",
@@ -66,6 +66,7 @@ async def devolution(
 ) -> Response:
     """Which items need legal change before devolution to the target, because of which article,
     and who must change it — with the chain (一链办理) and interim alternatives of each."""
+    store = store_of(request)
     target_level(to)
     text = await run(request, lambda: reports.to_json(find_blockers(store, to, department=department, all_items=all)))
     return Response(text.encode("utf-8"), media_type="application/json")
@@ -77,13 +78,14 @@ async def devolution(
                              "content": json_content(IMPACT_SCHEMA)},
                        **error_responses(400, 404, 503)})
 async def impact(
-    request: Request, store: StoreDep,
+    request: Request,
     provision: Annotated[str, Query(description="a citation (《药品管理法》第四十一条第一款) or a provision IRI",
                                     examples=["《药品管理法》第四十一条第一款"], min_length=1, max_length=500)],
     to: Annotated[Target, Query(description="target level")] = "县级",
 ) -> JSONResponse:
     """The drafting office's list for an amendment: every item relying on the provision, its
     status now and its status if the provision allowed the target level."""
+    store = store_of(request)
     target_level(to)
     if provision.startswith(lookup.LAW):
         iri = provision

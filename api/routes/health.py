@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.routes.common import error_responses, run
+from api.routes.common import error_responses, run, store_of
 from quanze import __version__
 
 router = APIRouter(tags=["状态 health"])
@@ -27,10 +26,11 @@ class HealthOut(BaseModel):
 
 
 @router.get("/health", response_model=HealthOut, summary="服务状态 / health", responses=error_responses(502, 503))
-async def health(request: Request, store: StoreDep,
+async def health(request: Request,
                  triples: Annotated[bool, Query(description="also count the triples (slow on a large store)")]
                  = False) -> dict[str, Any]:
     """Asks the store a trivial query; 502/503 when it cannot answer (unreachable, locked)."""
+    store = store_of(request)
     def work() -> dict[str, Any]:
         store.ask("ASK { }")
         return {"graphs": len(store.graph_names()), "triples": store.count() if triples else None}

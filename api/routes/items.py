@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
 from api.routes.common import (
     ItemType,
     LevelParam,
@@ -20,6 +19,7 @@ from api.routes.common import (
     json_content,
     not_found,
     run,
+    store_of,
 )
 from quanze import lookup
 from quanze.devolution import target_level
@@ -169,7 +169,7 @@ class ItemDetail(BaseModel):
 @router.get("/items", response_model=ItemPage, summary="事项列表 / list items",
             responses=error_responses(400, 503))
 async def list_items(
-    request: Request, store: StoreDep,
+    request: Request,
     type: Annotated[ItemType | None, Query(description="事项类型", examples=["行政许可"])] = None,
     department: Annotated[str | None, Query(description="实施主体, as written in the list",
                                             examples=["省药品监督管理局"])] = None,
@@ -185,6 +185,7 @@ async def list_items(
 
     Filters are bound as query parameters (never spliced into SPARQL): text with special
     characters simply matches nothing."""
+    store = store_of(request)
     total, items = await run(request, lambda: lookup.search_items(
         store, type_label=type, department=department, level=level, sensitive=sensitive, q=q, page=page, size=size))
     return {"total": total, "page": page, "size": size, "pages": (total + size - 1) // size, "items": items}
@@ -192,11 +193,12 @@ async def list_items(
 
 @router.get("/items/{code}", response_model=ItemDetail, summary="事项详情 / one item with its legal bases",
             responses=error_responses(404, 503))
-async def get_item(request: Request, store: StoreDep,
+async def get_item(request: Request,
                    code: Annotated[str, Path(description="事项编码", examples=[CODE_EXAMPLE])]) -> dict[str, Any]:
     """The item with the exact text of each cited provision (instrument, 第X条第X款, type, the
     level assignments bearing on it with their evidence), related items, recorded actions and
     the findings of the latest stored validation report on it."""
+    store = store_of(request)
     detail = await run(request, lambda: lookup.item_detail(store, code))
     if detail is None:
         raise not_found(f"没有事项 {code}", f"no item {code}")
@@ -208,12 +210,13 @@ async def get_item(request: Request, store: StoreDep,
                                             "findings, each chain member's, and the status",
                              "content": json_content(assessment_schema())},
                        **error_responses(400, 404, 503)})
-async def get_chain(request: Request, store: StoreDep,
+async def get_chain(request: Request,
                     code: Annotated[str, Path(description="事项编码", examples=[CODE_EXAMPLE])],
                     to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区")] = "县级",
                     ) -> JSONResponse:
     """:func:`quanze.devolution.chain`: the 一链办理 closure of the item (related items,
     transitively, both directions), each member assessed for the target level."""
+    store = store_of(request)
     target_level(to)
     result = await run(request, lambda: lookup.chain_of(store, code, to))
     if result is None:

@@ -21,9 +21,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep
 from api.errors import ApiError
-from api.routes.common import error_responses, run
+from api.routes.common import error_responses, run, store_of
 from api.security import require_writer
 from api.writes import commit_write
 from quanze.catalog import CATALOG_GRAPH, loads, unrecorded_graphs
@@ -179,8 +179,9 @@ def store_upload(store: Store, name: str, data: bytes, load_name: str | None, by
 
 @router.get("/loads", response_model=LoadsOut, summary="载入记录 / the catalog of loads",
             responses=error_responses(503))
-async def list_loads(request: Request, store: StoreDep) -> dict[str, Any]:
+async def list_loads(request: Request) -> dict[str, Any]:
     """Every load with its provenance (file, sha256, rows, triples, time, who, report)."""
+    store = store_of(request)
     def work() -> dict[str, Any]:
         records = [{"name": r.name, "graph": r.graph, "kind": r.kind, "file_name": r.file_name, "sha256": r.sha256,
                     "rows": r.rows, "triples": r.triples, "time": r.time, "by": r.by, "loader": r.loader,
@@ -195,12 +196,13 @@ async def list_loads(request: Request, store: StoreDep) -> dict[str, Any]:
              responses={422: {"model": LoadRejectedOut, "description": "rejected: bad rows, an unreadable file or "
                                                                        "failed validation; nothing stored"},
                         **error_responses(400, 401, 403, 413, 415)})
-async def upload(request: Request, settings: SettingsDep, store: StoreDep) -> JSONResponse:
+async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
     """Load a 权责清单 or 调整事项目录 as its own graph (needs ``Authorization: Bearer <token>``).
 
     One bad row rejects the whole file unless ``skip_bad_rows``; a load failing SHACL validation
     is rejected unless ``accept_violations``. Rejected → 422, and the store is unchanged."""
     require_writer(request, settings)  # before the body is read
+    store = store_of(request)
     try:
         form = await request.form(max_files=1, max_fields=8)
     except Exception as exc:  # noqa: BLE001 — a malformed multipart body

@@ -9,8 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.routes.common import bad_request, error_responses, not_found, resolve_one, resolver_cache, run
+from api.routes.common import (
+    bad_request,
+    error_responses,
+    not_found,
+    resolve_one,
+    resolver_cache,
+    run,
+    store_of,
+)
 from api.routes.items import ItemSummary, LevelAssignmentOut
 from quanze import lookup
 from quanze.namespaces import segment
@@ -118,12 +125,13 @@ async def _detail(request: Request, store: Any, iri: str, shown: str, *alternati
 @router.get("/provisions", response_model=ProvisionDetail, summary="按引用查条文 / a provision by citation",
             responses=error_responses(400, 404, 503))
 async def provision_by_citation(
-    request: Request, store: StoreDep,
+    request: Request,
     cite: Annotated[str, Query(description="a citation as lists write it", examples=[CITE_EXAMPLE],
                                min_length=1, max_length=500)],
 ) -> dict[str, Any]:
     """Resolves the citation (short or full title, 第X条[第X款][第X项]) against the current
     version of the instrument; 404 with the resolver's reason when it cannot."""
+    store = store_of(request)
     cache = resolver_cache(request)
     resolutions = await run(request, lambda: cache.resolve_text(store, cite))
     iri = resolve_one(resolutions, cite)
@@ -136,12 +144,13 @@ async def provision_by_citation(
 @router.get("/provisions/{id:path}", response_model=ProvisionDetail, summary="条文 / a provision by IRI",
             responses=error_responses(404, 503))
 async def provision_by_id(
-    request: Request, store: StoreDep,
+    request: Request,
     id: Annotated[str, Path(description="the provision's IRI after https://w3id.org/quanze/id/law/",
                             examples=[ID_EXAMPLE])],
 ) -> dict[str, Any]:
     """The provision with its exact text, the whole article (all paragraphs and items), the
     instrument, the level assignments bearing on it and the items relying on it."""
+    store = store_of(request)
     iri = id if id.startswith(lookup.LAW) else lookup.LAW + id.lstrip("/")
     # The path arrives decoded: a title stored with %-escapes (a space is %20) is tried encoded too.
     encoded = lookup.LAW + "/".join(segment(part) for part in iri.removeprefix(lookup.LAW).split("/"))

@@ -14,8 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.routes.common import error_responses, not_found, run
+from api.routes.common import error_responses, not_found, run, store_of
 from api.routes.items import FindingOut
 from quanze import lookup
 from quanze.namespaces import graph_iri
@@ -49,11 +48,12 @@ class ValidationOut(BaseModel):
 @router.get("/validation", response_model=ValidationOut, summary="校验报告 / the stored validation reports",
             responses=error_responses(404, 503))
 async def validation(
-    request: Request, store: StoreDep,
+    request: Request,
     report: Annotated[str | None, Query(description="only this report (a load's name)",
                                         examples=["shandong-provincial"], max_length=300)] = None,
 ) -> dict[str, Any]:
     """The latest validation findings: every stored report (or one), with its findings."""
+    store = store_of(request)
     def work() -> dict[str, Any] | None:
         wanted = [lookup.safe_iri(str(graph_iri("report", report)))] if report else None
         if wanted is not None and wanted[0] is None:
