@@ -10,8 +10,8 @@ is described here, with the content graph's IRI as the subject:
         prov:generatedAtTime "…"^^xsd:dateTime ; prov:wasAttributedTo <qzid:agent/…> ;
         qz:validationReport <qzid:graph/report/shandong-provincial> .
 
-A record is written in the same transaction as its graph (``record_ops``); the law corpus,
-loaded in bulk, gets its record last, so a graph without a record is an interrupted load.
+A record is written in the same transaction as its graph (``record_ops``), so a graph without
+a record was written by hand (SPARQL Update) or by something other than Quanze's loaders.
 """
 
 from __future__ import annotations
@@ -84,10 +84,6 @@ def record_ops(graph: str, *, kind: str, file_name: str, sha256: str, rows: int,
         f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {g} ?p ?o }} }}",
         f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{\n{body} .\n}} }}",
     ]
-
-
-def record_load(store: Store, graph: str, **kw: object) -> None:
-    store.update(" ;\n".join(record_ops(graph, **kw)))  # type: ignore[arg-type]
 
 
 def forget_ops(graph: str) -> list[str]:

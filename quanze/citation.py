@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from quanze.namespaces import ELI, QZ
-from quanze.numerals import NUMERAL_CHARS, to_int
+from quanze.numerals import NUMERAL_CHARS, article_label, paragraph_label, point_label, to_int
 from quanze.store import Iri, Store
 
 _NUM = rf"[{NUMERAL_CHARS}0-9０-９]+"
@@ -47,15 +47,13 @@ class Reference:
     item: int | None = None
 
     def label(self) -> str:
-        from quanze.numerals import to_chinese
-
         out = f"《{self.title}》"
         if self.article:
-            out += f"第{to_chinese(self.article)}条" + (f"之{to_chinese(self.insert)}" if self.insert else "")
+            out += article_label(self.article, self.insert)
         if self.paragraph:
-            out += f"第{to_chinese(self.paragraph)}款"
+            out += paragraph_label(self.paragraph)
         if self.item:
-            out += f"第{to_chinese(self.item)}项"
+            out += point_label(self.item)
         return out
 
 

@@ -29,8 +29,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import pyoxigraph as ox
+
 from quanze.namespaces import LEVEL, QZ, item_iri
-from quanze.numerals import to_chinese
+from quanze.numerals import article_label, paragraph_label, point_label
 from quanze.store import Iri, Store
 
 LEVELS = ("national", "provincial", "municipal", "county", "township")
@@ -75,9 +77,9 @@ def provision_parts(iri: str) -> tuple[str, str | None, str | None, str | None]:
         return iri, None, None, None
     parts = rest.split("/")
     num, _, ins = parts[0].partition("-")
-    article = f"第{to_chinese(int(num))}条" + (f"之{to_chinese(int(ins))}" if ins else "")
-    par = next((f"第{to_chinese(int(p[4:]))}款" for p in parts[1:] if p.startswith("par_")), None)
-    pt = next((f"第{to_chinese(int(p[3:]))}项" for p in parts[1:] if p.startswith("pt_")), None)
+    article = article_label(int(num), int(ins) if ins else None)
+    par = next((paragraph_label(int(p[4:])) for p in parts[1:] if p.startswith("par_")), None)
+    pt = next((point_label(int(p[3:])) for p in parts[1:] if p.startswith("pt_")), None)
     return version, article, par, pt
 
 
@@ -329,6 +331,10 @@ def blockers(store: Store, to: str, department: str | None = None, all_items: bo
 
 def chain(store: Store, code: str, to: str = "县级") -> dict[str, Any]:
     item = str(item_iri(code))
+    try:
+        ox.NamedNode(item)
+    except ValueError:  # a character no IRI may carry: no item can have this code
+        raise KeyError(code) from None
     analysis = Analysis(gather(store, items=[item]), to)
     if item not in analysis.f.items:
         raise KeyError(code)

@@ -21,8 +21,8 @@ from quanze import __version__
 from quanze.catalog import record_ops
 from quanze.level import assign_levels
 from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, XSD, graph_iri, law_version, law_work, segment
-from quanze.numerals import to_chinese
 from quanze.provision import Article, ParsedText, ParseError, read_text
+from quanze.reference import org_iri
 from quanze.store import Store
 
 LAWS_GRAPH = str(graph_iri("laws"))
@@ -37,11 +37,6 @@ INSTRUMENT_TYPES = {
     "规范性文件": "normative-document",
 }
 ISSUING_LEVELS = {"national": "national", "provincial": "provincial", "municipal": "municipal"}
-# Who must act when a provision of this type blocks devolution (the plan's two routes).
-AUTHORITY_BY_TYPE = {
-    "constitution": "central", "law": "central", "administrative-regulation": "central",
-    "departmental-rule": "central",
-}
 
 
 @dataclass
@@ -122,10 +117,6 @@ def lit(value: str | int | bool, datatype: str | None = None, lang: str | None =
     if datatype:
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
-
-
-def org_iri(name: str) -> str:
-    return str(ID[f"org/{segment(name)}"])
 
 
 def article_iri(version: str, art: Article) -> str:
@@ -301,6 +292,3 @@ def import_corpus(store: Store, laws: Path, by: str | None = None,
     summary.inserted, summary.deleted = stats.inserted, stats.deleted
     return summary
 
-
-def article_label(number: int, insert: int | None = None) -> str:
-    return f"第{to_chinese(number)}条" + (f"之{to_chinese(insert)}" if insert else "")

@@ -39,9 +39,8 @@ from quanze.devolution import (
     AUTHORITY_ZH,
     LEVEL_ZH,
     LEVELS,
-    Analysis,
     authority,
-    gather,
+    chain,
     provision_parts,
     query_text,
 )
@@ -617,17 +616,11 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
 # --- devolution helpers ------------------------------------------------------------------------
 
 def chain_of(store: Store, code: str, to: str) -> dict[str, Any] | None:
-    """:func:`quanze.devolution.chain` for a 事项编码, or None when there is no such item.
-
-    Builds the item IRI with :func:`quanze.namespaces.item_iri` (as the loader does), so a code
-    with characters an IRI cannot carry is looked up, not turned into an invalid IRI."""
-    iri = item_ref(code)
-    if iri is None:
+    """:func:`quanze.devolution.chain` for a 事项编码, or None when there is no such item."""
+    try:
+        return chain(store, code, to)
+    except KeyError:
         return None
-    analysis = Analysis(gather(store, items=[str(iri)]), to)
-    if str(iri) not in analysis.f.items:
-        return None
-    return analysis.assess(str(iri))
 
 
 # --- stored validation reports ---------------------------------------------------------------

@@ -59,3 +59,18 @@ def to_chinese(n: int) -> str:
         elif out:
             gap = True
     return "".join(out)
+
+
+def article_label(number: int, insert: int | None = None) -> str:
+    """第五十一条, or 第五十一条之一 for an inserted article."""
+    return f"第{to_chinese(number)}条" + (f"之{to_chinese(insert)}" if insert else "")
+
+
+def paragraph_label(number: int) -> str:
+    """第二款."""
+    return f"第{to_chinese(number)}款"
+
+
+def point_label(number: int) -> str:
+    """第三项."""
+    return f"第{to_chinese(number)}项"

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanze.numerals import NUMERAL_CHARS, to_int
+from quanze.numerals import NUMERAL_CHARS, article_label, to_int
 
 # A stray space before 条 occurs in the corpus (刑事诉讼法: "第一百二十八 条"); tolerate it.
 ARTICLE_RE = re.compile(rf"^第([{NUMERAL_CHARS}]+)[ \u3000]?条(?:之([{NUMERAL_CHARS}]+))?(?:[ \t\u3000]+|$)(.*)$")
@@ -76,9 +76,7 @@ class Article:
 
     @property
     def label(self) -> str:
-        from quanze.numerals import to_chinese
-
-        return f"第{to_chinese(self.number)}条" + (f"之{to_chinese(self.insert)}" if self.insert else "")
+        return article_label(self.number, self.insert)
 
     @property
     def text(self) -> str:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from api.errors import ApiError
 from api.security import QueryRunner
-from quanze.citation import CitationSyntaxError, Reference, Resolution, Resolver, parse
+from quanze.citation import Resolution, Resolver
 from quanze.lookup import generation
 from quanze.settings import ROOT
 from quanze.store import Store
@@ -103,11 +103,6 @@ class ResolverCache:
         self._generation = -1
 
     def resolve_text(self, store: Store, text: str) -> list[Resolution]:
-        try:  # Resolver.resolve_text cannot word a syntax error (its message has no " / "): do it here
-            parse(text)
-        except CitationSyntaxError as exc:
-            zh, _, en = str(exc).partition("/ ")
-            return [Resolution(Reference(text), None, zh.strip(), en.strip())]
         with self._lock:
             now, current = time.monotonic(), generation()
             if (self._resolver is None or self._store is not store or now - self._made > self.ttl
