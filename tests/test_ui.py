@@ -218,17 +218,26 @@ def test_item_page_marks_the_evidence(page, api, shots):
 def test_graph_click_opens_a_provision(page, api):
     detail = api.get(f"/items/{ITEM}").json()
     page.goto(f"{page.base}/#/item/{ITEM}")
+    # every section loaded, so nothing above the graph moves it after we measure
+    page.wait_for_load_state("networkidle")
     page.locator("#graph .graph").scroll_into_view_if_needed()
     page.locator('#graph .graph[data-ready="true"]').wait_for()
     target = detail["bases"][0]["provision"]
-    # click the provision's node where Cytoscape drew it
-    point = page.evaluate("""(id) => {
+    locate = """(id) => {
         const el = document.querySelector('#graph .graph');
-        const cy = el.quanzeGraph;
-        const n = cy.getElementById('prov:' + id);
-        const p = n.renderedPosition(), box = document.querySelector('#graph .graph').getBoundingClientRect();
+        const n = el.quanzeGraph.getElementById('prov:' + id);
+        const p = n.renderedPosition(), box = el.getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y};
-    }""", target)
+    }"""
+    # the box can still be refitted once (a scrollbar appearing resizes it): click where the
+    # node is drawn once two measurements a frame apart agree
+    point, previous = None, {}
+    for _ in range(20):
+        point = page.evaluate(locate, target)
+        if point == previous:
+            break
+        previous = point
+        page.wait_for_timeout(100)
     page.mouse.click(point["x"], point["y"])
     page.wait_for_function("() => location.hash.startsWith('#/provision?id=')")
     page.locator("#impact-table, #impact-h").first.wait_for()
