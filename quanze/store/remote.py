@@ -42,6 +42,16 @@ def _term(b: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     return ox.Literal(b["value"])
 
 
+def _with_params(url: str, params: list[tuple[str, str]]) -> httpx.URL:
+    """``url`` with ``params`` added to the query string it already has.
+
+    httpx's ``params=`` *replaces* a URL's query string (even with an empty list), so an
+    endpoint given as ``…/query?union-default-graph`` (Oxigraph) or ``…/?access-token=…``
+    (QLever) lost its parameters on these requests while :meth:`RemoteStore._post` kept them:
+    ``/sparql`` and CONSTRUCT then ran over another dataset than every other query."""
+    return httpx.URL(url).copy_merge_params(params)
+
+
 class RemoteStore(Store):
     backend = "remote"
 
@@ -95,7 +105,7 @@ class RemoteStore(Store):
                named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
         params = [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
         try:
-            resp = self._http.post(self.query_url, params=params, content=query.encode("utf-8"),
+            resp = self._http.post(_with_params(self.query_url, params), content=query.encode("utf-8"),
                                    headers={"Content-Type": "application/sparql-query", "Accept": accept})
         except httpx.TransportError as exc:
             raise EndpointUnreachable(f"SPARQL endpoint {self.query_url} is unreachable: {exc}") from None
@@ -112,7 +122,8 @@ class RemoteStore(Store):
     def graph_triples(self, graph: str) -> set[ox.Triple]:
         if self.gsp_url:
             try:
-                resp = self._http.get(self.gsp_url, params={"graph": graph}, headers={"Accept": "application/n-triples"})
+                resp = self._http.get(_with_params(self.gsp_url, [("graph", graph)]),
+                                      headers={"Accept": "application/n-triples"})
             except httpx.TransportError as exc:
                 raise EndpointUnreachable(f"Graph Store {self.gsp_url} is unreachable: {exc}") from None
             if resp.status_code == 404:
