@@ -24,10 +24,13 @@ How a unit is read (each step is a section of this file, each rule a commented p
    receiver of an application (向…申请: the deciding body) or of a filing (向…备案: not).
 4. **What follows (§4).** The first *cue* after the group, within its sentence, decides: an
    act verb of the rulebook (批准, 许可, 登记, 处罚, 责令, 检查, 负责…管理, and since the
-   first blind measurement 指定, 划定, 评价/考核/考试 of third parties, 给予…号, 组织…复垦)
-   makes an assignment; a role verb (制定, 规定, 备案, 报告, 复议, 指导, 监督, 规划, 鼓励,
-   支持, 领导 …) does not. In 由甲审核后报乙批准 甲 only forwards; 乙 approves — also when
-   甲's inquiry ends in a proposal (核查…提出补偿方案) whose approver lies beyond the unit.
+   first blind measurement 指定, 划定, 评价/考核/考试 of third parties, 给予…号, 组织…复垦;
+   since the second 负责…工作 in a sector, 受理 an application, 确定 a party or a site,
+   调查 an incident, 监督/接受…的监督 of outside parties, 负责…指挥, an issued licence named
+   as an attribute, 由…对其进行 + a noun act) makes an assignment; a role verb (制定, 规定,
+   备案, 报告, 复议, 指导, 监督 of bodies, 规划, 鼓励, 支持, 领导 …) does not. In
+   由甲审核后报乙批准 甲 only forwards; 乙 approves — also when 甲's inquiry ends in a
+   proposal (核查…提出补偿方案) whose approver lies beyond the unit.
 5. **Level (§6).** A group gets the **lowest** of its levels — the rulebook's level below
    which the power cannot go: 市、县（市、区）人民政府批准 is county; 国务院…部门或者省…部门
    批准 is provincial; 县级以上 is county, 省级以上 provincial, 设区的市级以上 municipal.
@@ -130,10 +133,11 @@ _LEVEL_WORD = re.compile(
         [
             # MILITARY (set aside in _find_groups; first, so that 中央军事委员会 is not national).
             rf"(?P<military>{_MILITARY})",
-            # NATIONAL: the State Council, the central government, ministries; 国家药品监督管理局,
+            # NATIONAL: the State Council, the central government (中央人民政府, and 中华人民共和国政府
+            # in older texts: 报请中华人民共和国政府的主管委、部、局批准), ministries; 国家药品监督管理局,
             # 国家海洋行政主管部门, 国家有关主管部门 — but not 国家机关, 国家安全机关, 国家行政机关
             # (organs of every level) nor 国家规定/国家标准.
-            r"(?P<national>国务院|党中央|中央人民政府|中央国家安全领导机构"
+            r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
             r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门]))"
@@ -166,7 +170,7 @@ _LEVEL_WORD = re.compile(
             r"(?=人民政府|政府|[、和及与]|或者?|" + _NAME_AHEAD + ")"
             r"|(?:^|(?<=[、，。；：由经报向和及或对的各关在]))区(?=人民政府|政府|、县|" + _NAME_AHEAD + "))",
             # TOWNSHIP: 乡（镇）, 乡镇, 乡、民族乡、镇, 镇（乡）, 镇 before a government; 街道办事处.
-            r"(?P<township>街道办事处|乡、民族乡、镇|乡(?:[（(]镇[）)]|镇|、镇|级)?(?=人民政府|政府|[、和及与（(])"
+            r"(?P<township>街道办事处|乡、民族乡、镇|(?<!城)乡(?:[（(]镇[）)]|镇|、镇|级)?(?=人民政府|政府|[、和及与（(])"
             r"|镇(?:[（(]乡[）)]|、乡)?(?=人民政府|政府))",
             # 本级/同级人民政府 (…部门) takes the level of the body named before it.
             rf"(?P<same>本级|同级)(?={_GOV}|{_NAME_AHEAD})",
@@ -178,9 +182,13 @@ _LEVEL_WORD = re.compile(
 # The rest of the body phrase after a level word: 人民政府, a department, and a department
 # the government designates or that bears a duty, which is of the same level
 # (直辖市人民政府确定的交通运输主管部门, 国务院指定的部门, 负有…监督管理职责的部门).
+# A designated testing, certifying or medical institution is an outside party, not a department:
+# designating it is the body's own act (国务院农业行政主管部门指定的试验机构, rulebook: 指定).
+_OUTSIDE_PARTY = r"(?![^，。；]{0,12}?(?:试验|检验|检测|鉴定|认证|医疗|保健|培训|科研|研究|实验|银行|金融|防疫|技术|服务|媒体))"
 _BODY_TAIL = re.compile(
     rf"(?:以上)?(?:{_GOV})?(?:{_DEPT})?"
-    rf"(?:(?:确定|指定|授权|委托|设立|(?:负责|主管)[^，。；]{{0,16}}?|负有[^，。；]{{0,24}}?职责)的{_DEPT})?"
+    rf"(?:(?:(?:确定|指定|授权|委托|设立)的{_OUTSIDE_PARTY}|(?:负责|主管)[^，。；]{{0,16}}?的|负有[^，。；]{{0,24}}?职责的)"
+    rf"{_DEPT})?"
     rf"(?:(?:及其|或者其|或其|和其)(?:{_DEPT}))?"
 )
 # The departments of a military body (总后勤部卫生部, 军区联勤部卫生部, 后勤(联勤)机关卫生部门);
@@ -214,6 +222,8 @@ _PERSON_AFTER = re.compile(
 )
 # A people's congress or a court of that level is not a government (省、自治区的人民代表大会
 # 常务委员会批准; 市人民代表大会专门委员会); 本级 after it still refers to its level.
+# Level words that grade a protected thing name no body: 在省级、市、县级文物保护单位中.
+_GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,12}(?:文物保护单位|自然保护区|风景名胜区)")
 _NOT_GOVERNMENT_AFTER = re.compile(
     r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院)"
 )
@@ -230,13 +240,21 @@ _MARKER = re.compile(
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     r"|(?P<object>对(?!外)|针对|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
     r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受|将|"
-    r"设立|组织)"
+    r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
+    # OVERSEER: 接受…的监督, 服从…的统一指挥 (see _OVERSIGHT).
+    r"|(?P<overseen>接受(?!委托)|服从)"
     r"|(?P<agent>报经|报请|提请|由(?!于|此)|(?<!已)经(?!营|济|费|常|销|纪|理|过)|已经|报(?!告|送|纸|刊)|"
     r"征得|委托|授权)"
 )
 # At most this many characters (由所在地的, 向工程所在地, 通知原征集的) between marker and body.
 _FILLER_MAX = 8
+# A place named before the body (由拟设立机构所在地的省…; 向其生产经营场所所在地设区的市级以上…)
+# only says which body of the level acts: the marker before the place governs, and a verb inside
+# it (拟设立) is no marker.
+_PLACE_BEFORE = re.compile(
+    rf"(?:(?!(?!设立)(?:{_MARKER.pattern}))[^，。；]){{1,16}}?(?:所在地|发生地|住所地|居住地|户籍地)的?$"
+)
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
 # Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正, 移送…处理)
@@ -255,13 +273,13 @@ _PIVOT = frozenset(
 # (负有…监督管理职责的部门).
 _NOT_NAME = (
     r"(?![^\s，。；：、的]{0,3}?(?:部门|机构|机关|局|厅|署|委员会))"
-    r"(?![^\s，。；：、的]{0,6}?(?:职责|职能|人员|工作中|中发现))"
+    r"(?![^\s，。；：、的]{0,6}?(?:职责|职能|职权|人员|工作中|中发现))"
 )
 # An act word followed by these is a noun (监督检查要点, 监督管理机制, 实施细则, 邮件处理中心,
 # 审批流程, 登记申请): it names a thing, not what the body does.
 _NOT_NOUN = (
     r"(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
-    r"机制|体系|措施|中心|站|设施|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|"
+    r"机制|体系|措施|中心|站|设施|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
     r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估))"
 )
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
@@ -276,7 +294,11 @@ _ACT_WORDS = (
     r"处罚|罚款|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|实施|"
     r"监管|查验|核查|稽查|"
-    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)管理|主管(?!部门|机关|人员)|"
+    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)|"
+    # Since the second blind measurement: accepting an application is the first step of the
+    # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
+    # 注册申请受理前, 热线事项受理 name a stage of the procedure, not the body's act.
+    r"(?<!申请|事项)受理(?![^，。；]{0,20}?(?:投诉|举报|控告|检举|申诉|复议|备案|信访|诉讼|报告))(?!条件|席位)|"
     r"(?<![所专享拥具])有权(?!益|利|人)|"
     # Added after the first blind measurement (docs/level-rules.md): designating a body or a
     # place (指定的设关机场, 指定的媒体; not a deadline: 指定的期限), delimiting zones (划定疫区),
@@ -302,6 +324,28 @@ _NOT_PARTY = re.compile(
     r"环境|生态|资源|气候|水质|海域|影响|效果|资金|政策|方针|情况|工作|调查|监测|分析|检索|总结|推行|自主"
 )
 _PASSED = re.compile(r"(?:[、和][^，。；]{0,6}?)?合格")
+# 确定 decides when what it fixes is a party or a site (确定…重点排污单位, 配售民用枪支的企业，由…确定,
+# 确定禁止燃放烟花爆竹的区域, 确定…管控指标); it sets a rule or settles the competence of bodies
+# when it fixes a standard, a scope, a time, a method or a department (补偿费的标准，由…确定;
+# 确定…部门职责划分; 确定相关机构…承担…工作).
+_DETERMINED = re.compile(
+    r"企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|"
+    r"(?:援助|培训|检测|检验|鉴定|定点)机构"
+)
+_NOT_DETERMINED = re.compile(
+    r"部门|内设|政府|职责|分工|标准|办法|目录|名录|范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
+    r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务"
+)
+# 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
+_OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
+# 调查 is an inquiry (no survey word next to it) into an incident, a case or a claim.
+_SURVEY = re.compile(r"统计|监测|评估|评价|普查|摸排|区划|资源|地质|土地|研究|结果|报告|制度|规划|基础|需求|水土")
+_INCIDENT = re.compile(r"事故|案件|违法|异议|申请人|举报|投诉|核实|取证|情节|纠纷|倾销|补贴|垄断|侵权")
+# Supervision (检查, 监督管理…) of bodies — 对所属有关部门和下级人民政府…进行监督检查 — is not an act
+# on third parties (rulebook: 指导, 监督 of other bodies).
+_SUPERVISION = frozenset({"监督检查", "检查", "监督管理", "抽查", "核查", "稽查", "监管", "督查"})
+_SUPERVISED_BODY = re.compile(r"下级|所属|部门|政府|机关|国务院|(?:监督管理|监管|管理|行政)机构|职责")
+_SUPERVISED_PARTY = re.compile(r"企业|单位|经营者|从业|人员|机构|事务所|协会|医师|教师|律师|公司|银行|市场主体")
 _CUE = re.compile(
     "|".join(
         [
@@ -314,16 +358,25 @@ _CUE = re.compile(
             # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
             # plans (规划, 纳入), funds (经费, 保障, 补贴), encourages or supports (鼓励, 支持),
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
-            r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|确定|发布|公布|颁布|编制|规划|目录|"
+            r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
             r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
+            # 确定 decides a party or a site (确定…企业, 确定…责任人, 确定…区域) or sets a rule
+            # (确定…标准, 确定…部门职责): see _determines_party.
+            rf"(?P<determine>确定){_NOT_NAME}",
+            # 调查 is an inquiry into an incident or a case (事故, 违法行为), or a survey of nature
+            # or statistics (地质调查, 调查统计) that decides nothing: see _inquires.
+            rf"(?P<inquiry>调查(?:核实|取证)?(?!处理|处置)){_NOT_NAME}",
             # A private party's complaint or payment: decisive (no assignment) only after 向
             # (向…投诉); elsewhere (接到举报后) it is context.
             r"(?P<complain>投诉|举报|控告|检举|缴纳|交纳|咨询)",
             # 负责 is decided by what it governs: 负责…管理/审批 is an act, 负责编制规划 is not,
             # nor is 负责…工作 without 管理 (a general responsibility). 负责人 is a person.
             r"(?P<charge>负责(?!人)|主持)",
+            # Commanding an operation (负责海上应急救援…的组织、协调和指挥; 服从…的统一指挥) is
+            # implementing it: an act under 负责 or after 接受/服从, not a 指挥体系 or 指挥机构.
+            r"(?P<command>指挥)(?!部|机构|中心|体系|平台|系统|机制|长|人员|协调|和作业)",
             r"(?P<manage>管理)(?![^\s，。；：、的]{0,6}?(?:部门|机构|机关|局|办法|规定|制度|规范|条例|职责|人员))",
         ]
     )
@@ -339,14 +392,16 @@ _ADVERBIAL = re.compile(
 )
 # … the object of the act (加强对…房屋征收…的指导; 将…审核工作委托…) …
 _OBJECT_PHRASE = (
-    r"对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强)[^，。；的]){0,30}的"
+    # 对水工程建设是否符合流域综合规划进行审查: the whole object up to 进行/予以
+    r"对(?!外)(?:(?!实施|加强|，)[^。；]){0,40}?(?=进行|予以|作出|给予)"
+    r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强)[^，。；的]){0,30}的"
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
     r"|将[^。；]{0,80}?(?=，(?:上报|报送|报告|通报|抄送|告知))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
-_SINCE = r"自[^，。；]{0,24}?之日起"
+_SINCE = r"[自在][^，。；]{0,24}?之日起"
 _WHEN = r"(?:在|需要|当|接到|收到)[^，。；]{0,40}?(?:之前|以前|前|之后|以后|后|时|期间|过程中)(?=，)"
 # … and a rule named as a modifier (法律、法规规定的有关部门).
 _RULE_MODIFIER = r"(?:法律|行政法规|法规|规章|本法|本条例|本办法|本规定|国家)[^，。；]{0,12}?规定的"
@@ -394,11 +449,20 @@ _APPROVAL = re.compile(
 # Such an act followed by 的 (within a short verb phrase) modifies a noun (县级以上人民政府颁发的
 # 工作证件; 国务院批准设立的…): not an assignment unless 经/由/报 introduce the body.
 _ATTRIBUTIVE = re.compile(r"[^，。；的]{0,4}的")
+# …except a licence or certificate that the body issues to outside parties (凭国务院外经贸主管部门
+# 发放的进口配额许可证; 取得…部门核发的狩猎证): it names who licenses. A staff card or an honour
+# is no licence (县级以上人民政府统计机构…颁发的工作证件; 省…部门统一核发的检查证; 国务院颁发的荣誉证书).
+_ISSUE = frozenset({"颁发", "发放", "核发", "签发", "发给", "换发"})
+_LICENCE_AFTER = re.compile(
+    r"[^，。；的]{0,4}的(?![^，。；]{0,12}?(?:工作证|检查证|执法证|荣誉|任命))[^，。；]{0,12}?[证照牌]"
+)
 
 # A role verb ends the predicate, unless it is listed with an act (进行评估、核查; 指导和监督检查)
 # or a later clause restarts with an act of the same subject (负责编制…规划，负责河道工程管理;
 # 建立…制度，对…进行监督检查). After "，对…" a bare 实施 does not count (对…实施整体开发).
 _LIST_JOIN = re.compile(r"、|和|及|以及|与|或者")
+# 评估 written together with a rating act (对…单位…进行评估考核) is listed with it.
+_JOINED_ROLE = frozenset({"评估"})
 _RESTART = re.compile(
     r"(?:[^，。；]*，)+?(?=(?:并|同时)?(?:具体|统一|分别)?(?:负责|主管|依法|有权|做好(?=[^，。；]{0,20}?监督管理)|(?P<on>对)|"
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
@@ -427,7 +491,31 @@ _VERBAL = re.compile(r"应|可以|须|依法|负责|予以|进行|对|经|已")
 # its topic: 渔业港口的管理工作由…负责; 专用间谍器材的确认，由…负责; …考试，由…负责组织.
 _BARE_CHARGE = re.compile(r"(负责(?:组织(?:实施)?)?)(?:$|[，。；;])")
 _TOPIC_BEFORE = re.compile(
-    rf"(?:{_ACT_WORDS}|管理)(?:等)?(?:工作|事项|事务)?，?(?:应当|统一|具体)?由[^，。；]{{0,{_FILLER_MAX}}}$"
+    rf"(?:(?:{_ACT_WORDS}|管理)(?:等)?(?:工作|事项|事务)?|(?<!领导|协调|统筹|督促|督导|宣传|规划)(?:等)?工作)"
+    rf"，?(?:应当|统一|具体)?由[^，。；]{{0,{_FILLER_MAX}}}$"
+)
+# 负责…工作 is a sector competence (负责本行政区域内文物保护工作, 负责有关水下文物保护工作) and
+# counts as 负责…管理 — unless the work is leading, coordinating, planning or promoting, or is
+# done on lower bodies (负责未成年人保护工作的组织、协调、指导、督促; 负责…的组织领导工作).
+_CHARGED_WORK = re.compile(r"[^，。；]*工作$")
+_LEADING = re.compile(r"促进|下级|所属|联络|做好")
+# 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
+# internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
+_ACCOUNTABLE = re.compile(r"对[^，。；]*$")
+_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构")
+# Roles that still make 负责…工作 a sector competence: guidance and supervision of outside
+# parties (负责…畜禽养殖废弃物综合利用的指导、服务工作).
+_CHARGE_ROLES = frozenset({"指导", "监督"})
+# 由…对其进行行政重组: an act named by a noun after 对…进行 is the act of the body that 由 names.
+_DONE_ON = re.compile(r"(?:依法|负责|应当|可以)?对[^，。；]{1,30}?进行(?P<act>[^，。；：:]{2,8})(?=[，。；：:]|$)")
+# 接受…的监督（检查、管理）, 服从…的统一指挥: the party that accepts is supervised or commanded by the body — unless it is a body
+# itself (…部门负责…，并接受市…部门的指导、监督: supervision of bodies). 接受…的委托 is no oversight.
+_OVERSIGHT = re.compile(
+    r"[^，。；]{0,24}?的(?:(?!委托|捐赠)[^，。；的]){0,8}?(监督检查|监督管理|监督|检查|管理|审查|审计|指挥|调度|调动)"
+)
+_SUBJECT_END = re.compile(r"应当|必须|可以|依法|负责|，|接受")
+_BODY_SUBJECT = re.compile(
+    r"政府|部门|机关|(?:监管|管理|监督|监察|执法|登记|行政)机构|人民银行|办事处|特别行政区|(?<!居民|村民|业主)委员会"
 )
 
 # ======================================================================================
@@ -495,9 +583,13 @@ def _clause_start(text: str, pos: int) -> int:
 
 def _marker_before(text: str, clause: int, start: int) -> tuple[str | None, str]:
     """The kind and the word of the nearest marker (§3) before a group in its clause."""
+    place = _PLACE_BEFORE.search(text, max(clause, start - 17), start)
+    if place:
+        start = place.start()
     last = None
-    for m in _MARKER.finditer(text, max(clause, start - 40), start):
-        last = m
+    for m in _MARKER.finditer(text, max(clause, start - 40), start + 1):
+        if m.start() < start:
+            last = m
     if last is None:
         return None, ""
     if start - last.end() > _FILLER_MAX and not (
@@ -552,9 +644,13 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             previous = low.level
         marker, g.marker = _marker_before(text, _clause_start(text, g.start), g.start)
         g.governed = marker == "agent"
-        if marker in ("source", "to", "object"):
+        if marker in ("source", "to", "object", "overseen"):
             g.role = marker
-        if _VIOLATOR_AFTER.match(text, g.end) or not g.governed and _PERSON_AFTER.match(text, g.end):
+        if (
+            _VIOLATOR_AFTER.match(text, g.end)
+            or not g.governed and _PERSON_AFTER.match(text, g.end)
+            or _GRADE_AFTER.match(text, g.end)
+        ):
             g.role = "object"
         if any(s <= g.start < e for s, e in circumstances):
             g.role = "source"
@@ -599,9 +695,85 @@ def _rates_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     return bool(_PASSED.match(after) or _RATED_PARTY.search(before) or g.governed)
 
 
+def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
+    """Whether 确定 (cue) of group ``g`` decides a party or a site rather than a rule.
+
+    What is fixed is the object after 确定 in its clause (确定重点排污单位; 确定的企业), or, when
+    the clause ends there (…，由省级人民政府公安机关确定; 确定并向责任区域公示), the topic named
+    before the body (配售民用枪支的企业，由…确定)."""
+    if _OTHER_DECIDER.search(text, g.end, cue.start()) and text.startswith("的", cue.end()):
+        return False  # 国家确定的…指标: another body decided it
+    right = _CLAUSE_END.search(text, cue.end(), stop)
+    obj = text[cue.end() : right.start() if right else stop]
+    if obj.startswith("的"):  # attributive: what is fixed is the noun it modifies
+        obj = re.match(r"的[^，。；的（(]*", obj).group()
+    if not obj or obj.startswith("并"):
+        clause = _clause_start(text, g.start)
+        if clause > 0 and text[clause - 1] == "，":
+            clause = _clause_start(text, clause - 1)
+        obj = text[clause : g.start]
+    return bool(_DETERMINED.search(obj)) and not _NOT_DETERMINED.search(obj)
+
+
+def _inquires(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
+    """Whether 调查 (cue) of group ``g`` inquires into an incident or a case (组织事故调查组进行
+    调查; 对申请人的家庭状况…进行调查核实), not a survey (组织开展地质调查; 调查统计)."""
+    near = text[max(g.end, cue.start() - 6) : cue.start()] + text[cue.end() : cue.end() + 2]
+    if _SURVEY.search(near):
+        return False
+    right = _CLAUSE_END.search(text, cue.end(), stop)
+    return bool(_INCIDENT.search(text, g.end, right.start() if right else stop))
+
+
+def _supervises_bodies(text: str, g: _Group, cue: re.Match) -> bool:
+    """Whether the object (对…) of a supervision act is other bodies: 对所属有关部门和下级人民政府…
+    进行监督检查."""
+    left = max(g.end, text.rfind("，", 0, cue.start()) + 1)
+    on = text.rfind("对", left, cue.start())
+    return on >= 0 and bool(_SUPERVISED_BODY.search(text, on, cue.start()))
+
+
+def _supervises_parties(text: str, g: _Group, cue: re.Match) -> bool:
+    """Whether 监督 (cue) has outside parties as its object (依法对注册会计师、会计师事务所…进行监督):
+    supervising them is 监督检查, supervising bodies is not, and 加强对…的监督 is a general duty
+    (like 加强…管理)."""
+    left = max(g.end, text.rfind("，", 0, cue.start()) + 1)
+    on = text.rfind("对", left, cue.start())
+    if on < 0 or _SUPERVISED_BODY.search(text, on, cue.start()) or text.endswith("加强", 0, on):
+        return False
+    return bool(_SUPERVISED_PARTY.search(text, on, cue.start()))
+
+
+def _oversight(text: str, g: _Group) -> tuple[str, int] | None:
+    """接受…的监督: the supervision word when the party that accepts it is not a body."""
+    sentence = max(text.rfind(p, 0, g.start) for p in "。；;") + 1
+    end = _SUBJECT_END.search(text, sentence, g.start)
+    if _BODY_SUBJECT.search(text, sentence, end.start() if end else g.start):
+        return None
+    m = _OVERSIGHT.match(text, g.end)
+    return (m.group(1), m.end(1)) if m else None
+
+
+def _charged_work(text: str, g: _Group, cue: re.Match, end: int) -> bool:
+    """Whether the 负责 (cue) of group ``g``, whose clause ends at ``end``, is 负责…工作 in a
+    sector — not leading, coordinating, planning or reporting it, nor accountability."""
+    if not _CHARGED_WORK.fullmatch(text, cue.end(), end) or _LEADING.search(text, cue.end(), end):
+        return False
+    if _ACCOUNTABLE.search(text, _clause_start(text, cue.start()), cue.start()):
+        return False
+    if _INTERNAL_STAFF.search(text, g.end, cue.start()):
+        return False
+    cues = list(_CUE.finditer(text, cue.end(), end))
+    if any(c.lastgroup in ("act", "manage", "determine", "inquiry") for c in cues):
+        return False  # an act inside: the loop reads it
+    return all(c.lastgroup != "role" or c.group() in _CHARGE_ROLES for c in cues)
+
+
 def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | None:
     """§4: the act the group holds and the offset where it ends, or None."""
     g = groups[gi]
+    if g.role == "overseen":
+        return _oversight(text, g)
     stop = _scan_end(text, groups, gi)
     masked = [(m.start(), m.end()) for m in _MASK.finditer(text, g.end, stop)]
     charge_end = -1  # end of the clause that a 负责 governs
@@ -621,6 +793,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if kind == "charge":
             comma = text.find("，", c.end(), stop)
             charge_end = comma if comma >= 0 else stop
+            if g.role != "to" and _charged_work(text, g, c, charge_end):
+                return word, c.end()  # 负责本行政区域内文物保护工作
             continue
         in_charge = c.start() < charge_end
         if in_charge and kind == "act" and "标准" in text[g.end : c.start()]:
@@ -628,6 +802,12 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
 
         if kind == "act" and word in _RATING and not _rates_party(text, g, c, stop):
             continue  # rates bodies or nature, or names a system: not an act, look on
+        if kind == "determine":
+            kind = "act" if _determines_party(text, g, c, stop) else "role"
+        if kind == "inquiry":
+            if not _inquires(text, g, c, stop):
+                continue  # a survey: look on
+            kind = "act"
 
         if g.role == "to":
             # 向…申请/办理 makes the body the deciding authority; 向…备案/报告/投诉 does not,
@@ -641,15 +821,23 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             continue
         if kind in ("complain", "apply"):
             continue  # context (接到举报后; 对出境申请…作出决定), not the body's act
+        if kind == "command":
+            if in_charge:
+                return word, c.end()  # 负责…的组织、协调和指挥
+            continue
         if kind == "manage":
             if in_charge:
                 return word, c.end()  # 负责…管理
             continue
+        if kind == "role" and word == "监督" and _supervises_parties(text, g, c):
+            kind = "act"  # 对…会计师事务所…进行监督
         if kind == "role":
             if in_charge:
                 continue  # 负责…的指导和监督检查: look on for the act
             nxt = _CUE.search(text, c.end(), stop)
-            if nxt and nxt.lastgroup == "act" and _LIST_JOIN.fullmatch(text, c.end(), nxt.start()):
+            if nxt and nxt.lastgroup == "act" and (
+                _LIST_JOIN.fullmatch(text, c.end(), nxt.start()) or word in _JOINED_ROLE and nxt.start() == c.end()
+            ):
                 continue
             restart = _RESTART.match(text, c.end(), stop)
             if restart:
@@ -674,8 +862,15 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
                 continue
         if word in _PREPARE and _FORWARD_AFTER.match(text, c.end()):
             return None  # forwards the file: 由甲审核后报乙批准
-        if not g.governed and _APPROVAL.fullmatch(word) and _ATTRIBUTIVE.match(text, c.end()):
-            return None  # attributive: 县级以上人民政府颁发的工作证件
+        if (
+            not g.governed
+            and _APPROVAL.fullmatch(word)
+            and _ATTRIBUTIVE.match(text, c.end())
+            and not (word in _ISSUE and _LICENCE_AFTER.match(text, c.end()))
+        ):
+            return None  # attributive: 县级以上人民政府颁发的工作证件 (but 发放的许可证 counts)
+        if word in _SUPERVISION and _supervises_bodies(text, g, c):
+            continue  # supervises other bodies: not an act, look on
         return word, c.end()
 
     if charge_end >= 0:
@@ -685,7 +880,12 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         bare = _BARE_CHARGE.match(text, at) if at >= 0 else None
         if bare and g.governed and _TOPIC_BEFORE.search(text, max(0, g.start - 40), g.start):
             return bare.group(1), bare.end(1)
+    if g.marker == "由":
+        done = _DONE_ON.match(text, g.end, stop)
+        if done and not _CUE.search(done.group("act")):
+            return done.group("act"), done.end("act")  # 由国务院…机构对其进行行政重组
     return None
+
 
 
 def assign_levels(text: str, *, issuing_level: str = "national", title: str = "") -> list[Assignment]:
