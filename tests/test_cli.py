@@ -32,6 +32,12 @@ def test_init_query_graphs_export(tmp_path):
     out = tmp_path / "dump.nq"
     assert run("--store", store, "export", "--format", "nquads", "-o", str(out)).exit_code == 0
     assert "<https://w3id.org/quanze/id/region/370100>" in out.read_text(encoding="utf-8")
+    # init again (a new release's ontology, or just twice): the ontology's blank nodes are no obstacle
+    again = run("--store", store, "init")
+    assert again.exit_code == 0, again.output
+    out2 = tmp_path / "dump2.nq"
+    run("--store", store, "export", "--format", "nquads", "-o", str(out2))
+    assert len(out2.read_text(encoding="utf-8").splitlines()) == len(out.read_text(encoding="utf-8").splitlines())
 
 
 def test_bad_sparql_names_line_and_column(tmp_path):

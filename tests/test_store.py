@@ -35,6 +35,30 @@ def test_rewrite_applies_only_the_difference(any_store):
     assert (again.inserted, again.deleted) == (0, 0)
 
 
+def _list_graph(*members: str) -> set[ox.Triple]:
+    """An OWL-style RDF list (owl:unionOf) as the ontology has them: blank nodes, freshly minted."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    nodes = [ox.BlankNode() for _ in members]
+    out = {ox.Triple(ox.NamedNode(EX + "Item"), ox.NamedNode(EX + "unionOf"), nodes[0])}
+    for i, m in enumerate(members):
+        rest = nodes[i + 1] if i + 1 < len(nodes) else ox.NamedNode(rdf + "nil")
+        out |= {ox.Triple(nodes[i], ox.NamedNode(rdf + "first"), ox.NamedNode(EX + m)),
+                ox.Triple(nodes[i], ox.NamedNode(rdf + "rest"), rest)}
+    return out
+
+
+def test_graph_with_blank_nodes_is_rewritten_only_when_it_changed(any_store):
+    # regression: `quanze init` a second time put the ontology's blank nodes into DELETE DATA
+    any_store.write({G1: _list_graph("A", "B")})
+    again = any_store.write({G1: _list_graph("A", "B")})
+    assert (again.inserted, again.deleted) == (0, 0)
+    changed = any_store.write({G1: _list_graph("A", "C")})
+    assert (changed.inserted, changed.deleted) == (5, 5)
+    members = any_store.select("SELECT ?m WHERE { ?l <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?m }")
+    assert sorted(r["m"] for r in members) == [EX + "A", EX + "C"]
+    assert any_store.count(G1) == 5
+
+
 def test_write_with_drop_is_one_step(any_store):
     any_store.write({G1: {t("a", "p", "1")}, G2: {t("b", "p", "2")}})
     any_store.write({G1: {t("a", "p", "9")}}, drops=[G2])

@@ -10,8 +10,10 @@ contract:
   of some graphs (and graphs to drop), compares it with what is stored, and applies only the
   difference as a single SPARQL update (``DELETE DATA …; INSERT DATA …``). Oxigraph, Fuseki
   and GraphDB run one update request atomically, so a failing or killed write leaves the store
-  as it was, and reloading identical data changes nothing. Blank nodes cannot be diffed:
-  loaders mint IRIs for everything.
+  as it was, and reloading identical data changes nothing. Blank nodes cannot be diffed
+  (``DELETE DATA`` may not name them): loaders mint IRIs for everything, and a graph that has
+  blank nodes (the OWL ontology's lists) is compared in canonical form and, when it differs,
+  dropped and rewritten whole in the same update.
 * **Parameters are bound, never concatenated.** Queries declare ``VALUES ?x { UNDEF }``;
   :func:`bind` replaces that block with escaped terms, so user input cannot change a query.
 """
@@ -138,6 +140,16 @@ def parse_triples(data: bytes | str, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES)
     return {q.triple for q in ox.parse(data, format=fmt)}
 
 
+def _has_blank_nodes(triples: Iterable[ox.Triple]) -> bool:
+    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+
+
+def _canonical(triples: set[ox.Triple]) -> set[ox.Quad]:
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # same process, same version: comparable
+    return set(ds)
+
+
 def _data_block(graph: str, triples: Iterable[ox.Triple]) -> str:
     body = " .\n".join(str(t) for t in triples)
     return f"GRAPH <{graph}> {{\n{body} .\n}}" if body else ""
@@ -202,14 +214,23 @@ class Store:
         changes: dict[str, tuple[set[ox.Triple], set[ox.Triple]]] = {}
         stats = WriteStats(graphs=list(graphs))
         names = set(self.graph_names())
+        rewrite: list[str] = []
         for g, new in graphs.items():
             old = self.graph_triples(g) if g in names else set()
             delete, insert = old - new, new - old
+            if (delete or insert) and _has_blank_nodes(delete | insert):
+                if _canonical(old) == _canonical(new):
+                    continue
+                rewrite.append(g)  # dropped, then written whole
+                changes[g] = (set(), new)
+                stats.deleted += len(old)
+                stats.inserted += len(new)
+                continue
             if delete or insert:
                 changes[g] = (delete, insert)
             stats.deleted += len(delete)
             stats.inserted += len(insert)
-        live_drops = [g for g in drops if g in names]
+        live_drops = [g for g in drops if g in names] + [g for g in rewrite if g in names]
         if changes or live_drops or also:
             self.update(diff_update(changes, live_drops, also))
         return stats
