@@ -22,6 +22,19 @@ def test_json_contract_matches_the_schema(corpus_store):
         jsonschema.validate(blockers(corpus_store, to, all_items=True), schema)
 
 
+def test_only_items_exercised_above_the_target_are_assessed(corpus_store, county):
+    # The sample has items exercised only at 县级 (some of them sensitive or blocked): none is
+    # reported for 县级 unless --all asks for every item; all the others are, unless at or below.
+    above = {c for c, a in county.items() if set(a["levels"]) - {"县级", "乡镇级"}}
+    below = set(county) - above
+    assert below and any(county[c]["status"] != "at_or_below_target" for c in below)
+    reported = {a["code"] for a in blockers(corpus_store, "县级")}
+    assert reported == {c for c in above if county[c]["status"] != "at_or_below_target"}
+    # the scope changes which items are reported, never an item's assessment
+    for a in blockers(corpus_store, "县级"):
+        assert a == county[a["code"]]
+
+
 def test_every_blocking_entry_quotes_its_paragraph(county):
     entries = [b for a in county.values() for b in a["blocking"]]
     assert entries
