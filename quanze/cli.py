@@ -200,37 +200,54 @@ def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like sh
 # --- lists ------------------------------------------------------------------------------------
 
 @app.command()
-def load(file: Annotated[Path, typer.Argument(help="权责清单 or 调整事项目录, CSV or XLSX")],
-         name: Annotated[str | None, typer.Option("--name", help="graph name (default: file stem)")] = None,
+def load(files: Annotated[list[Path], typer.Argument(help="权责清单 or 调整事项目录, CSV or XLSX; several in order")],
+         name: Annotated[str | None, typer.Option("--name", help="graph name (default: file stem; one file only)")] = None,
          by: Annotated[str | None, typer.Option("--by", help="who loads it (recorded in provenance)")] = None,
          skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
          accept_violations: Annotated[bool, typer.Option("--accept-violations")] = False,
          no_validate: Annotated[bool, typer.Option("--no-validate", help="skip after-load validation")] = False) -> None:
-    """Load a list; rejected as a whole on any bad row unless --skip-bad-rows / 载入清单."""
-    from quanze.lists import LoadRejected, load_list
+    """Load lists, each as its own graph, each rejected as a whole on any bad row unless
+    --skip-bad-rows / 载入清单. Several files load in the given order (item lists before the
+    adjustment lists that name their items); a rejected file leaves the others loaded."""
+    from quanze.lists import CitationCache, LoadRejected, load_list
     from quanze.tables import TableError
 
+    if name and len(files) > 1:
+        fail("--name 只能用于单个文件 / --name needs exactly one file")
     store = open_store()
     validator = None if no_validate else _validator()
-    try:
-        result = load_list(store, file, name=name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
-                           accept_violations=accept_violations)
-    except TableError as exc:
-        fail(str(exc))
-    except LoadRejected as exc:
-        for p in exc.problems:
+    citations = CitationCache(store)
+    rejected = []
+    for file in files:
+        try:
+            result = load_list(store, file, name=name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
+                               accept_violations=accept_violations, citations=citations)
+        except TableError as exc:
+            if len(files) == 1:
+                fail(str(exc))
+            err.print(f"[red]{exc}")
+            rejected.append(file.name)
+            continue
+        except LoadRejected as exc:
+            for p in exc.problems:
+                err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
+            if exc.report is not None:
+                err.print(exc.report.to_text())  # type: ignore[attr-defined]
+            if len(files) == 1:
+                fail(f"{exc} — 库未改变 / the store is unchanged", 1)
+            err.print(f"[red]{file.name}: {exc} — 此文件未载入 / this file was not loaded")
+            rejected.append(file.name)
+            continue
+        for p in result.problems:
             err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
-        if exc.report is not None:
-            err.print(exc.report.to_text())  # type: ignore[attr-defined]
-        fail(f"{exc} — 库未改变 / the store is unchanged", 1)
-    for p in result.problems:
-        err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
-    console.print(f"{file.name} → {result.graph.rsplit('/', 1)[-1]} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
-                  f"{result.triples:,} triples (+{result.inserted:,} −{result.deleted:,})")
-    if result.rejects_file:
-        console.print(f"[yellow]被拒绝的行及原因 / rejected rows with reasons: {result.rejects_file}[/yellow]")
-    if result.report is not None and getattr(result.report, "results", None):
-        console.print(result.report.to_text())  # type: ignore[attr-defined]
+        console.print(f"{file.name} → {result.graph.rsplit('/', 1)[-1]} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
+                      f"{result.triples:,} triples (+{result.inserted:,} −{result.deleted:,})")
+        if result.rejects_file:
+            console.print(f"[yellow]被拒绝的行及原因 / rejected rows with reasons: {result.rejects_file}[/yellow]")
+        if result.report is not None and getattr(result.report, "results", None):
+            console.print(result.report.to_text())  # type: ignore[attr-defined]
+    if rejected:
+        fail(f"被拒绝的文件 / rejected: {', '.join(rejected)}", 1)
 
 
 def _validator():

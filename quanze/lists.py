@@ -228,8 +228,10 @@ def _lit(text: str, lang: str | None = None) -> ox.Literal:
     return ox.Literal(text, language=lang) if lang else ox.Literal(text)
 
 
-class _CachedResolver:
-    """Real lists repeat the same 设定依据 thousands of times; resolve each text once."""
+class CitationCache:
+    """Real lists repeat the same 设定依据 thousands of times; resolve each text once. One cache
+    may serve several loads (a province's 153 lists) while the laws graph does not change: the
+    resolver's title index alone takes 0.2 s to read."""
 
     def __init__(self, store: Store):
         self.resolver = Resolver(store)
@@ -256,7 +258,7 @@ def _existing_items(store: Store, codes: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def _item_rows(table: Table, store: Store, resolve: _CachedResolver, problems: list[Problem],
+def _item_rows(table: Table, store: Store, resolve: CitationCache, problems: list[Problem],
                own_graph: str) -> tuple[_Triples, dict[int, str]]:
     cols = _map_header(table, ITEM_COLUMNS, REQUIRED_ITEM)
     f = table.path.name
@@ -466,12 +468,13 @@ Validator = Callable[[Store, str, set[ox.Triple], list[str]], object]
 
 def load_list(store: Store, path: Path, *, name: str | None = None, by: str | None = None,
               skip_bad_rows: bool = False, validator: Validator | None = None,
-              accept_violations: bool = False) -> LoadResult:
+              accept_violations: bool = False, citations: CitationCache | None = None) -> LoadResult:
     """Load one list file as graph ``qzid:graph/load/{name or file stem}``.
 
     ``validator(store, graph, triples, focus)`` runs before the commit and returns a report
     with ``conforms`` / ``violations``; a non-conforming load is rejected unless
-    ``accept_violations``. Raises :class:`LoadRejected` (nothing written) or
+    ``accept_violations``. ``citations`` shares resolved 设定依据 between loads of one session.
+    Raises :class:`LoadRejected` (nothing written) or
     :class:`~quanze.tables.TableError` (file unreadable)."""
     path = Path(path)
     table = read_table(path)
@@ -479,7 +482,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     graph = str(graph_iri("load", name or path.stem))
     problems: list[Problem] = []
     if kind == "items":
-        built, row_code = _item_rows(table, store, _CachedResolver(store), problems, graph)
+        built, row_code = _item_rows(table, store, citations or CitationCache(store), problems, graph)
     else:
         built, row_code = _action_rows(table, store, problems)
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
@@ -528,7 +531,7 @@ def unload(store: Store, name: str) -> bool:
 
     graph = name if name.startswith("http") else str(graph_iri("load", name))
     report = str(graph_iri("report", graph.rsplit("/", 1)[-1]))
-    if graph not in store.graph_names():
+    if not store.has_graph(graph):
         return False
     store.write({}, drops=[graph, report], also=forget_ops(graph))
     return True

@@ -98,3 +98,24 @@ def test_load_with_violations_is_rejected_then_accepted_and_recorded(tmp_path):
     assert report.exit_code == 1 and json.loads(report.stdout)["violations"] >= 1
     junit = run("--store", store, "validate", "--format", "junit", "--lang", "en")
     assert junit.exit_code == 1 and ET.fromstring(junit.stdout).tag == "testsuites"
+
+
+def test_several_files_load_in_order_each_as_its_own_graph(tmp_path):
+    from quanze.catalog import loads
+
+    store = _store_with_law(tmp_path)
+    province = tmp_path / "province.csv"
+    province.write_text(HEADER + "P-1,示例机构设立审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                        encoding="utf-8")
+    city = tmp_path / "city.csv"  # names P-1 from the file before it
+    city.write_text(HEADER + "C-1,示例机构设立审批（市）,行政许可,市市场监督管理局,市级,《示例条例》第二条,,,依申请,\n",
+                    encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "X-1,示例,不存在的类型,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n", encoding="utf-8")
+    result = run("--store", store, "load", str(province), str(bad), str(city), "--no-validate")
+    # the bad file is rejected and named; the files around it are loaded, each as its own graph
+    assert result.exit_code == 1 and "bad.csv" in result.output
+    s = EmbeddedStore(tmp_path / "store")
+    assert {r.name for r in loads(s) if r.kind == "items"} == {"province", "city"}
+    s.close()
+    assert run("--store", store, "load", str(province), str(city), "--name", "both").exit_code == 2

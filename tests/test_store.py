@@ -111,6 +111,7 @@ def test_large_new_graph_then_diff(any_store):
     """Large new graphs take the embedded bulk path; the contract is the same."""
     from quanze.store.embedded import BULK_THRESHOLD
 
+    any_store.write({CATALOG: {t("load", "p", "1")}})  # a store with loads recorded
     triples = {t(f"s{i}", "p", str(i)) for i in range(BULK_THRESHOLD + 10)}
     stats = any_store.write({G1: triples, G2: {t("x", "p", "1")}})
     assert any_store.count(G1) == len(triples) and stats.inserted == len(triples) + 1
@@ -119,15 +120,19 @@ def test_large_new_graph_then_diff(any_store):
     assert not any_store.select(f"SELECT ?g WHERE {{ GRAPH ?c {{ ?g <{PENDING}> ?v }} }}")
 
 
-def test_failed_bulk_write_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("size", [10, 50_000])
+def test_failed_direct_write_leaves_nothing(tmp_path, size):
+    """New graphs are written directly (one transaction, or the bulk loader from
+    BULK_THRESHOLD); a failure in the last step removes them again."""
     from quanze.store.embedded import BULK_THRESHOLD
 
+    assert size in (10, BULK_THRESHOLD)
     store = EmbeddedStore(tmp_path / "s")
-    store.write({G2: {t("keep", "p", "1")}})
-    big = {t(f"s{i}", "p", str(i)) for i in range(BULK_THRESHOLD)}
+    store.write({G2: {t("keep", "p", "1")}, CATALOG: {t("load", "p", "1")}})
+    new = {t(f"s{i}", "p", str(i)) for i in range(size)}
     with pytest.raises(QuerySyntaxError):
-        store.write({G1: big}, also=["INSERT DATA { oops }"])  # the last step fails
-    assert G1 not in store.graph_names() and store.count(G2) == 1
+        store.write({G1: new}, also=["INSERT DATA { oops }"])  # the last step fails
+    assert G1 not in store.graph_names() and store.count(G2) == 1 and store.count(CATALOG) == 1
 
 
 def test_killed_bulk_write_is_undone_on_open(tmp_path):

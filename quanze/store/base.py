@@ -196,6 +196,9 @@ class Store:
     def graph_triples(self, graph: str) -> set[ox.Triple]:
         raise NotImplementedError
 
+    def has_graph(self, graph: str) -> bool:
+        return graph in self.graph_names()
+
     def count(self, graph: str | None = None) -> int:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")[0]["n"] or 0)
@@ -213,7 +216,7 @@ class Store:
         the ``also`` update operations: all in one transaction, touching only what differs."""
         changes: dict[str, tuple[set[ox.Triple], set[ox.Triple]]] = {}
         stats = WriteStats(graphs=list(graphs))
-        names = set(self.graph_names())
+        names = {g for g in [*graphs, *drops] if self.has_graph(g)}
         rewrite: list[str] = []
         for g, new in graphs.items():
             old = self.graph_triples(g) if g in names else set()
@@ -236,7 +239,7 @@ class Store:
         return stats
 
     def drop(self, graph: str) -> bool:
-        if graph not in self.graph_names():
+        if not self.has_graph(graph):
             return False
         self.update(f"DROP SILENT GRAPH <{graph}>")
         return True

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from quanze.store.base import (
     EndpointUnreachable,
+    Iri,
     QuerySyntaxError,
     Row,
     Store,
@@ -118,6 +119,9 @@ class RemoteStore(Store):
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(str(r["g"]) for r in rows if r["g"] and not str(r["g"]).startswith("_:"))
+
+    def has_graph(self, graph: str) -> bool:
+        return self.ask("ASK { VALUES ?g { UNDEF } GRAPH ?g { ?s ?p ?o } }", {"g": Iri(graph)})
 
     def graph_triples(self, graph: str) -> set[ox.Triple]:
         if self.gsp_url:
