@@ -59,6 +59,28 @@ def test_graph_with_blank_nodes_is_rewritten_only_when_it_changed(any_store):
     assert any_store.count(G1) == 5
 
 
+def test_result_values_are_the_same_python_on_every_backend(any_store):
+    # the embedded store reads TSV results, the remote one JSON: both give these values
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    values = {
+        "tabs": (ox.Literal('a\tb\nc"d\\e \u00e9 \U0001F600'), 'a\tb\nc"d\\e \u00e9 \U0001F600'),
+        "zh": (ox.Literal("第四十一条", language="zh"), "第四十一条"),
+        "int": (ox.Literal("42", datatype=ox.NamedNode(xsd + "integer")), 42),
+        "neg": (ox.Literal("-7", datatype=ox.NamedNode(xsd + "integer")), -7),
+        "bool": (ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")), True),
+        "dec": (ox.Literal("1.5", datatype=ox.NamedNode(xsd + "decimal")), 1.5),
+        "dbl": (ox.Literal("2.5E0", datatype=ox.NamedNode(xsd + "double")), 2.5),
+        "date": (ox.Literal("2020-12-31", datatype=ox.NamedNode(xsd + "date")), "2020-12-31"),
+        "iri": (ox.NamedNode("https://w3id.org/quanze/id/law/药品管理法/2019-08-26/art_41"),
+                "https://w3id.org/quanze/id/law/药品管理法/2019-08-26/art_41"),
+    }
+    any_store.write({G1: {ox.Triple(ox.NamedNode(EX + k), ox.NamedNode(EX + "v"), v) for k, (v, _) in values.items()}})
+    rows = any_store.select(f"SELECT ?s ?v ?none WHERE {{ ?s <{EX}v> ?v OPTIONAL {{ ?s <{EX}nothing> ?none }} }}")
+    got = {str(r["s"]).removeprefix(EX): r["v"] for r in rows}
+    assert got == {k: want for k, (_, want) in values.items()}
+    assert all(r["none"] is None for r in rows)
+
+
 def test_write_with_drop_is_one_step(any_store):
     any_store.write({G1: {t("a", "p", "1")}, G2: {t("b", "p", "2")}})
     any_store.write({G1: {t("a", "p", "9")}}, drops=[G2])

@@ -17,7 +17,7 @@ from quanze.store.base import (
     WriteStats,
     _has_blank_nodes,
     bind,
-    rows_from_solutions,
+    rows_from_tsv,
 )
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
 
@@ -72,7 +72,7 @@ class EmbeddedStore(Store):
         res = self._run(query, bindings)
         if not isinstance(res, ox.QuerySolutions):
             raise StoreError("not a SELECT query")
-        return rows_from_solutions(iter(res), [v.value for v in res.variables])
+        return rows_from_tsv(res.serialize(format=ox.QueryResultsFormat.TSV))
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
         return bool(self._run(query, bindings))
