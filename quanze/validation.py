@@ -12,15 +12,29 @@ yet written, for :func:`quanze.lists.load_list`). It
    and region. The law corpus (1.1 M triples) is never copied wholesale;
 2. adds the **ontology** (levels with ``qz:rank``/``qz:above``, concepts, the class hierarchy), so
    ``sh:targetClass``/``sh:class`` follow ``rdfs:subClassOf`` without inference;
-3. **validates** with pyshacl (the reference engine, ``inference="none"``) against every
-   ``shapes/*.ttl`` merged. With ``engine="fast"`` (the default) the SPARQL-based constraints
-   (``sh:sparql``) are taken out of pyshacl's shapes graph and run in bulk instead: one query per
-   constraint on an in-memory Oxigraph copy of the same subgraph, ``$this`` joined to the focus
-   nodes with ``VALUES`` instead of one pre-bound query per focus node. The results are the same
-   (``tests/test_validation.py`` checks it against ``engine="pyshacl"``); the shapes are written
-   so that pre-binding and joining agree (``$this`` is bound in every group that filters on it);
+3. **validates** against every ``shapes/*.ttl`` merged. ``engine="pyshacl"`` runs pyshacl (the
+   reference engine, ``inference="none"``) on an rdflib copy of the subgraph. ``engine="fast"``
+   (the default) gives the same results (``tests/test_validation.py`` checks it against
+   ``engine="pyshacl"``, with a failing example for every kind of constraint) without pyshacl:
+
+   - the SPARQL-based constraints (``sh:sparql``) run in bulk: one query per constraint on an
+     in-memory Oxigraph copy of the subgraph, ``$this`` joined to the focus nodes with ``VALUES``
+     instead of one pre-bound query per focus node; the shapes are written so that pre-binding
+     and joining agree (``$this`` is bound in every group that filters on it);
+   - the core constraints the shapes use (``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
+     ``sh:class``, ``sh:in``, ``sh:pattern``, ``sh:or``, ``sh:property`` with an IRI path) are
+     evaluated natively (:func:`_run_core`), following pyshacl 0.40 line by line (subclass
+     closure for targets and ``sh:class``, rdflib's view of literals for ``sh:datatype``), and
+     only on the nodes that are reported. pyshacl was four fifths of a ``validate --all``. A shape
+     using anything else (``sh:node``, ``sh:not``, a complex path, a shape without ``sh:message`` …)
+     is left to pyshacl, which then runs on the rdflib copy for those shapes only;
 4. **reports** findings a person can use: item code and name instead of IRIs, provisions as
    《标题》第X条第Y款, levels and concepts by label, in Chinese or English.
+
+More than :data:`BATCH` focus nodes (``validate --all``) are validated in batches; with several
+batches, this process collects each batch's subgraph while :data:`WORKERS` child processes validate
+the ones collected before (:func:`_validate_parallel`; the on-disk store admits one process, so
+only this one reads it). The reports are those of a serial run (``workers=1``).
 
 Incremental runs (``focus=[…]``) validate the focus items, the items of focus actions, every
 action on those items, and the provisions, instrument versions, organisations and regions they
@@ -30,7 +44,8 @@ it is validated itself, or with ``focus=None``).
 
 pyshacl's own ``focus_nodes`` option is not used: pyshacl 0.40 applies it to the value nodes of
 nested shapes too (an ``sh:not`` over a value then always fails), which changes results. Instead
-every target in the (small) subgraph is validated and results are kept for the checked nodes.
+pyshacl validates every target in the (small) subgraph and results are kept for the checked nodes
+(the native path evaluates the checked nodes only, which gives the same).
 
 pyshacl drops the language tag of a SPARQL constraint's message when it fills in ``{?var}``; the
 reference run puts it back by matching the templates, so both engines report ``@zh`` and ``@en``.
@@ -38,15 +53,26 @@ reference run puts it back by matching the templates, so both engines report ``@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pickle
 import re
+import subprocess
+import sys
+import threading
 import time
+import traceback
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from datetime import time as dt_time
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, BinaryIO
 from typing import Literal as TypingLiteral
 from urllib.parse import unquote
 
@@ -55,7 +81,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from quanze.namespaces import ELI, ID, QZ, RDF, RDFS, SH, SKOS, XSD
+from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
 from quanze.store import Iri, Store, bind
 
@@ -69,6 +95,8 @@ Engine = TypingLiteral["fast", "pyshacl"]
 CHUNK = 1000
 #: Focus nodes validated together; more are validated in batches of this size.
 BATCH = 5000
+#: Processes validating the batches of a run with more than one (see :func:`_validate_parallel`).
+WORKERS = min(2, os.cpu_count() or 1)
 
 _SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -328,11 +356,37 @@ class _SparqlConstraint:
 
 
 @dataclass
+class _CoreShape:
+    """A node or property shape whose core constraints :func:`_run_core` evaluates itself, exactly
+    as pyshacl 0.40 does (see :data:`_NATIVE`)."""
+
+    node: URIRef | BNode
+    path: str | None  # the sh:path IRI of a property shape; None for a node shape
+    severity: URIRef
+    messages: list[Literal]
+    min_count: int | None = None
+    max_count: int | None = None
+    datatype: URIRef | None = None
+    classes: list[str] = field(default_factory=list)
+    in_values: frozenset[Node] | None = None
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    ors: list[list[_CoreShape]] = field(default_factory=list)
+    properties: list[_CoreShape] = field(default_factory=list)
+    target_classes: list[str] = field(default_factory=list)
+
+    @property
+    def reads_literals(self) -> bool:
+        return self.datatype is not None or self.in_values is not None or bool(self.patterns)
+
+
+@dataclass
 class _Shapes:
     full: Graph
-    core: Graph  # ``full`` without sh:sparql: what pyshacl runs in fast mode
+    core: Graph  # ``full`` without sh:sparql and without the targets of ``native``: what pyshacl runs in fast mode
     sparql: list[_SparqlConstraint]
     names: dict[str, dict[str, str]]  # shape → {lang: name}, property shapes prefixed by their node shape
+    native: list[_CoreShape] = field(default_factory=list)  # targeted node shapes evaluated by _run_core
+    core_needed: bool = True  # whether ``core`` still has a targeted shape, i.e. pyshacl must run
 
 
 _THIS = re.compile(r"\$this\b")
@@ -391,7 +445,89 @@ def _load_shapes(directory: str) -> _Shapes:
             severity=full.value(shape, SH.severity) or SH.Violation,
             target_classes=[c for c in full.objects(shape, SH.targetClass) if isinstance(c, URIRef)]))
     constraints.sort(key=lambda c: (str(c.shape), str(c.node)))
-    return _Shapes(full, core, constraints, names)
+
+    # Node shapes whose core constraints are all of the kinds _run_core knows are evaluated
+    # natively; pyshacl no longer sees their targets, so it skips them (a shape without a target is
+    # never validated on its own). Any other shape stays with pyshacl.
+    native: list[_CoreShape] = []
+    for shape in sorted(set(full.subjects(RDF.type, SH.NodeShape)) | set(full.subjects(SH.targetClass, None)), key=str):
+        compiled = _compile_core(full, shape, top=True)
+        if compiled is None:
+            continue
+        native.append(compiled)
+        core.remove((shape, SH.targetClass, None))
+    targeted = any(next(core.triples((None, p, None)), None) is not None for p in _TARGETS) or any(
+        (s, RDF.type, c) in core for s in core.subjects(RDF.type, SH.NodeShape) for c in (RDFS.Class, OWL.Class))
+    return _Shapes(full, core, constraints, names, native, targeted)
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+#: The predicates a shape may carry and still be evaluated by _run_core; any other ``sh:`` term
+#: (sh:node, sh:not, sh:hasValue, other targets, paths that are not one IRI, sh:deactivated …)
+#: leaves the shape to pyshacl. Predicates outside ``sh:`` (rdfs:seeAlso …) do not affect results.
+_NATIVE = {SH.name, SH.description, SH.message, SH.severity, SH.targetClass, SH.property, SH.path, SH.minCount,
+           SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.pattern, SH["or"], SH.sparql, SH.order, SH.group}
+
+
+def _compile_core(g: Graph, shape: Node, top: bool = False, reported: bool = True) -> _CoreShape | None:
+    """``shape`` as a :class:`_CoreShape`, or None when pyshacl must evaluate it. A ``reported``
+    shape (not a member of an sh:or) qualifies only with its own ``sh:message``: pyshacl's
+    generated messages are not reproduced."""
+    if not isinstance(shape, (URIRef, BNode)):
+        return None
+    preds = set(g.predicates(shape, None))
+    if any(str(p).startswith(str(SH)) and p not in _NATIVE for p in preds):
+        return None
+    if any((shape, RDF.type, c) in g for c in (RDFS.Class, OWL.Class)):
+        return None  # implicit class target
+    targets = [c for c in g.objects(shape, SH.targetClass)]
+    if not all(isinstance(c, URIRef) for c in targets) or (top != bool(targets)):
+        return None  # a nested shape with targets of its own is also validated on its own: pyshacl's
+    paths = list(g.objects(shape, SH.path))
+    if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
+        return None
+    single = {}
+    for p in (SH.minCount, SH.maxCount, SH.datatype, SH["in"]):
+        values = list(g.objects(shape, p))
+        if len(values) > 1:
+            return None
+        single[p] = values[0] if values else None
+    counts = {}
+    for p in (SH.minCount, SH.maxCount):
+        v = single[p]
+        if v is not None and not (isinstance(v, Literal) and isinstance(v.value, int)):
+            return None
+        counts[p] = None if v is None else int(v.value)
+    classes = list(g.objects(shape, SH["class"]))
+    datatype = single[SH.datatype]
+    if not all(isinstance(c, URIRef) for c in classes) or (datatype is not None and not isinstance(datatype, URIRef)):
+        return None
+    patterns = list(g.objects(shape, SH.pattern))
+    flags = list(g.objects(shape, SH.flags))
+    if flags or not all(isinstance(p, Literal) for p in patterns):
+        return None  # sh:flags is rare; pyshacl's handling of it is left to pyshacl
+    in_values = None if single[SH["in"]] is None else frozenset(g.items(single[SH["in"]]))
+    ors: list[list[_CoreShape]] = []
+    for lst in g.objects(shape, SH["or"]):
+        members = [_compile_core(g, m, reported=False) for m in g.items(lst)]
+        if not members or any(m is None for m in members):
+            return None
+        ors.append([m for m in members if m is not None])
+    properties = [_compile_core(g, p, reported=reported) for p in g.objects(shape, SH.property)]
+    if any(p is None for p in properties):
+        return None
+    messages = [m for m in g.objects(shape, SH.message) if isinstance(m, Literal)]
+    has_own = any(x is not None for x in (counts[SH.minCount], counts[SH.maxCount], datatype, in_values)) or bool(
+        classes or patterns or ors)
+    if has_own and not messages and reported:
+        return None
+    severity = g.value(shape, SH.severity) or SH.Violation
+    return _CoreShape(
+        node=shape, path=str(paths[0]) if paths else None, severity=severity, messages=messages,
+        min_count=counts[SH.minCount], max_count=counts[SH.maxCount], datatype=datatype,
+        classes=[str(c) for c in classes], in_values=in_values,
+        patterns=[re.compile(str(p.value) if p.value is not None and len(p.value) > 1 else str(p)) for p in patterns],
+        ors=ors, properties=[p for p in properties if p is not None], target_classes=[str(c) for c in targets])
 
 
 @dataclass
@@ -630,6 +766,175 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> list[_Raw]:
     return _from_report_graph(report_graph)
 
 
+class _Index:
+    """The subgraph by subject and predicate (distinct objects), with the class hierarchy, for
+    :func:`_run_core`. Subjects are keyed by IRI, blank nodes by ``_:id``."""
+
+    def __init__(self, triples: Iterable[ox.Triple]):
+        self.props: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = defaultdict(
+            lambda: defaultdict(list))
+        self.typed: dict[str, set[str]] = defaultdict(set)  # class → instances
+        self.sub: dict[str, set[str]] = defaultdict(set)  # class → direct subclasses
+        self.sup: dict[str, set[str]] = defaultdict(set)  # class → direct superclasses
+        sub_class_of = str(RDFS.subClassOf)
+        # dict.fromkeys, not set: distinct triples in their given order, so labels (_Labels picks
+        # the first value) do not depend on hashing.
+        for t in dict.fromkeys(triples):
+            s = _key_of(t.subject)
+            p = t.predicate.value
+            self.props[s][p].append(t.object)
+            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
+                if p == _RDF_TYPE:
+                    self.typed[_key_of(t.object)].add(s)
+                elif p == sub_class_of:
+                    self.sub[_key_of(t.object)].add(s)
+                    self.sup[s].add(_key_of(t.object))
+        self._supers: dict[str, set[str]] = {}
+
+    def supers(self, cls: str) -> set[str]:
+        """``cls`` and every class it is a subclass of (what rdflib's ``transitive_objects`` gives)."""
+        if cls not in self._supers:
+            self._supers[cls] = _closure(cls, self.sup)
+        return self._supers[cls]
+
+    def instances(self, cls: str) -> set[str]:
+        """Instances of ``cls`` or a subclass: the focus nodes of ``sh:targetClass cls``."""
+        return {n for c in _closure(cls, self.sub) for n in self.typed.get(c, ())}
+
+
+def _key_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[union-attr]
+
+
+def _closure(start: str, edges: Mapping[str, set[str]]) -> set[str]:
+    out, todo = {start}, [start]
+    while todo:
+        for n in edges.get(todo.pop(), ()):
+            if n not in out:
+                out.add(n)
+                todo.append(n)
+    return out
+
+
+def _node_key(term: Node) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+_XSD_STRING_REF, _LANG_STRING, _RDFS_LITERAL, _RDFS_DATATYPE = XSD.string, RDF.langString, RDFS.Literal, RDFS.Datatype
+#: The Python value rdflib gives a well-formed literal of each datatype pyshacl checks; it assumes
+#: any other datatype is well-formed.
+_PY_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: dt_time, XSD.dateTime: datetime}
+
+
+def _datatype_ok(v: Node, rule: URIRef) -> bool:
+    """pyshacl 0.40's DatatypeConstraintComponent, for one value node."""
+    if not isinstance(v, Literal):
+        return False
+    if v.datatype == rule:
+        return getattr(v, "ill_typed", None) is not True and _actual_datatype(v, rule)
+    if rule == _RDFS_LITERAL:
+        return True
+    if rule == _RDFS_DATATYPE and v.datatype:
+        return True
+    if v.datatype is None and v.language is None and rule == _XSD_STRING_REF:
+        return _actual_datatype(v, rule)
+    if rule == _LANG_STRING and v.language:
+        return _actual_datatype(v, rule)
+    return False
+
+
+def _actual_datatype(v: Literal, rule: URIRef) -> bool:
+    kind = _PY_TYPES.get(rule)
+    return True if kind is None else isinstance(v.value, kind)
+
+
+def _pattern_text(v: Node) -> str:
+    """pyshacl's ``value_node_to_string``."""
+    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, _LANG_STRING, _XSD_STRING_REF):
+        return str(v.value)
+    return str(v)
+
+
+_COMPONENT = {k: SH[f"{k}ConstraintComponent"] for k in ("MinCount", "MaxCount", "Datatype", "Class", "In", "Pattern", "Or")}
+
+
+def _check(shape: _CoreShape, focus: Node, idx: _Index, out: list[_Raw] | None) -> bool:
+    """Validate ``focus`` against ``shape`` as pyshacl does; results go to ``out`` (None: only
+    conformance is wanted, as for the members of an sh:or)."""
+    values: list[Node | ox.Literal]
+    if shape.path is None:
+        values = [focus]
+    else:
+        values = _values(idx.props.get(_node_key(focus), {}).get(shape.path, ()), shape.reads_literals)
+    ok = True
+
+    def fail(component: str, value: Node | ox.Literal | None) -> None:
+        nonlocal ok
+        ok = False
+        if out is not None:
+            out.append(_Raw(focus=focus, shape=shape.node, severity=shape.severity, component=_COMPONENT[component],
+                            constraint=None, path=URIRef(shape.path) if shape.path else None,
+                            value=_term(value) if value is not None else None, messages=list(shape.messages)))
+
+    if shape.min_count is not None and len(values) < shape.min_count:
+        fail("MinCount", None)
+    if shape.max_count is not None and len(values) > shape.max_count:
+        fail("MaxCount", None)
+    for v in values:
+        if shape.datatype is not None and not _datatype_ok(v, shape.datatype):
+            fail("Datatype", v)
+        for cls in shape.classes:
+            types = () if isinstance(v, (Literal, ox.Literal)) else idx.props.get(_node_key(v), {}).get(_RDF_TYPE, ())
+            if not any(cls in idx.supers(_key_of(t)) for t in types):
+                fail("Class", v)
+        if shape.in_values is not None and v not in shape.in_values:
+            fail("In", v)
+        for rx in shape.patterns:
+            if isinstance(v, BNode) or not rx.search(_pattern_text(v)):
+                fail("Pattern", v)
+        for members in shape.ors:
+            if not any([_check(m, _term(v), idx, None) for m in members]):
+                fail("Or", v)
+        for prop in shape.properties:
+            if not _check(prop, _term(v), idx, out):
+                ok = False
+    return ok
+
+
+_STRINGS = {_XSD_STRING, str(RDF.langString)}
+
+
+def _values(objects: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal], reads_literals: bool) -> list[Node | ox.Literal]:
+    """The distinct value nodes, as rdflib terms, which is what pyshacl sees (rdflib normalises
+    some literals, e.g. ``"01"^^xsd:integer`` to ``"1"``, so two values may become one). A string
+    literal, which rdflib keeps as it is, stays an Oxigraph literal unless the shape looks at
+    literals (sh:datatype, sh:in, sh:pattern): converting it costs time and changes nothing."""
+    out: list[Node | ox.Literal] = []
+    for o in objects:
+        if isinstance(o, ox.Literal) and not reads_literals and o.datatype.value in _STRINGS:
+            out.append(o)
+        else:
+            out.append(_rdflib(o))
+    return list(dict.fromkeys(out))
+
+
+def _term(v: Node | ox.Literal) -> Node:
+    return _rdflib(v) if isinstance(v, ox.Literal) else v
+
+
+def _run_core(idx: _Index, shapes: _Shapes, checked: set[str]) -> list[_Raw]:
+    """The natively evaluated core shapes, on the checked nodes among their targets (the results on
+    other nodes would be dropped anyway)."""
+    out: list[_Raw] = []
+    for shape in shapes.native:
+        focus = set().union(*(idx.instances(c) for c in shape.target_classes)) & checked
+        for f in sorted(focus):
+            _check(shape, URIRef(f), idx, out)
+    return out
+
+
 def _template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{[?$]\w+\}", template)
     return re.compile("^" + "(.*?)".join(re.escape(p) for p in parts) + "$", re.DOTALL)
@@ -701,11 +1006,9 @@ _PROVISION_IRI = re.compile(r"^(?P<version>.*/law/(?P<title>[^/]+)/[^/]+)/art_(?
 class _Labels:
     """Human labels for the nodes of the subgraph (item code + name, 《标题》第X条第Y款, level names)."""
 
-    def __init__(self, triples: Iterable[ox.Triple], lang: str):
+    def __init__(self, index: _Index, lang: str):
         self.lang = lang
-        self.props: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(lambda: defaultdict(list))
-        for t in triples:
-            self.props[t.subject.value][t.predicate.value].append(t.object)
+        self.props = index.props
 
     def _one(self, node: str, pred: str) -> str | None:
         values = self.props.get(node, {}).get(pred, [])
@@ -809,7 +1112,8 @@ def _finding(raw: _Raw, labels: _Labels, shapes: _Shapes, lang: str) -> Finding:
 
 def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
              replace: Mapping[str, set[ox.Triple]] | None = None, engine: Engine = "fast",
-             shapes: Path | str | None = None, ontology: Path | str | None = None) -> Report:
+             shapes: Path | str | None = None, ontology: Path | str | None = None,
+             workers: int | None = None) -> Report:
     """Validate the whole store (``focus=None``, ``quanze validate --all``) or only the given item
     and action IRIs with their neighbours (incremental).
 
@@ -818,7 +1122,8 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
     SPARQL-based constraints through pyshacl too, one query per focus node (slower; the reference
     the fast path is tested against). ``lang`` ("zh" or "en") picks messages and labels.
     More than :data:`BATCH` focus nodes are validated in batches (memory stays bounded; results
-    do not depend on the batching, as every batch reads the full neighbourhood of its nodes).
+    do not depend on the batching, as every batch reads the full neighbourhood of its nodes), by
+    ``workers`` processes (default :data:`WORKERS`; 1: in this process) when there are several.
     """
     onto = _load_ontology(str(ontology or ONTOLOGY))
     bundle = _load_shapes(str(shapes or SHAPES_DIR))
@@ -829,8 +1134,13 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
         seeds += sorted(view.instances({str(QZ.PublicAuthority)} | onto.region_classes) - set(seeds))
     else:
         seeds = list(dict.fromkeys(str(f) for f in focus))
-    reports = [_validate_once(view, list(batch), onto, bundle, lang, engine)
-               for batch in _chunks(seeds, BATCH)] or [_validate_once(view, [], onto, bundle, lang, engine)]
+    batches = [list(batch) for batch in _chunks(seeds, BATCH)] or [[]]
+    n = WORKERS if workers is None else workers
+    if len(batches) > 1 and n > 1:
+        reports = _validate_parallel(view, batches, onto, bundle, lang, engine, n,
+                                     str(shapes or SHAPES_DIR), str(ontology or ONTOLOGY))
+    else:
+        reports = [_validate_once(view, batch, onto, bundle, lang, engine) for batch in batches]
     if len(reports) == 1:
         return reports[0]
     merged = Report(sorted({f for r in reports for f in r.results}, key=Finding.key),
@@ -845,30 +1155,167 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
 
 def _validate_once(view: _View, seeds: list[str], onto: _Ontology, bundle: _Shapes, lang: str,
                    engine: Engine) -> Report:
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sub = _collect(view, seeds, onto)
+    return _validate_subgraph(sub, list(sub.triples), onto, bundle, lang, engine,
+                              {"collect": time.perf_counter() - t0})
+
+
+def _validate_parallel(view: _View, batches: list[list[str]], onto: _Ontology, bundle: _Shapes, lang: str,
+                       engine: Engine, workers: int, shapes: str, ontology: str) -> list[Report]:
+    """The batches of a large run: this process collects each batch's subgraph from the store (an
+    on-disk store admits one process, and collecting is a fraction of the work) while ``workers``
+    processes validate the subgraphs collected before, sent as N-Triples. At most one subgraph per
+    worker is in flight, so memory stays bounded as in a serial run. The reports are the serial
+    run's: each worker runs :func:`_validate_subgraph` on the same triples, in the same order."""
+    pool = [_Worker() for _ in range(workers)]
+    reports: list[Report] = []
+    pending: deque[tuple[float, _Worker]] = deque()
+    try:
+        for i, batch in enumerate(batches):
+            t0 = time.perf_counter()
+            sub = _collect(view, batch, onto)
+            payload = ox.serialize(sub.triples, format=ox.RdfFormat.N_TRIPLES)
+            assert payload is not None
+            collect = time.perf_counter() - t0
+            worker = pool[i % workers]
+            if len(pending) == workers:  # the oldest job is this worker's
+                reports.append(_received(*pending.popleft()))
+            worker.send((payload, sorted(sub.checked), shapes, ontology, lang, engine))
+            pending.append((collect, worker))
+            del sub, payload
+        while pending:
+            reports.append(_received(*pending.popleft()))
+    except BaseException:
+        # A worker's error or an interrupt: the others' results are not wanted, do not wait for them.
+        for w in pool:
+            w.kill()
+        raise
+    for w in pool:
+        w.close()
+    return reports
+
+
+def _received(collect: float, worker: _Worker) -> Report:
+    report = worker.receive()
+    report.timings = {"collect": collect} | report.timings
+    return report
+
+
+class _Worker:
+    """A child Python process running :func:`_worker_main`: pickled jobs in on its stdin, pickled
+    reports out on its stdout, one at a time. A plain subprocess rather than multiprocessing: a
+    forked child would inherit the open store and its threads' locks, and a spawned one re-imports
+    the caller's main module, which a script without a ``__main__`` guard does not survive."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        self.proc = subprocess.Popen([sys.executable, "-c", "from quanze.validation import _worker_main; _worker_main()"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+    def send(self, job: tuple[object, ...]) -> None:
+        assert self.proc.stdin is not None
+        _write_message(self.proc.stdin, job)
+
+    def receive(self) -> Report:
+        assert self.proc.stdout is not None
+        message = _read_message(self.proc.stdout)
+        if message is None:
+            raise RuntimeError(f"校验子进程意外退出 / validation worker exited ({self.proc.wait()})")
+        ok, value = message
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # unflushed input to a process that is gone
+                    stream.close()
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def _write_message(stream: BinaryIO, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _read_message(stream: BinaryIO) -> Any:
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    return pickle.loads(stream.read(int.from_bytes(head, "big")))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (a timeout in a benchmark, say) stops at once rather than
+    finishing a batch nobody reads (its stdin only closes when it next reads)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _worker_main() -> None:
+    """The loop of a :class:`_Worker` process. Its stdout carries only the replies: anything else
+    written to fd 1 goes to stderr."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    while (job := _read_message(sys.stdin.buffer)) is not None:
+        try:
+            reply: tuple[bool, object] = (True, _validate_sent(*job))
+        except Exception as e:  # noqa: BLE001 — handed to the parent, which raises it
+            try:
+                pickle.dumps(e)
+                reply = (False, e)
+            except Exception:  # noqa: BLE001 — an exception that cannot be pickled: its traceback
+                reply = (False, RuntimeError(traceback.format_exc()))
+        _write_message(out, reply)
+
+
+def _validate_sent(payload: bytes, checked: list[str], shapes: str, ontology: str, lang: str,
+                   engine: Engine) -> Report:
+    """A worker's part of :func:`_validate_parallel`: one batch's subgraph, as N-Triples."""
+    t0 = time.perf_counter()
+    ordered = [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
+    sub = _Subgraph(set(ordered), set(checked))
+    return _validate_subgraph(sub, ordered, _load_ontology(ontology), _load_shapes(shapes), lang, engine,
+                              {"transfer": time.perf_counter() - t0})
+
+
+def _validate_subgraph(sub: _Subgraph, ordered: Sequence[ox.Triple], onto: _Ontology, bundle: _Shapes, lang: str,
+                       engine: Engine, timings: dict[str, float]) -> Report:
+    """Validate a collected subgraph; ``ordered`` is ``sub.triples`` in the order the collecting
+    process iterated them, which fixes the label chosen for a node with two names, wherever the
+    batch runs."""
     t1 = time.perf_counter()
-    timings["collect"] = t1 - t0
-
-    data = Graph()
-    add = data.add
-    for s, p, o in onto.rdflib_triples:
-        add((s, p, o))
-    for t in sub.triples:
-        add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
-    t2 = time.perf_counter()
-    timings["graph"] = t2 - t1
-
+    index = _Index([*onto.triples, *ordered])
     if engine == "pyshacl":
-        raws = _run_pyshacl(data, bundle.full)
+        raws = _run_pyshacl(_rdflib_graph(onto, sub), bundle.full)
         _restore_languages(raws, bundle)
-        t3 = time.perf_counter()
-        timings["shacl"] = t3 - t2
+        timings["shacl"] = time.perf_counter() - t1
     else:
-        raws = _run_pyshacl(data, bundle.core)
+        # The core shapes run natively (_run_core); pyshacl only for a shape _compile_core does not
+        # know, if any, so the rdflib copy of the subgraph is only built then.
+        raws = _run_core(index, bundle, sub.checked)
+        if bundle.core_needed:
+            raws += _run_pyshacl(_rdflib_graph(onto, sub), bundle.core)
         t3 = time.perf_counter()
-        timings["shacl"] = t3 - t2
+        timings["shacl"] = t3 - t1
         ox_data = ox.Store()
         ox_data.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                        for t in [*onto.triples, *sub.triples])
@@ -876,7 +1323,7 @@ def _validate_once(view: _View, seeds: list[str], onto: _Ontology, bundle: _Shap
         timings["sparql"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
-    labels = _Labels([*onto.triples, *sub.triples], lang)
+    labels = _Labels(index, lang)
     findings = sorted({_finding(r, labels, bundle, lang) for r in raws if str(r.focus) in sub.checked},
                       key=Finding.key)
     validated = sorted(sub.checked)
@@ -889,6 +1336,16 @@ def _validate_once(view: _View, seeds: list[str], onto: _Ontology, bundle: _Shap
                     labels={n: labels.focus(n) for n in validated}, items=items)
     timings["report"] = time.perf_counter() - t4
     return report
+
+
+def _rdflib_graph(onto: _Ontology, sub: _Subgraph) -> Graph:
+    data = Graph()
+    add = data.add
+    for s, p, o in onto.rdflib_triples:
+        add((s, p, o))
+    for t in sub.triples:
+        add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+    return data
 
 
 def validate_pending(store: Store, graph: str, triples: set[ox.Triple], focus: list[str], *,

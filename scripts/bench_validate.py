@@ -4,6 +4,7 @@ measured beside plain pyshacl (the reference engine) on the same data, in the sa
 
 Usage: scripts/bench_validate.py --store DIR [--naive-timeout 600]
 (a store holding the corpus and a large list, e.g. filled by scripts/bench_load.py --store DIR).
+``--naive-timeout 0`` skips the pyshacl run (while iterating on the fast path).
 """
 
 from __future__ import annotations
@@ -71,8 +72,13 @@ def main() -> None:
     fast = validate(store, None)
     print(f"validate --all (fast path): {time.perf_counter() - t:.1f} s, {len(fast.focus):,} nodes, "
           f"{fast.violations:,} violations, {fast.warnings:,} warnings; peak "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB (this process; the workers' "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB)")
+    # Summed over batches; the workers' phases overlap with each other and with collecting.
+    print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in fast.timings.items()))
     store.close()
+    if args.naive_timeout <= 0:
+        return
     q: mp.Queue = mp.Queue()
     proc = mp.get_context("fork").Process(target=_naive, args=(args.store, q))
     proc.start()

@@ -23,7 +23,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from quanze.store import EmbeddedStore
-from quanze.validation import SHAPES_DIR, Report, _collect, _load_ontology, _View, validate, validate_pending
+from quanze.validation import (
+    SHAPES_DIR,
+    Report,
+    _collect,
+    _load_ontology,
+    _load_shapes,
+    _View,
+    _Worker,
+    validate,
+    validate_pending,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
@@ -220,15 +230,60 @@ def everything() -> EmbeddedStore:
 
 
 def test_fast_path_equals_pyshacl(everything: EmbeddedStore):
-    """The SPARQL-based constraints, run once each over all focus nodes on Oxigraph, give exactly the
-    results pyshacl gives running them per focus node on rdflib (the core constraints are pyshacl's
-    in both runs)."""
+    """The SPARQL-based constraints, run once each over all focus nodes on Oxigraph, and the core
+    constraints, evaluated natively, give exactly the results pyshacl gives running every shape
+    per focus node on rdflib."""
     fast = validate(everything, None)
     reference = validate(everything, None, engine="pyshacl")
     assert fast.engine == "fast" and reference.engine == "pyshacl"
     assert _comparable(fast) == _comparable(reference)
+    assert set(fast.results) == set(reference.results)  # constraint components and labels too
     sparql_results = [f for f in fast.results if f.component == SH + "SPARQLConstraintComponent"]
     assert len({f.shape for f in sparql_results}) >= 10  # every kind of SPARQL rule is exercised
+    # Every kind of core constraint the shapes use fails somewhere (sh:pattern and sh:class inside
+    # the sh:or of RegionShape), so the comparison covers the native evaluation of each.
+    components = {f.component.removeprefix(SH) for f in fast.results}
+    assert {"MinCountConstraintComponent", "MaxCountConstraintComponent", "DatatypeConstraintComponent",
+            "ClassConstraintComponent", "InConstraintComponent", "OrConstraintComponent"} <= components
+    literal_class = [f for f in fast.results if f.shape == QZS + "ItemSecurityShape"]
+    assert literal_class and literal_class[0].value == "意识形态安全"
+
+
+def test_core_shapes_run_without_pyshacl():
+    """The fast path needs no pyshacl run: every targeted shape is of the kinds evaluated natively."""
+    bundle = _load_shapes(str(SHAPES_DIR))
+    assert not bundle.core_needed
+    targeted = {s for s in bundle.full.subjects(URIRef(SH + "targetClass"), None)}
+    assert {s.node for s in bundle.native} == targeted
+
+
+def test_unknown_constraints_are_left_to_pyshacl(everything: EmbeddedStore, tmp_path: Path):
+    """A shape with a constraint the native path does not know (here sh:minLength) is run by pyshacl,
+    the others natively, and the results are still pyshacl's."""
+    for f in SHAPES_DIR.glob("*.ttl"):
+        text = f.read_text(encoding="utf-8")
+        if f.stem == "completeness":
+            text = text.replace("sh:path qz:code ;", "sh:path qz:code ; sh:minLength 13 ;")
+        (tmp_path / f.name).write_text(text, encoding="utf-8")
+    bundle = _load_shapes(str(tmp_path))
+    assert bundle.core_needed and QZS + "ItemShape" not in {str(s.node) for s in bundle.native}
+    fast = validate(everything, None, shapes=tmp_path)
+    reference = validate(everything, None, shapes=tmp_path, engine="pyshacl")
+    assert set(fast.results) == set(reference.results)
+    assert any(f.component == SH + "MinLengthConstraintComponent" for f in fast.results)
+
+
+def test_parallel_workers_give_the_serial_report(everything: EmbeddedStore, monkeypatch):
+    """Batches validated by worker processes (the subgraphs collected here, sent as N-Triples) give
+    the report of batches validated in this process, labels included."""
+    monkeypatch.setattr("quanze.validation.BATCH", 11)
+    serial = validate(everything, None, workers=1)
+    parallel = validate(everything, None, workers=2)
+    assert serial.results == parallel.results
+    assert serial.focus == parallel.focus and serial.labels == parallel.labels and serial.items == parallel.items
+    assert "transfer" in parallel.timings and "transfer" not in serial.timings
+    assert serial.to_text() == parallel.to_text()
+    assert [f.messages for f in serial.results] == [f.messages for f in parallel.results]
 
 
 def test_incremental_agrees_with_whole_store(everything: EmbeddedStore):
@@ -248,6 +303,17 @@ def test_batches_do_not_change_the_findings(everything: EmbeddedStore, monkeypat
     monkeypatch.setattr("quanze.validation.BATCH", 7)
     batched = validate(everything, None)
     assert _comparable(batched) == _comparable(whole) and set(batched.focus) == set(whole.focus)
+
+
+def test_a_worker_error_is_raised_in_the_caller():
+    worker = _Worker()
+    try:
+        worker.send((b"<not N-Triples", [], str(SHAPES_DIR), str(ROOT / "ontology" / "quanze.ttl"), "zh", "fast"))
+        with pytest.raises(SyntaxError):
+            worker.receive()
+    finally:
+        worker.close()
+    assert worker.proc.returncode == 0
 
 
 def test_subgraph_reads_only_what_the_rules_need():
