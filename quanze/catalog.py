@@ -87,7 +87,13 @@ def record_ops(graph: str, *, kind: str, file_name: str, sha256: str, rows: int,
 
 
 def forget_ops(graph: str) -> list[str]:
-    return [f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}"]
+    """Remove the record of ``graph``, and the agent who loaded it once no other load names it."""
+    return [
+        f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}",
+        f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ ?agent ?p ?o }} }} WHERE {{ GRAPH <{CATALOG_GRAPH}> {{
+              ?agent a <{PROV.Agent}> ; ?p ?o .
+              FILTER NOT EXISTS {{ ?load <{PROV.wasAttributedTo}> ?agent }} }} }}""",
+    ]
 
 
 _LIST = f"""

@@ -82,6 +82,20 @@ def test_skip_bad_rows_stores_the_good_and_writes_rejects(store, tmp_path):
     assert unload(store, "partly") and "partly" not in {r.name for r in loads(store)}
 
 
+def test_unload_forgets_the_agent_once_no_load_names_it(store, tmp_path):
+    header, rows = _rows(SAMPLE)
+    rows = [r for r in rows if not r[header.index("关联事项")]][:2]
+    code = header.index("事项编码")
+    for n, row in enumerate(rows):
+        row[code] = f"AGENT-{n}"
+        write_table(tmp_path / f"by-agent-{n}.csv", header, [row])
+        load_list(store, tmp_path / f"by-agent-{n}.csv", by="测试员甲")
+    agent = "SELECT ?a WHERE { ?a a <http://www.w3.org/ns/prov#Agent> ; <http://www.w3.org/2000/01/rdf-schema#label> \"测试员甲\" }"
+    assert len(store.select(agent)) == 1
+    assert unload(store, "by-agent-0") and len(store.select(agent)) == 1  # still named by the other load
+    assert unload(store, "by-agent-1") and not store.select(agent)
+
+
 def test_malformed_files_name_the_file(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(TableError, match="empty.csv"):
