@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -37,14 +39,14 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer in {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph server (pip package ``oxigraph``) bound to 127.0.0.1, stopped afterwards."""
+@contextmanager
+def oxigraph_serve(location: Path, *flags: str) -> Iterator[str]:
+    """``oxigraph serve`` (pip package ``oxigraph``) on a free 127.0.0.1 port, stopped afterwards;
+    yields its base URL."""
     exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *flags],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/query?query=ASK%7B%7D", proc)
@@ -55,6 +57,13 @@ def oxigraph_server(tmp_path_factory):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server over the union of its named graphs, for the whole session."""
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph-server"), "--union-default-graph") as base:
+        yield base
 
 
 def remote_store(base: str) -> RemoteStore:

@@ -33,7 +33,8 @@ import pytest
 from quanze.citation import parse, title_key
 from quanze.store import EmbeddedStore
 
-from .conftest import free_port, wait_for
+from .conftest import free_port
+from .conftest import oxigraph_serve as oxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "shandong-provincial.csv"
@@ -47,25 +48,6 @@ BASIS = "《中华人民共和国药品管理法》第四十一条第一款"
 
 
 # --- the server, the two stores and the command --------------------------------------------------
-
-@contextmanager
-def oxigraph(location: Path, *flags: str) -> Iterator[str]:
-    """``oxigraph serve`` on a free loopback port, stopped afterwards; yields its base URL."""
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    port = free_port()
-    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *flags],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/query?query=ASK%7B%7D", proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
 
 def endpoint_options(base: str, query_suffix: str = "") -> list[str]:
     return ["--endpoint", f"{base}/query{query_suffix}", "--update-endpoint", f"{base}/update",
