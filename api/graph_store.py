@@ -29,6 +29,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
+from api.methods import method_routes
 from api.security import QueryRunner, require_writer
 from api.sparql import GRAPH_TYPES, content_type, media_header, not_acceptable
 from api.writes import Snapshot, commit_write, replace_graph
@@ -139,8 +140,6 @@ async def read_payload(request: Request, settings: Settings, base: str | None) -
 
 # --- the endpoint ----------------------------------------------------------------------------
 
-@router.api_route("/rdf-graphs", methods=["GET", "HEAD", "PUT", "POST", "DELETE"], response_class=Response,
-                  summary="SPARQL 1.1 Graph Store HTTP Protocol")
 async def graph_store(request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep) -> Response:
     """Read, replace, merge or drop one graph (``?graph=IRI`` or ``?default``)."""
     target = graph_target(request)
@@ -213,3 +212,7 @@ async def post_graph(request: Request, graph: str, triples: set[ox.Triple], stor
     if created:
         return JSONResponse(stats_body(graph, stats), status_code=201, headers={"Location": location(request, graph)})
     return JSONResponse(stats_body(graph, stats))
+
+
+method_routes(router, "/rdf-graphs", graph_store, ("GET", "HEAD", "PUT", "POST", "DELETE"), "graph_store",
+              "SPARQL 1.1 Graph Store HTTP Protocol")

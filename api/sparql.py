@@ -43,6 +43,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
 from api.lexer import Token, has_relative_iri, query_dataset, tokenize, update_targets
+from api.methods import method_routes
 from api.security import QueryRunner, refuse_load, refuse_service, require_writer
 from api.writes import commit_write
 from quanze.settings import Settings
@@ -347,8 +348,6 @@ async def describe_service(request: Request, settings: Settings, store: Store) -
 
 # --- the endpoint ----------------------------------------------------------------------------
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], response_class=Response,
-                  summary="SPARQL 1.1 Protocol: query, update, service description")
 async def sparql_endpoint(request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep) -> Response:
     """Queries (GET/POST), updates (POST, with the token), the service description (bare GET)."""
     op = await read_operation(request)
@@ -357,3 +356,7 @@ async def sparql_endpoint(request: Request, settings: SettingsDep, store: StoreD
     if op.kind == "update":
         return await run_update(request, op, settings, store)
     return await run_query(request, op, settings, store, runner)
+
+
+method_routes(router, "/sparql", sparql_endpoint, ("GET", "HEAD", "POST"), "sparql",
+              "SPARQL 1.1 Protocol: query, update, service description")

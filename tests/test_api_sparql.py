@@ -279,6 +279,18 @@ def test_other_methods_are_405(api, method):
     assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
 
 
+def test_every_protocol_operation_has_its_own_openapi_id(api):
+    # one route per method; a multi-method route gave GET, HEAD and POST one shared id
+    doc = httpx.get(api.base + "/openapi.json").json()
+    ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values() if "operationId" in op]
+    assert len(ids) == len(set(ids))
+    assert {m for m in doc["paths"]["/sparql"]} == {"get", "head", "post"}
+    assert {m for m in doc["paths"]["/rdf-graphs"]} == {"get", "head", "put", "post", "delete"}
+    r = httpx.request("PATCH", api.base + "/rdf-graphs", params={"graph": "https://example.org/g"})
+    assert r.status_code == 405
+    assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "PUT", "POST", "DELETE"}
+
+
 def test_using_graph_uri_is_refused(api):
     r = httpx.post(api.sparql, params={"using-graph-uri": G1}, content=b"DELETE WHERE { ?s ?p ?o }",
                    headers={"Content-Type": "application/sparql-update", **AUTH})
