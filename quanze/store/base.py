@@ -140,7 +140,7 @@ def parse_triples(data: bytes | str, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES)
     return {q.triple for q in ox.parse(data, format=fmt)}
 
 
-def _has_blank_nodes(triples: Iterable[ox.Triple]) -> bool:
+def has_blank_nodes(triples: Iterable[ox.Triple]) -> bool:
     return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
 
 
@@ -221,7 +221,7 @@ class Store:
         for g, new in graphs.items():
             old = self.graph_triples(g) if g in names else set()
             delete, insert = old - new, new - old
-            if (delete or insert) and _has_blank_nodes(delete | insert):
+            if (delete or insert) and has_blank_nodes(delete | insert):
                 if _canonical(old) == _canonical(new):
                     continue
                 rewrite.append(g)  # dropped, then written whole

@@ -15,8 +15,8 @@ from quanze.store.base import (
     StoreError,
     StoreLocked,
     WriteStats,
-    _has_blank_nodes,
     bind,
+    has_blank_nodes,
     rows_from_tsv,
 )
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
@@ -125,7 +125,7 @@ class EmbeddedStore(Store):
         A failure in 2 or 3 removes the new graphs again here; a process killed in 2 or 3 leaves
         the marks, and :meth:`recover` removes the graphs the next time the store is opened,
         before anything reads it (the on-disk store admits one process at a time)."""
-        new = [g for g, t in graphs.items() if t and not self.has_graph(g) and not _has_blank_nodes(t)]
+        new = [g for g, t in graphs.items() if t and not self.has_graph(g) and not has_blank_nodes(t)]
         # The marks live in the catalog graph; Oxigraph keeps a named graph once created, so a
         # store without a catalog (no load recorded yet) would be left with an empty one.
         if not new or not self.has_graph(CATALOG):
