@@ -23,19 +23,27 @@ from quanze.store import EmbeddedStore
 from quanze.validation import validate, validate_pending
 
 
-def thousand(out: Path) -> None:
-    """1,000-odd new items: copies of the sample with fresh codes (chains kept inside)."""
+def thousand(out: Path) -> int:
+    """A new list of exactly 1,000 items: copies of the real sample with fresh codes, chains kept
+    inside (a member cut off by the limit is dropped from its chain). Returns the row count."""
     with open(ROOT / "data/samples/shandong-provincial.csv", encoding="utf-8") as fh:
         sample = list(csv.DictReader(fh))
+    rows = []
+    for copy in range(-(-1000 // len(sample))):
+        for r in sample:
+            r = dict(r)
+            r["事项编码"] = f"NEW-{copy}-{r['事项编码']}"
+            r["关联事项"] = "；".join(f"NEW-{copy}-{c}" for c in filter(None, r["关联事项"].split("；")))
+            rows.append(r)
+    rows = rows[:1000]
+    keep = {r["事项编码"] for r in rows}
+    for r in rows:
+        r["关联事项"] = "；".join(c for c in r["关联事项"].split("；") if c in keep)
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(sample[0]))
         w.writeheader()
-        for copy in range(-(-1000 // len(sample))):
-            for r in sample:
-                r = dict(r)
-                r["事项编码"] = f"NEW-{copy}-{r['事项编码']}"
-                r["关联事项"] = "；".join(f"NEW-{copy}-{c}" for c in filter(None, r["关联事项"].split("；")))
-                w.writerow(r)
+        w.writerows(rows)
+    return len(rows)
 
 
 def _naive(path: str, q: mp.Queue) -> None:
