@@ -8,6 +8,8 @@ import pytest
 from quanze.store import EmbeddedStore, Iri, QuerySyntaxError, StoreError, StoreLocked, bind
 from quanze.store.embedded import CATALOG, PENDING
 
+from .conftest import remote_store
+
 G1 = "https://w3id.org/quanze/id/graph/test/one"
 G2 = "https://w3id.org/quanze/id/graph/test/two"
 EX = "https://example.org/"
@@ -143,18 +145,65 @@ def test_large_new_graph_then_diff(any_store):
 
 
 @pytest.mark.parametrize("size", [10, 5_000])
-def test_failed_direct_write_leaves_nothing(tmp_path, size):
-    """New graphs are written directly (one transaction, or the bulk loader from
-    BULK_THRESHOLD); a failure in the last step removes them again."""
+def test_failed_direct_write_leaves_nothing(any_store, size):
+    """New graphs are put whole (embedded: one transaction, or the bulk loader from
+    BULK_THRESHOLD; remote: a Graph Store PUT from GSP_THRESHOLD); a failure in the last
+    step removes them again."""
     from quanze.store.embedded import BULK_THRESHOLD
+    from quanze.store.remote import GSP_THRESHOLD
 
-    assert size in (10, BULK_THRESHOLD)
-    store = EmbeddedStore(tmp_path / "s")
-    store.write({G2: {t("keep", "p", "1")}, CATALOG: {t("load", "p", "1")}})
+    assert size in (10, BULK_THRESHOLD, GSP_THRESHOLD)
+    any_store.write({G2: {t("keep", "p", "1")}, CATALOG: {t("load", "p", "1")}})
     new = {t(f"s{i}", "p", str(i)) for i in range(size)}
     with pytest.raises(QuerySyntaxError):
-        store.write({G1: new}, also=["INSERT DATA { oops }"])  # the last step fails
+        any_store.write({G1: new}, also=["INSERT DATA { oops }"])  # the last step fails
+    assert G1 not in any_store.graph_names() and any_store.count(G2) == 1 and any_store.count(CATALOG) == 1
+
+
+def test_remote_bulk_load_goes_through_the_graph_store(oxigraph_server, monkeypatch):
+    from quanze.store.remote import GSP_THRESHOLD
+
+    store = remote_store(oxigraph_server)
+    store.write({CATALOG: {t("load", "p", "1")}})
+    puts: list[str] = []
+    real_put = store._put
+    monkeypatch.setattr(store, "_put", lambda g, triples: (puts.append(g), real_put(g, triples)))
+    big = {t(f"s{i}", "p", str(i)) for i in range(GSP_THRESHOLD)}
+    store.write({G1: big, G2: {t("small", "p", "1")}})
+    assert puts == [G1]  # the small graph rides in the update
+    assert store.graph_triples(G1) == big and store.count(G2) == 1 and not store.pending()
+
+
+def test_remote_graph_store_refusing_put_falls_back_to_the_update(oxigraph_server):
+    from quanze.store.remote import GSP_THRESHOLD, RemoteStore
+
+    # Oxigraph's query URL answers a PUT with 405, as a read-only Graph Store would.
+    store = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update", oxigraph_server + "/query")
+    store.update("DROP ALL")
+    store.write({CATALOG: {t("load", "p", "1")}})
+    big = {t(f"s{i}", "p", str(i)) for i in range(GSP_THRESHOLD)}
+    store.write({G1: big})
+    assert store.count(G1) == len(big) and not store.pending()
+    store.close()
+
+
+def test_remote_recover_removes_what_a_killed_bulk_load_left(oxigraph_server, tmp_path):
+    """A client killed between its Graph Store PUT and the final update leaves the graph and
+    its mark; `quanze recover` removes both and nothing else."""
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    store = remote_store(oxigraph_server)
+    store.write({G2: {t("keep", "p", "1")}, CATALOG: {t("load", "p", "1")}})
+    store._mark([G1])
+    store._put(G1, {t("half", "p", "1")})
+    assert store.pending() == [G1]
+    result = CliRunner().invoke(app, ["--endpoint", oxigraph_server + "/query", "--update-endpoint",
+                                      oxigraph_server + "/update", "recover"])
+    assert result.exit_code == 0 and G1 in result.output
     assert G1 not in store.graph_names() and store.count(G2) == 1 and store.count(CATALOG) == 1
+    assert not store.pending()
 
 
 def test_killed_bulk_write_is_undone_on_open(tmp_path):

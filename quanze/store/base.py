@@ -30,6 +30,8 @@ from typing import Any
 import pyoxigraph as ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+CATALOG = "https://w3id.org/quanze/id/graph/catalog"
+PENDING = "https://w3id.org/quanze/ns#loadPending"
 
 Value = str | int | float | bool | None
 Row = dict[str, Value]
@@ -170,6 +172,11 @@ def diff_update(changes: Mapping[str, tuple[set[ox.Triple], set[ox.Triple]]], dr
     return " ;\n".join(ops)
 
 
+def unmark(graphs: Iterable[str]) -> list[str]:
+    """Update operations removing the pending marks of ``graphs``."""
+    return [f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ <{g}> <{PENDING}> ?v }} }}" for g in graphs]
+
+
 class Store:
     """Abstract store; see the module docstring for the contract."""
 
@@ -213,7 +220,40 @@ class Store:
     def write(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
               also: Sequence[str] = ()) -> WriteStats:
         """Make each graph in ``graphs`` hold exactly the given triples, drop ``drops``, run
-        the ``also`` update operations: all in one transaction, touching only what differs."""
+        the ``also`` update operations: all or nothing, touching only what differs.
+
+        Normally that is one SPARQL update (:meth:`write_diff`). *New* graphs a backend can put
+        whole faster than an update carries them (:meth:`_puts`: the embedded store always,
+        a remote one through the Graph Store Protocol) go in beside it, under the
+        pending-mark protocol, once the store has a catalog graph to hold the marks:
+
+        1. the catalog marks each such graph ``qz:loadPending``;
+        2. their triples are put, graph by graph;
+        3. one update writes everything else, runs ``also`` and removes the marks.
+
+        A failure in 2 or 3 removes the new graphs and their marks here (:meth:`recover`); a
+        process killed in 2 or 3 leaves the marks behind, for :meth:`recover` to act on."""
+        new = [g for g, t in graphs.items()
+               if t and self._puts(len(t)) and not has_blank_nodes(t) and not self.has_graph(g)]
+        # Oxigraph keeps a named graph once created, so marking in a store without a catalog
+        # (no load recorded yet) would leave an empty one behind.
+        if not new or not self.has_graph(CATALOG):
+            return self.write_diff(graphs, drops, also)
+        self._mark(new)
+        try:
+            for g in new:
+                self._put(g, graphs[g])
+            stats = self.write_diff({g: t for g, t in graphs.items() if g not in new}, drops, [*also, *unmark(new)])
+        except BaseException:
+            self.recover(new)
+            raise
+        stats.graphs = list(graphs)
+        stats.inserted += sum(len(graphs[g]) for g in new)
+        return stats
+
+    def write_diff(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
+                   also: Sequence[str] = ()) -> WriteStats:
+        """:meth:`write` as one SPARQL update holding the difference."""
         changes: dict[str, tuple[set[ox.Triple], set[ox.Triple]]] = {}
         stats = WriteStats(graphs=list(graphs))
         names = {g for g in [*graphs, *drops] if self.has_graph(g)}
@@ -237,6 +277,31 @@ class Store:
         if changes or live_drops or also:
             self.update(diff_update(changes, live_drops, also))
         return stats
+
+    # The pending-mark protocol; a backend that puts graphs whole overrides the first three.
+    def _puts(self, size: int) -> bool:
+        """Whether a new graph of ``size`` triples is put whole rather than sent in the update."""
+        return False
+
+    def _mark(self, graphs: Sequence[str]) -> None:
+        marks = " ".join(f'<{g}> <{PENDING}> "true" .' for g in graphs)
+        self.update(f"INSERT DATA {{ GRAPH <{CATALOG}> {{ {marks} }} }}")
+
+    def _put(self, graph: str, triples: set[ox.Triple]) -> None:
+        raise NotImplementedError
+
+    def pending(self) -> list[str]:
+        """Graphs marked pending: a write is putting them, or was killed while it did."""
+        rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH <{CATALOG}> {{ ?g <{PENDING}> ?v }} }}")
+        return sorted(str(r["g"]) for r in rows)
+
+    def recover(self, graphs: Sequence[str] | None = None) -> list[str]:
+        """Remove the graphs marked pending (only those of ``graphs`` when given) and their
+        marks, so the store is as it was before the write that put them."""
+        marked = [g for g in self.pending() if graphs is None or g in graphs]
+        if marked:
+            self.update(" ;\n".join([*(f"DROP SILENT GRAPH <{g}>" for g in marked), *unmark(marked)]))
+        return marked
 
     def drop(self, graph: str) -> bool:
         if not self.has_graph(graph):

@@ -9,14 +9,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from quanze.store.base import (
+    CATALOG,
+    PENDING,
     QuerySyntaxError,
     Row,
     Store,
     StoreError,
     StoreLocked,
-    WriteStats,
     bind,
-    has_blank_nodes,
     rows_from_tsv,
 )
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
@@ -26,8 +26,6 @@ from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
 # through RocksDB's bulk loader (a county list of 5,500 triples: 58 ms, against 98 ms in one
 # ``extend`` transaction and ~3x that as a SPARQL update), smaller ones with ``extend``.
 BULK_THRESHOLD = 5_000
-CATALOG = "https://w3id.org/quanze/id/graph/catalog"
-PENDING = "https://w3id.org/quanze/ns#loadPending"
 
 
 def _syntax_error(exc: SyntaxError, text: str) -> QuerySyntaxError:
@@ -51,10 +49,12 @@ class EmbeddedStore(Store):
             raise StoreError(f"无法打开存储 {path} / cannot open the store at {path}: {exc}") from None
         self.recovered = self.recover()
 
-    def recover(self) -> list[str]:
-        """Remove graphs a killed bulk write left behind (still marked pending), so the store is
-        exactly as it was before that write. Runs whenever the store is opened."""
-        marks = list(self._store.quads_for_pattern(None, ox.NamedNode(PENDING), None, ox.NamedNode(CATALOG)))
+    def recover(self, graphs: Sequence[str] | None = None) -> list[str]:
+        """As :meth:`Store.recover`, without SPARQL. Runs whenever the store is opened, before
+        anything reads it (the on-disk store admits one process at a time), so a write killed
+        midway is undone."""
+        marks = [q for q in self._store.quads_for_pattern(None, ox.NamedNode(PENDING), None, ox.NamedNode(CATALOG))
+                 if graphs is None or q.subject.value in graphs]
         for q in marks:
             self._store.remove_graph(q.subject)  # type: ignore[arg-type]
             self._store.remove(q)
@@ -113,41 +113,21 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise _syntax_error(exc, update) from None
 
-    def write(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
-              also: Sequence[str] = ()) -> WriteStats:
-        """As :meth:`Store.write`; *new* graphs are written directly, not through SPARQL:
+    # The pending-mark protocol of Store.write, without SPARQL: new graphs go straight in.
+    def _puts(self, size: int) -> bool:
+        return True
 
-        1. one transaction marks each such graph ``qz:loadPending`` in the catalog;
-        2. their triples go in — through the bulk loader when large (not transactional, fast),
-           else in one ``extend`` transaction;
-        3. one transaction writes everything else, runs ``also`` and removes the marks.
+    def _mark(self, graphs: Sequence[str]) -> None:
+        self._store.extend(ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))
+                           for g in graphs)
 
-        A failure in 2 or 3 removes the new graphs again here; a process killed in 2 or 3 leaves
-        the marks, and :meth:`recover` removes the graphs the next time the store is opened,
-        before anything reads it (the on-disk store admits one process at a time)."""
-        new = [g for g, t in graphs.items() if t and not self.has_graph(g) and not has_blank_nodes(t)]
-        # The marks live in the catalog graph; Oxigraph keeps a named graph once created, so a
-        # store without a catalog (no load recorded yet) would be left with an empty one.
-        if not new or not self.has_graph(CATALOG):
-            return super().write(graphs, drops, also)
-        marks = [ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG)) for g in new]
-        self._store.extend(marks)
-        try:
-            for g in new:
-                node = ox.NamedNode(g)
-                quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in graphs[g])
-                if len(graphs[g]) >= BULK_THRESHOLD:
-                    self._store.bulk_extend(quads)
-                else:
-                    self._store.extend(quads)
-            unmark = [f"DELETE DATA {{ GRAPH <{CATALOG}> {{ <{g}> <{PENDING}> \"true\" }} }}" for g in new]
-            stats = super().write({g: t for g, t in graphs.items() if g not in new}, drops, [*also, *unmark])
-        except BaseException:
-            self.recover()
-            raise
-        stats.graphs = list(graphs)
-        stats.inserted += sum(len(graphs[g]) for g in new)
-        return stats
+    def _put(self, graph: str, triples: set[ox.Triple]) -> None:
+        node = ox.NamedNode(graph)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+        if len(triples) >= BULK_THRESHOLD:
+            self._store.bulk_extend(quads)  # not transactional: the pending mark covers it
+        else:
+            self._store.extend(quads)
 
     def drop(self, graph: str) -> bool:
         if not self.has_graph(graph):

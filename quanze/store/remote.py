@@ -2,11 +2,17 @@
 past one machine.
 
 Queries go to the query URL, writes to the update URL as one SPARQL update each (the diff
-of :meth:`Store.write`), and — when a Graph Store Protocol URL is given — the whole-graph
-reads of a diff go through it. What a remote endpoint promises about atomicity is what the
-server promises for one update request: Oxigraph, Fuseki (TDB2) and GraphDB apply it in one
-transaction; a server that does not (Virtuoso without explicit transactions, QLever) can
-leave part of a failed write behind. See the README.
+of :meth:`Store.write`). When a Graph Store Protocol URL is given, the whole-graph reads of a
+diff go through it, and so do bulk loads: a new graph of :data:`GSP_THRESHOLD` triples or
+more is PUT as N-Triples under the pending-mark protocol of :meth:`Store.write` (a server that
+refuses the PUT, e.g. a read-only Fuseki ``gsp-r`` endpoint, gets the update instead).
+
+What a remote endpoint promises about atomicity is what the server promises for one request:
+Oxigraph, Fuseki (TDB2) and GraphDB apply an update in one transaction; a server that does not
+(Virtuoso without explicit transactions, QLever) can leave part of a failed write behind. A
+bulk load through the Graph Store is several requests: while it runs, and after a client
+killed midway, other clients can see the new graph, marked ``qz:loadPending`` in the catalog
+(:meth:`Store.recover`, ``quanze recover``). See docs/remote.md.
 """
 
 from __future__ import annotations
@@ -25,9 +31,18 @@ from quanze.store.base import (
     Row,
     Store,
     StoreError,
+    WriteStats,
     bind,
     parse_triples,
 )
+
+# One request per graph costs a round trip and leaves the update's transaction: worth it only
+# for graphs the size of a list or the laws (the update path parses SPARQL, the PUT N-Triples).
+GSP_THRESHOLD = 5_000
+
+
+class _PutRefused(StoreError):
+    """The Graph Store answered a PUT with 403/404/405/501: it is read-only."""
 
 
 def _term(b: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -61,6 +76,7 @@ class RemoteStore(Store):
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
+        self._gsp_writes = bool(gsp_url)  # until the server refuses a PUT
         self._http = httpx.Client(timeout=timeout, auth=auth)
 
     def __repr__(self) -> str:
@@ -148,6 +164,31 @@ class RemoteStore(Store):
         if not self.update_url:
             raise StoreError("没有配置更新端点（--update-endpoint）/ no update endpoint configured (--update-endpoint)")
         self._post(self.update_url, update, "application/sparql-update")
+
+    def write(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
+              also: Sequence[str] = ()) -> WriteStats:
+        try:
+            return super().write(graphs, drops, also)
+        except _PutRefused:  # the marks and any graph put are gone again (Store.write)
+            self._gsp_writes = False
+            return super().write(graphs, drops, also)
+
+    def _puts(self, size: int) -> bool:
+        return self._gsp_writes and size >= GSP_THRESHOLD
+
+    def _put(self, graph: str, triples: set[ox.Triple]) -> None:
+        assert self.gsp_url
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        try:
+            resp = self._http.put(_with_params(self.gsp_url, [("graph", graph)]), content=body,
+                                  headers={"Content-Type": "application/n-triples"})
+        except httpx.TransportError as exc:
+            raise EndpointUnreachable(f"无法连接图存储 {self.gsp_url} / Graph Store {self.gsp_url} is unreachable: {exc}") from None
+        if resp.status_code in (403, 404, 405, 501):
+            raise _PutRefused(f"Graph Store {self.gsp_url} refused PUT ({resp.status_code})")
+        if resp.status_code >= 300:
+            raise StoreError(f"图存储 {self.gsp_url} 返回 {resp.status_code} / Graph Store answered {resp.status_code}: "
+                             f"{resp.text.strip()[:500]}")
 
     def close(self) -> None:
         self._http.close()
