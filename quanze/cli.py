@@ -10,7 +10,7 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -67,7 +67,7 @@ def guard():
         fail(str(exc))
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[red]{message}[/red]")
     raise typer.Exit(code)
 
@@ -136,7 +136,8 @@ def graphs() -> None:
     with guard():
         records = loads(store)
         unrecorded = unrecorded_graphs(store)
-    rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "行/rows": r.rows,
+    # the file's sha256 in its first 12 hex digits, enough to tell files apart (the whole digest: qz:sha256)
+    rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "sha256": (r.sha256 or "")[:12], "行/rows": r.rows,
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
              "报告/report": (r.report or "").rsplit("/", 1)[-1]} for r in records]
     console.print(_table(rows, title="载入记录 / loads"))
@@ -295,6 +296,21 @@ def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quan
     console.print(f"已删除 removed: {name}")
 
 
+@app.command()
+def recover() -> None:
+    """Remove graphs a killed bulk load left behind / 清除中断的载入留下的图.
+
+    The on-disk store does this itself whenever it is opened; on a remote server, whose bulk
+    loads go through the Graph Store Protocol in several requests, run it once no load is
+    running (it cannot tell a killed load from one still in progress)."""
+    store = open_store()
+    gone = getattr(store, "recovered", None) or store.recover()  # the on-disk store: done on opening
+    for g in gone:
+        console.print(f"已清除 removed: {g}")
+    if not gone:
+        console.print("没有中断的载入 / no interrupted load")
+
+
 # --- the core question -----------------------------------------------------------------------
 
 def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) -> None:
@@ -412,7 +428,11 @@ def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-
 
     from quanze.plan import status
 
-    rows = status(open_store(), date.fromisoformat(as_of) if as_of else date.today())
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        fail(f"--as-of 应为 YYYY-MM-DD 格式的日期：{as_of} / --as-of must be a date YYYY-MM-DD: {as_of}")
+    rows = status(open_store(), day)
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return

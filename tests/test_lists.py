@@ -1,17 +1,35 @@
 """The list loader: formats, errors with file/row/column in zh and en, atomic rejection."""
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from quanze.catalog import loads
-from quanze.lists import LoadRejected, load_list, unload
+from quanze.lists import (
+    ACTION_COLUMNS,
+    ACTIONS,
+    HANDLING,
+    ITEM_COLUMNS,
+    ITEM_TYPES,
+    LEVEL_WORDS,
+    REQUIRED_ACTION,
+    REQUIRED_ITEM,
+    SECURITY,
+    LoadRejected,
+    load_list,
+    unload,
+)
+from quanze.namespaces import graph_iri
 from quanze.settings import ROOT
 from quanze.store import EmbeddedStore
 from quanze.tables import TableError, read_table, write_table
 
 SAMPLE = ROOT / "data" / "samples" / "shandong-provincial.csv"
+ADJUSTMENTS = ROOT / "data" / "samples" / "shandong-adjustments.csv"
+LAYOUTS = {SAMPLE: ITEM_COLUMNS, ADJUSTMENTS: ACTION_COLUMNS}
 
 
 @pytest.fixture()
@@ -29,7 +47,9 @@ def _rows(path: Path):
 
 def test_sample_loaded_with_provenance(store):
     rec = {r.name: r for r in loads(store)}
-    assert rec["shandong-provincial"].rows == 277 and rec["shandong-provincial"].sha256
+    sample = rec["shandong-provincial"]
+    assert sample.rows == len(read_table(SAMPLE).rows) > 0  # every row of the sample, none rejected
+    assert sample.sha256 == hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
     assert store.count("https://w3id.org/quanze/id/graph/load/shandong-provincial") > 2000
 
 
@@ -144,3 +164,78 @@ def test_unknown_body_is_recorded_as_written_with_a_warning(store, tmp_path):
     names = store.select("""SELECT ?n WHERE { GRAPH <https://w3id.org/quanze/id/graph/load/odd-body> {
         ?i <https://w3id.org/quanze/ns#implementingBodyName> ?n } }""")
     assert names == [{"n": "某某管理协会"}]
+
+
+def _english(header: list[str], columns: dict[str, tuple[str, ...]], style: str) -> list[str]:
+    """The header with each Chinese header replaced by an English alias of the loader's."""
+    alias = {names[0]: names[-1 if style == "last" else 1] for names in columns.values()}
+    out = [alias[h] for h in header]
+    return [h.upper() for h in out] if style == "upper" else out
+
+
+@pytest.mark.parametrize("source", [SAMPLE, ADJUSTMENTS], ids=["items", "adjustments"])
+@pytest.mark.parametrize("style", ["first", "last", "upper"])
+def test_english_headers_load_the_same_graph(store, tmp_path, source, style):
+    """The sample with English headers (first alias, last alias, upper case) under the same name
+    gives exactly the graph its Chinese headers gave: nothing inserted, nothing deleted."""
+    header, rows = _rows(source)
+    english = _english(header, LAYOUTS[source], style)
+    assert not any(re.search("[\u4e00-\u9fff]", h) for h in english)
+    target = tmp_path / source.name
+    write_table(target, english, rows)
+    graph = str(graph_iri("load", source.stem))
+    before = store.graph_triples(graph)
+    assert before
+    result = load_list(store, target)
+    assert result.kind == ("items" if source == SAMPLE else "adjustments")
+    assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
+    assert store.graph_triples(graph) == before
+
+
+@pytest.mark.parametrize("source", [SAMPLE, ADJUSTMENTS], ids=["items", "adjustments"])
+@pytest.mark.parametrize("english", [False, True], ids=["zh-header", "en-header"])
+def test_row_without_code_is_rejected_naming_file_row_and_column(store, tmp_path, source, english):
+    header, rows = _rows(source)
+    if "关联事项" in header:  # rows that name no other item, so the missing code is the only fault
+        rows = [r for r in rows if not r[header.index("关联事项")]]
+    rows = rows[:3]
+    rows[1][header.index("事项编码")] = ""
+    if english:
+        header = _english(header, LAYOUTS[source], "first")
+    path = tmp_path / "no-code.csv"
+    write_table(path, header, rows)
+    before = {g: store.count(g) for g in store.graph_names()}
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path)
+    errors = [p for p in err.value.problems if p.severity == "error"]
+    column = "code" if english else "事项编码"  # the header as the user wrote it
+    assert [(p.file, p.row, p.column) for p in errors] == [("no-code.csv", 3, column)]  # header = row 1
+    assert "事项编码" in errors[0].reason_zh and "code" in errors[0].reason_en
+    assert str(errors[0]).startswith(f"no-code.csv 第3行/row 3 [{column}]: ")
+    assert {g: store.count(g) for g in store.graph_names()} == before
+
+
+def _documented_columns() -> dict[str, list[list[str]]]:
+    """docs/vocabulary.md's list-column tables: heading → rows of cells."""
+    text = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    section = text.split("\n## List columns", 1)[1].split("\n## ", 1)[0]
+    tables = {}
+    for part in section.split("\n### ")[1:]:
+        title, _, body = part.partition("\n")
+        tables[title] = [[c.strip() for c in line.strip().strip("|").split("|")]
+                         for line in body.splitlines() if line.startswith("| `")]
+    return tables
+
+
+@pytest.mark.parametrize("layout, columns, required", [("权责清单", ITEM_COLUMNS, REQUIRED_ITEM),
+                                                       ("调整事项目录", ACTION_COLUMNS, REQUIRED_ACTION)])
+def test_vocabulary_doc_lists_every_accepted_header(layout, columns, required):
+    """Every header the loader accepts, with its aliases in order and its required flag, is in
+    the doc's table, and the table names nothing else; enumerated values match the loader's."""
+    rows = next(r for title, r in _documented_columns().items() if title.startswith(layout))
+    documented = {tuple(re.findall(r"`([^`]+)`", f"{c[0]} {c[1]}")): c[2].startswith("yes") for c in rows}
+    assert documented == {names: key in required for key, names in columns.items()}
+    values = {"事项类型": ITEM_TYPES, "行使层级": LEVEL_WORDS, "安全类别": SECURITY, "办理方式": HANDLING, "调整方式": ACTIONS}
+    cells = {c[0].strip("`"): c[4] for c in rows}
+    for header in set(values) & set(cells):
+        assert re.findall(r"[\u4e00-\u9fff]+", cells[header]) == list(values[header]), header
