@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors, graph_store, sparql
+from api import errors, graph_store, sandbox, sparql
 from api.routes import ROUTERS
 from api.security import BodyLimitMiddleware, QueryRunner
 from api.ui import mount_ui
@@ -31,9 +31,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store if store is not None else settings.open_store()
+        app.state.processes = sandbox.start(app.state.store, settings.query_memory_mb)
         try:
             yield
         finally:
+            if app.state.processes is not None:
+                app.state.processes.close()
             if store is None:
                 app.state.store.close()
             app.state.store = None

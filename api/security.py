@@ -8,10 +8,13 @@
   (server-side request forgery). Detection uses :mod:`api.lexer`, so the words inside
   literals, IRIs, comments and names do not count.
 * **Bounded work.** Each query runs in its own worker thread and the request answers 503 when
-  ``query_timeout`` passes. A Python thread cannot be killed, so the query itself goes on
-  until it finishes and its result is thrown away; a fixed number of slots (``max_concurrent``)
-  bounds how many such queries can run at once, and a request finding no free slot is 503
-  at once. Request bodies over ``max_body`` bytes are 413.
+  ``query_timeout`` passes; a fixed number of slots (``max_concurrent``) bounds how many run
+  at once, and a request finding no free slot is 503 at once. A Python thread cannot be
+  killed, so such a query goes on until it finishes and its result is thrown away — which is
+  why ``/sparql``, where anyone may send any query, runs its queries of the on-disk store in
+  worker processes that are killed at the limit and capped in memory (:mod:`api.sandbox`).
+  The REST routes run Quanze's own queries, bounded by design. Request bodies over
+  ``max_body`` bytes are 413.
 """
 
 from __future__ import annotations
@@ -92,8 +95,10 @@ class QueryRunner:
         self.max_concurrent = max_concurrent or max(4, os.cpu_count() or 4)
         self._slots = threading.BoundedSemaphore(self.max_concurrent)
 
-    async def run(self, fn: Callable[[], T]) -> T:
-        """``fn()`` in a worker thread; :class:`QueryTimeout` (503) after ``timeout`` seconds."""
+    async def run(self, fn: Callable[[], T], timeout: float | None = None) -> T:
+        """``fn()`` in a worker thread; :class:`QueryTimeout` (503) after ``timeout`` seconds
+        (default: the runner's). A caller that enforces its own limit inside ``fn`` (api.sandbox)
+        passes a longer one, so that its thread has freed the slot when the request answers."""
         if not self._slots.acquire(blocking=False):
             raise Busy()
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
@@ -109,9 +114,9 @@ class QueryRunner:
 
         threading.Thread(target=work, name="quanze-query", daemon=True).start()
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout or self.timeout)
         except TimeoutError:
-            raise QueryTimeout(self.timeout) from None
+            raise QueryTimeout(timeout or self.timeout) from None
 
 
 # --- the body cap ----------------------------------------------------------------------------

@@ -17,8 +17,10 @@ empty store, in the worker thread), which also gives 400 with the parser's line 
 **Row cap.** A SELECT is always run as SPARQL JSON; when it has more than ``max_rows`` rows
 the list is cut there, the answer carries ``X-Quanze-Truncated: true`` (and
 ``X-Quanze-Row-Limit``), and it is re-serialised by pyoxigraph into the negotiated format, so
-every format is capped the same way and stays a valid results document. The whole result
-is still computed first (bounded by the time limit); ``max_rows <= 0`` means no cap.
+every format is capped the same way and stays a valid results document. On the on-disk
+store rows are read one at a time and reading stops at the cap (in a worker process,
+:mod:`api.sandbox`); elsewhere the whole result is computed first (bounded by the time
+limit). ``max_rows <= 0`` means no cap.
 
 **Dataset.** Protocol parameters override ``FROM`` / ``FROM NAMED`` (§2.2.4). The store's
 default graph is the union of the named graphs, and both backends then ignore ``FROM``; so a
@@ -31,7 +33,7 @@ own ``BASE``.
 
 from __future__ import annotations
 
-import json
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -44,6 +46,7 @@ from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
 from api.lexer import Token, has_relative_iri, query_dataset, tokenize, update_targets
 from api.methods import method_routes
+from api.sandbox import Job, answer
 from api.security import QueryRunner, refuse_load, refuse_service, require_writer
 from api.writes import commit_write
 from quanze.settings import Settings
@@ -193,24 +196,6 @@ def not_acceptable(offered: list[str]) -> ApiError:
                     + " / none of the formats in Accept can be served; available: " + ", ".join(offered))
 
 
-def capped_select(store: Store, text: str, media: str, default_graphs: list[str], named_graphs: list[str],
-                  max_rows: int) -> tuple[bytes, bool]:
-    """Run a SELECT as JSON, cut it at ``max_rows`` rows, serialise it as ``media``."""
-    body, _ = store.sparql(text, JSON_RESULTS, default_graphs, named_graphs)
-    truncated = False
-    if max_rows > 0:
-        data = json.loads(body)
-        rows = data.get("results", {}).get("bindings", [])
-        if len(rows) > max_rows:
-            truncated = True
-            data["results"]["bindings"] = rows[:max_rows]
-            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    if media != JSON_RESULTS:
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        body = solutions.serialize(format=RESULT_FORMATS[media])
-    return body, truncated
-
-
 def media_header(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
@@ -246,6 +231,9 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
                     runner: QueryRunner) -> Response:
     base = service_base(request)
     accept = request.headers.get("accept")
+    processes = getattr(request.app.state, "processes", None)
+
+    deadline = time.monotonic() + settings.query_timeout
 
     def work() -> tuple[bytes, str, bool]:  # all of it in the worker: a long text takes time to read
         tokens = tokenize(op.text)
@@ -257,13 +245,14 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
         media = best_media_type(accept, offered)
         if media is None:
             raise not_acceptable(offered)
-        if form == "select":
-            body, truncated = capped_select(store, text, media, default, named, settings.max_rows)
-            return body, media, truncated
-        body, media = store.sparql(text, media, default, named)
-        return body, media, False
+        job = Job(0, text, media, default, named, settings.max_rows, form == "select")
+        if processes is not None:  # the on-disk store: a worker process, killed at the time limit
+            return processes.run(job, max(0.0, deadline - time.monotonic()))
+        return answer(store, job)
 
-    body, media, truncated = await runner.run(work)
+    # With worker processes the limit is enforced inside work(), which frees its slot before it
+    # returns; the thread's own limit is only a backstop.
+    body, media, truncated = await runner.run(work, settings.query_timeout + 10 if processes else None)
     headers = {"Vary": "Accept"}
     if truncated:
         headers["X-Quanze-Truncated"] = "true"

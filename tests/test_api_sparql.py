@@ -63,11 +63,14 @@ def api():
         yield Api(base, store)
 
 
-@pytest.fixture(params=["memory", "remote"])
-def any_api(request):
-    """The same server over an in-memory store and over a remote Oxigraph server."""
+@pytest.fixture(params=["memory", "oxigraph", "remote"])
+def any_api(request, tmp_path):
+    """The same server over an in-memory store, the on-disk store (whose /sparql queries run
+    in worker processes, api.sandbox) and a remote Oxigraph server."""
     if request.param == "memory":
         store: Store = EmbeddedStore(None)
+    elif request.param == "oxigraph":
+        store = EmbeddedStore(tmp_path / "store")
     else:
         store = fresh_remote(request.getfixturevalue("oxigraph_server"))
     seeded(store)

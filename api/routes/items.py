@@ -47,7 +47,7 @@ class ItemSummary(BaseModel):
 class ItemPage(BaseModel):
     """One page of items, ordered by 事项编码."""
 
-    total: int = Field(description="items matching the filters (all pages)", examples=[277])
+    total: int = Field(description="items matching the filters (all pages)", examples=[289])
     page: int = Field(description="this page, from 1", examples=[1])
     size: int = Field(description="page size (≤ 200)", examples=[50])
     pages: int = Field(description="number of pages", examples=[6])

@@ -20,6 +20,7 @@ contract:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
+
+from quanze.store.formats import results_as
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CATALOG = "https://w3id.org/quanze/id/graph/catalog"
@@ -196,6 +199,22 @@ class Store:
                named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
         """Run a query for the HTTP endpoint; returns the body and its media type."""
         raise NotImplementedError
+
+    def capped_select(self, query: str, accept: str, default_graphs: Sequence[str] = (),
+                      named_graphs: Sequence[str] = (), max_rows: int = 0) -> tuple[bytes, bool]:
+        """A SELECT for the HTTP endpoint, cut at ``max_rows`` rows (``<= 0``: no cap): the
+        body as ``accept`` and whether it was cut. Cut as SPARQL JSON, then re-serialised, so
+        every format is capped the same way and stays a valid results document."""
+        body, _ = self.sparql(query, "application/sparql-results+json", default_graphs, named_graphs)
+        truncated = False
+        if max_rows > 0:
+            data = json.loads(body)
+            rows = data.get("results", {}).get("bindings", [])
+            if len(rows) > max_rows:
+                truncated = True
+                data["results"]["bindings"] = rows[:max_rows]
+                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return results_as(body, accept), truncated
 
     def graph_names(self) -> list[str]:
         raise NotImplementedError

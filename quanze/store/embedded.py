@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,9 @@ from quanze.store.base import (
     bind,
     rows_from_tsv,
 )
-from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS
+from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS, results_as
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # New graphs are written outside the SPARQL update (which must serialise and parse every
 # triple), made all-or-nothing by the pending-marker protocol of ``write``: from this size
@@ -32,11 +36,45 @@ def _syntax_error(exc: SyntaxError, text: str) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL 语法错误 / SPARQL syntax error: {exc}")
 
 
+def _dataset(default_graphs: Sequence[str], named_graphs: Sequence[str]) -> dict[str, Any]:
+    kw: dict[str, Any] = {}
+    if default_graphs:
+        kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    if named_graphs:
+        kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return kw
+
+
+def _json_term(t: Any) -> dict[str, Any]:
+    """A term as SPARQL 1.1 Query Results JSON (with RDF 1.2's triple terms)."""
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate),
+                                            "object": _json_term(t.object)}}
+    out: dict[str, Any] = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value != XSD_STRING:
+        out["datatype"] = t.datatype.value
+    return out
+
+
 class EmbeddedStore(Store):
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        """The on-disk store at ``path`` (None: in memory). ``read_only`` opens it beside the
+        process that holds it (RocksDB allows any number of read-only openings, ~10 ms each):
+        they see the store as it was when opened, and cannot write."""
         self.path = str(path) if path else None
         self.backend = "oxigraph" if path else "memory"
+        self.revision = 0  # counts the writes through this object, so readers elsewhere know to reopen
         try:
+            if path and read_only:
+                self._store = ox.Store.read_only(self.path)
+                self.recovered: list[str] = []
+                return
             if path:
                 Path(path).mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(self.path) if path else ox.Store()
@@ -55,6 +93,7 @@ class EmbeddedStore(Store):
         midway is undone."""
         marks = [q for q in self._store.quads_for_pattern(None, ox.NamedNode(PENDING), None, ox.NamedNode(CATALOG))
                  if graphs is None or q.subject.value in graphs]
+        self.revision += bool(marks)
         for q in marks:
             self._store.remove_graph(q.subject)  # type: ignore[arg-type]
             self._store.remove(q)
@@ -82,16 +121,28 @@ class EmbeddedStore(Store):
 
     def sparql(self, query: str, accept: str, default_graphs: Sequence[str] = (),
                named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
-        kw: dict[str, Any] = {}
-        if default_graphs:
-            kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        res = self._run(query, **kw)
+        res = self._run(query, **_dataset(default_graphs, named_graphs))
         if isinstance(res, ox.QueryTriples):
             fmt = RDF_FORMATS[accept]
             return ox.serialize(res, format=fmt) or b"", accept
         return res.serialize(format=RESULT_FORMATS[accept]), accept
+
+    def capped_select(self, query: str, accept: str, default_graphs: Sequence[str] = (),
+                      named_graphs: Sequence[str] = (), max_rows: int = 0) -> tuple[bytes, bool]:
+        """As :meth:`Store.capped_select`, reading rows one by one and stopping at the cap: a
+        large result is never held whole (Oxigraph computes solutions as they are read, except
+        behind ORDER BY, GROUP BY and the like)."""
+        if max_rows <= 0:
+            return self.sparql(query, accept, default_graphs, named_graphs)[0], False
+        res = self._run(query, **_dataset(default_graphs, named_graphs))
+        if not isinstance(res, ox.QuerySolutions):
+            raise StoreError("not a SELECT query")
+        names = [v.value for v in res.variables]
+        rows = list(islice(res, max_rows + 1))
+        data = {"head": {"vars": names},
+                "results": {"bindings": [{n: _json_term(r[n]) for n in names if r[n] is not None}
+                                         for r in rows[:max_rows]]}}
+        return results_as(json.dumps(data, ensure_ascii=False).encode("utf-8"), accept), len(rows) > max_rows
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -108,6 +159,7 @@ class EmbeddedStore(Store):
 
     # -- writing --
     def update(self, update: str) -> None:
+        self.revision += 1
         try:
             self._store.update(update)
         except SyntaxError as exc:
@@ -118,10 +170,12 @@ class EmbeddedStore(Store):
         return True
 
     def _mark(self, graphs: Sequence[str]) -> None:
+        self.revision += 1
         self._store.extend(ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))
                            for g in graphs)
 
     def _put(self, graph: str, triples: set[ox.Triple]) -> None:
+        self.revision += 1
         node = ox.NamedNode(graph)
         quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
         if len(triples) >= BULK_THRESHOLD:
@@ -132,6 +186,7 @@ class EmbeddedStore(Store):
     def drop(self, graph: str) -> bool:
         if not self.has_graph(graph):
             return False
+        self.revision += 1
         self._store.remove_graph(ox.NamedNode(graph))
         return True
 

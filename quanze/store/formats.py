@@ -119,3 +119,10 @@ def best_media_type(header: str | None, offered: list[str]) -> str | None:
         if best is None or key > best:
             best, choice = key, media
     return choice
+
+
+def results_as(json_results: bytes, media: str) -> bytes:
+    """SPARQL JSON results re-serialised as ``media`` (one of :data:`RESULT_FORMATS`)."""
+    if media == "application/sparql-results+json":
+        return json_results
+    return ox.parse_query_results(json_results, format=ox.QueryResultsFormat.JSON).serialize(format=RESULT_FORMATS[media])

@@ -1,0 +1,184 @@
+"""``/sparql`` queries of the on-disk store in worker processes, killed at the time limit.
+
+A query thread cannot be stopped (:mod:`api.security`): one that outlives ``query_timeout``
+keeps its slot, its CPU and its memory until it finishes, and a handful of such queries —
+anyone may send them to ``/sparql`` — leave every route answering 503 for as long as they
+run. So ``/sparql`` runs its queries of the on-disk store in worker processes instead:
+
+* each worker holds the store opened read-only (RocksDB allows that beside the server's own
+  handle; it takes ~10 ms), reopened when the server has written since it opened it;
+* a worker still busy at the time limit is killed, so its slot, CPU and memory are free at
+  once and the next query gets a fresh worker;
+* each worker's address space is capped (``query_memory_mb``): a query that would take the
+  machine's memory kills its worker instead, and is answered 503;
+* SELECT rows are read one at a time up to the row cap (:meth:`EmbeddedStore.capped_select`).
+
+The in-memory store (tests) and remote endpoints (which enforce their own limits) keep the
+thread path.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import select
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from typing import IO, Any
+
+from api.errors import ApiError
+from api.security import QueryTimeout
+from quanze.store import EmbeddedStore, QuerySyntaxError, Store, StoreError
+
+
+@dataclass
+class Job:
+    revision: int  # the server store's revision: the worker reopens when it has changed
+    text: str
+    media: str
+    default_graphs: list[str]
+    named_graphs: list[str]
+    max_rows: int
+    select: bool
+
+
+def answer(store: Store, job: Job) -> tuple[bytes, str, bool]:
+    """What ``/sparql`` answers: the body, its media type, whether the row cap cut it."""
+    if job.select:
+        body, truncated = store.capped_select(job.text, job.media, job.default_graphs, job.named_graphs, job.max_rows)
+        return body, job.media, truncated
+    body, media = store.sparql(job.text, job.media, job.default_graphs, job.named_graphs)
+    return body, media, False
+
+
+def _send(stream: IO[bytes], obj: object) -> None:
+    data = pickle.dumps(obj)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)  # noqa: S301 — our own worker, over its own pipe
+
+
+def _work(path: str, memory_mb: int) -> None:
+    """A worker's loop (``python -m api.sandbox PATH MEMORY_MB``): jobs from stdin, answers to
+    stdout, until the server closes the pipe or kills it."""
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    store: EmbeddedStore | None = None
+    opened = -1
+    while True:
+        try:
+            job: Job = _receive(jobs)
+        except EOFError:
+            return
+        try:
+            if store is None or job.revision != opened:
+                store = EmbeddedStore(path, read_only=True)
+                opened = job.revision
+            _send(answers, ("ok", answer(store, job)))
+        except QuerySyntaxError as exc:
+            _send(answers, ("syntax", str(exc)))
+        except MemoryError:
+            _send(answers, ("memory", None))
+        except Exception as exc:  # noqa: BLE001 — reported to the request, the worker goes on
+            store = None  # a failed read (files compacted away under a read-only opening): reopen
+            _send(answers, ("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, path: str, memory_mb: int):
+        # A plain subprocess rather than multiprocessing: spawning re-imports the server's
+        # __main__, and forking a threaded server is unsafe.
+        self.process = subprocess.Popen([sys.executable, "-m", "api.sandbox", path, str(memory_mb)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.process.stdin and self.process.stdout
+        self.jobs, self.answers = self.process.stdin, self.process.stdout
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def ask(self, job: Job, timeout: float) -> tuple[str, Any] | None:
+        """The worker's answer, or None when ``timeout`` passed first."""
+        _send(self.jobs, job)
+        ready, _, _ = select.select([self.answers], [], [], timeout)
+        return _receive(self.answers) if ready else None
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(5)
+        self.jobs.close()
+        self.answers.close()
+
+
+def _out_of_memory(memory_mb: int) -> ApiError:
+    return ApiError(503, f"查询所需内存超过上限（{memory_mb} MiB，QUANZE_QUERY_MEMORY_MB）/ "
+                         f"the query needed more memory than allowed ({memory_mb} MiB, QUANZE_QUERY_MEMORY_MB)")
+
+
+class QueryProcesses:
+    """Idle workers, started on demand; how many run at once is bounded by the caller's slots
+    (:class:`api.security.QueryRunner`)."""
+
+    def __init__(self, store: EmbeddedStore, memory_mb: int):
+        assert store.path, "worker processes need the on-disk store"
+        self.store = store
+        self.memory_mb = memory_mb
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def run(self, job: Job, timeout: float) -> tuple[bytes, str, bool]:
+        """``job`` in a worker (blocking: call it from the query thread); the worker is killed
+        when ``timeout`` seconds pass without an answer."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or not worker.alive():
+            worker = _Worker(self.store.path or "", self.memory_mb)
+        job.revision = self.store.revision
+        try:
+            reply = worker.ask(job, timeout)
+        except (EOFError, OSError):  # it died: the address-space cap (Rust aborts on failed allocation)
+            worker.kill()
+            raise _out_of_memory(self.memory_mb) from None
+        if reply is None:
+            worker.kill()
+            raise QueryTimeout(timeout)
+        kind, payload = reply
+        with self._lock:
+            self._idle.append(worker)
+        if kind == "ok":
+            return payload
+        if kind == "syntax":
+            raise QuerySyntaxError(payload)
+        if kind == "memory":
+            raise _out_of_memory(self.memory_mb)
+        raise StoreError(payload)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for w in idle:
+            w.kill()
+
+
+def start(store: Any, memory_mb: int) -> QueryProcesses | None:
+    """Worker processes for ``store`` when it is the on-disk store, else None (thread path)."""
+    if isinstance(store, EmbeddedStore) and store.path:
+        return QueryProcesses(store, memory_mb)
+    return None
+
+
+if __name__ == "__main__":
+    _work(sys.argv[1], int(sys.argv[2]))
