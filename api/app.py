@@ -44,7 +44,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="Quanze 权责", version=__version__,
                   summary="Power items, their legal bases and devolution blockers: REST for legal staff, "
                           "SPARQL 1.1 Protocol and Graph Store Protocol",
-                  lifespan=lifespan)
+                  # FastAPI's /docs and /redoc load their scripts from a CDN: the service must work
+                  # with no internet, so the description is served as /openapi.json only.
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = None
     app.state.runner = QueryRunner(settings.query_timeout)

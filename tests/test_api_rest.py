@@ -524,6 +524,12 @@ def test_openapi_describes_every_rest_operation(api):
     assert devolution["type"] == "array" and "blocking" in devolution["items"]["properties"]
 
 
+def test_no_page_that_needs_a_cdn(api):
+    """FastAPI's /docs and /redoc would load their scripts from a CDN: not served."""
+    assert api.get("/docs").status_code == 404 and api.get("/redoc").status_code == 404
+    assert api.get("/openapi.json").status_code == 200
+
+
 # --- the same over a remote SPARQL store ----------------------------------------------------------
 
 def needed_nquads(store: Store) -> bytes:
