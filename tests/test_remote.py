@@ -108,8 +108,8 @@ class World:
 
 
 def cited_corpus(laws: Path, target: Path) -> Path:
-    """A corpus folder holding the manifest rows (every version) of the instruments the sample
-    list cites in 设定依据 or 实施依据, with their files."""
+    """A corpus folder holding the manifest rows (every version, every part) of the instruments
+    the sample list cites in 设定依据 or 实施依据, with their files."""
     keys: set[str] = set()
     with SAMPLE.open(encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
@@ -118,7 +118,8 @@ def cited_corpus(laws: Path, target: Path) -> Path:
                     keys |= {title_key(ref.title) for ref in parse(row[column])}
     with (laws / "manifest.csv").open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
-        rows = [r for r in reader if title_key(r["title"]) in keys]
+        # 民法典 is stored as its parts (中华人民共和国民法典 物权编, …), cited as the whole code
+        rows = [r for r in reader if title_key(r["title"]) in keys or title_key(r["title"].split()[0]) in keys]
         fields = reader.fieldnames or []
     assert len(rows) > 100, "the sample list should cite well over a hundred instrument versions"
     target.mkdir(parents=True)
