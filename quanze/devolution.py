@@ -24,6 +24,7 @@ powers (赋权 from province and city), so the law is read as for the city level
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -94,53 +95,77 @@ class Facts:
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     related: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    chains: dict[str, frozenset[str]] = field(default_factory=dict)  # item → its 一链办理 chain
+
+
+SCOPE = "{ SELECT DISTINCT ?item WHERE { VALUES ?scope { UNDEF } ?item qz:exercisedAt ?scope } }"
 
 
 def scoped(query: str) -> str:
-    """``query`` (one of items, item_facets, item_bases) restricted to the items exercised at
-    the levels bound to ``?scope``: ``?item qz:exercisedAt ?scope`` goes right after its
-    ``VALUES ?item`` block. Added only when a scope is asked for: with ``?scope`` unbound the
-    same pattern costs Oxigraph 1.5–3.5× the plain scan at 100,000 items."""
-    head = "VALUES ?item { UNDEF }"
-    assert head in query, "scoped() needs a query with a VALUES ?item block"
-    return query.replace(head, f"{head}\n  VALUES ?scope {{ UNDEF }}\n  ?item qz:exercisedAt ?scope .", 1)
+    """``query`` (items.rq or item_facets.rq) restricted to the items exercised at the levels
+    bound to ``?scope``: a subquery the engine hash-joins with the query's own (see items.rq).
+    Added only when a scope is asked for, so that an unscoped report also sees items that
+    name no level."""
+    head = "WHERE {\n"
+    at = query.index(head, query.index("SELECT")) + len(head)
+    return f"{query[:at]}  {SCOPE}\n{query[at:]}"
 
 
-def _select(store: Store, name: str, bound: dict[str, Any], scope: list[str] | None) -> list[dict[str, Any]]:
+def _select(store: Store, name: str, scope: list[str] | None) -> list[dict[str, Any]]:
     if scope is None:
-        return store.select(query_text(name), bound)
-    return store.select(scoped(query_text(name)), {**bound, "scope": [Iri(str(LEVEL[lv])) for lv in scope]})
+        return store.select(query_text(name))
+    return store.select(scoped(query_text(name)), {"scope": [Iri(str(LEVEL[lv])) for lv in scope]})
 
 
-def _items(store: Store, items: list[str] | None, scope: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Items with code, name, type, levels, department, security and handling: a few bound
-    items through item_summary.rq (Oxigraph joins a bound ``VALUES ?item`` with items.rq's
-    ``VALUES ?class`` slowly: 13 s for 1,700 items), all of them or a scope by scans."""
-    out: dict[str, dict[str, Any]] = {}
+Items = dict[str, dict[str, Any]]
+Bases = dict[str, set[tuple[str, str]]]
 
-    def entry(r: dict[str, Any]) -> dict[str, Any]:
-        return out.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
-                                               "department": None, "levels": set(), "security": None,
-                                               "handling": None})
 
-    if items is not None:
-        for r in store.select(query_text("item_summary"), {"item": [Iri(i) for i in items]}):
-            it = entry(r)
-            it["department"], it["security"], it["handling"] = r["department"], r["security"], r["handling"]
-            if r["level"]:
-                it["levels"].add(_tail(str(r["level"])))
-        return out
-    for r in _select(store, "items", {}, scope):
-        entry(r)
-    for r in _select(store, "item_facets", {}, scope):
-        it = out.get(str(r["item"]))
+def _entry(out: Items, r: dict[str, Any]) -> dict[str, Any]:
+    return out.setdefault(str(r["item"]), {"code": r["code"], "name": r["name"], "type": r["type"],
+                                           "department": None, "levels": set(), "security": None,
+                                           "handling": None})
+
+
+def _base(role: str) -> str:
+    return _tail(role.replace("#", "/"))
+
+
+def _bound_items(store: Store, items: list[str]) -> tuple[Items, Bases]:
+    """A few items by IRI, with their bases: item_summary.rq and item_bases.rq, which start
+    from the bound items (Oxigraph joins a bound ``VALUES ?item`` with items.rq's subqueries
+    by scanning the whole store)."""
+    out: Items = {}
+    bases: Bases = defaultdict(set)
+    ids = [Iri(i) for i in items]
+    for r in store.select(query_text("item_summary"), {"item": ids}):
+        it = _entry(out, r)
+        it["department"], it["security"], it["handling"] = r["department"], r["security"], r["handling"]
+        if r["level"]:
+            it["levels"].add(_tail(str(r["level"])))
+    for r in store.select(query_text("item_bases"), {"item": ids}):
+        bases[str(r["item"])].add((_base(str(r["role"])), str(r["cited"])))
+    return out, bases
+
+
+def _scanned_items(rows: list[dict[str, Any]], facets: list[dict[str, Any]]) -> tuple[Items, Bases]:
+    """Items and their bases from the scans of items.rq and item_facets.rq."""
+    out: Items = {}
+    bases: Bases = defaultdict(set)
+    for r in rows:
+        _entry(out, r)
+    for r in facets:
+        item, facet = str(r["item"]), str(r["facet"])
+        it = out.get(item)
         if it is None:
             continue
-        if r["facet"] == "level":
+        if facet == "level":
             it["levels"].add(_tail(str(r["value"])))
+        elif facet in ("legalBasis", "implementationBasis"):
+            bases[item].add((facet, str(r["value"])))
         else:
-            it[str(r["facet"])] = r["value"]
-    return out
+            it[facet] = r["value"]
+    return out, bases
 
 
 def gather(store: Store, items: list[str] | None = None, department: str | None = None,
@@ -149,34 +174,34 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     one of these levels) and index the answers. Items related to them (一链办理) are gathered too,
     so every chain member has its own assessment."""
     f = Facts()
-    f.items = _items(store, items, scope)
+    if items is None:
+        # Three whole-store scans; the engine serialises results outside the GIL, so they
+        # overlap on two cores (a remote endpoint answers them side by side).
+        with ThreadPoolExecutor(3) as pool:
+            jobs = [pool.submit(_select, store, "items", scope), pool.submit(_select, store, "item_facets", scope),
+                    pool.submit(store.select, query_text("related"))]
+            rows, facets, related = (j.result() for j in jobs)
+        f.items, bases = _scanned_items(rows, facets)
+    else:
+        related = store.select(query_text("related"))
+        f.items, bases = _bound_items(store, items)
     if department is not None:
         f.items = {i: it for i, it in f.items.items() if it["department"] == department}
     if not f.items:
         return f
-    for r in store.select(query_text("related")):
+    for r in related:
         a, b = str(r["item"]), str(r["related"])
         f.related[a].add(b)
         f.related[b].add(a)  # moving together is mutual
-    wanted = set(f.items)
+    f.chains = components(f.related)
     if items is not None or department is not None or scope is not None:
-        for it in list(f.items):
-            wanted |= closure(f.related, it)
-    missing = sorted(wanted - set(f.items))
-    if missing:
-        f.items.update(_items(store, missing))
-    # A whole scope: scan it, rather than bind tens of thousands of IRIs into VALUES (Oxigraph
-    # joins a large VALUES block slowly); the chain members outside it are bound.
-    bases: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    if items is None and department is None:
-        batches = [(None, scope)] + ([([Iri(i) for i in missing], None)] if missing else [])
-    else:
-        batches = [([Iri(i) for i in sorted(f.items)], None)]
-    for ids, sc in batches:
-        for r in _select(store, "item_bases", {"item": ids}, sc):
-            if str(r["item"]) in f.items:
-                bases[str(r["item"])].add((_tail(str(r["role"]).replace("#", "/")), str(r["cited"])))
-    f.bases.update({i: sorted(b) for i, b in bases.items()})
+        wanted = set(f.items).union(*(f.chains.get(i, ()) for i in f.items))
+        missing = sorted(wanted - set(f.items))
+        if missing:
+            more, more_bases = _bound_items(store, missing)
+            f.items.update(more)
+            bases.update(more_bases)
+    f.bases.update({i: sorted(b) for i, b in bases.items() if i in f.items})
     cited = sorted({c for bs in f.bases.values() for _, c in bs})
     if cited:
         for r in store.select(query_text("basis_assignments"), {"cited": [Iri(c) for c in cited]}):
@@ -205,15 +230,22 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     return f
 
 
-def closure(graph: dict[str, set[str]], start: str) -> set[str]:
-    """All items reachable from ``start`` through 关联事项 (not including ``start``)."""
-    seen, todo = {start}, [start]
-    while todo:
-        for nxt in graph.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen - {start}
+def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Each item's 一链办理 chain: the items reachable from it through 关联事项 (itself
+    included), computed once for all — an item shares its chain with every member."""
+    out: dict[str, frozenset[str]] = {}
+    for start in graph:
+        if start in out:
+            continue
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        chain = frozenset(seen)
+        out.update(dict.fromkeys(chain, chain))
+    return out
 
 
 def authority(inst: dict[str, Any]) -> str:
@@ -233,6 +265,7 @@ class Analysis:
         self.ignore = ignore  # provisions treated as if amended (impact analysis)
         self._own: dict[str, dict[str, Any]] = {}
         self._blocking: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
+        self._members: dict[frozenset[str], list[tuple[str, dict[str, Any], bool]]] = {}
 
     def blocking(self, item: str) -> list[dict[str, Any]]:
         """The blocking provisions of an item. Lists repeat the same bases across thousands of
@@ -316,18 +349,9 @@ class Analysis:
     def assess(self, item: str) -> dict[str, Any]:
         """The full assessment: own findings, the chain with each member's, and the status."""
         own = dict(self.own(item))
-        chain = []
-        blockers = []
-        for other in sorted(closure(self.f.related, item), key=lambda i: self.f.items.get(i, {}).get("code") or i):
-            if other not in self.f.items:
-                continue
-            o = self.own(other)
-            status = self._status(o, [])
-            chain.append({"code": o["code"], "name": o["name"], "type": o["type"], "levels": o["levels"],
-                          "status": status, "needs_legal_change": o["needs_legal_change"],
-                          "sensitive": o["sensitive"], "blocking": o["blocking"]})
-            if status in ("excluded", "needs_legal_change"):
-                blockers.append(o["code"])
+        members = self.members(self.f.chains.get(item, frozenset()))
+        chain = [entry for m, entry, _ in members if m != item]
+        blockers = [entry["code"] for m, entry, blocks in members if blocks and m != item]
         own["chain"] = chain
         own["chain_blocked_by"] = blockers
         own["status"] = self._status(own, blockers)
@@ -335,6 +359,21 @@ class Analysis:
         own.pop("_at_or_below")
         own.pop("_cancelled")
         return own
+
+    def members(self, chain: frozenset[str]) -> list[tuple[str, dict[str, Any], bool]]:
+        """The members of a 一链办理 chain in code order, each with its entry in a chain list
+        and whether it blocks the chain; computed once per chain, which all its members share."""
+        hit = self._members.get(chain)
+        if hit is None:
+            hit = self._members[chain] = []
+            for m in sorted((m for m in chain if m in self.f.items), key=lambda i: self.f.items[i]["code"] or i):
+                o = self.own(m)
+                status = self._status(o, [])
+                hit.append((m, {"code": o["code"], "name": o["name"], "type": o["type"], "levels": o["levels"],
+                                "status": status, "needs_legal_change": o["needs_legal_change"],
+                                "sensitive": o["sensitive"], "blocking": o["blocking"]},
+                            status in ("excluded", "needs_legal_change")))
+        return hit
 
     @staticmethod
     def _status(a: dict[str, Any], chain_blockers: list[str]) -> str:
