@@ -157,3 +157,11 @@ def test_item_type_classes_carry_list_terms(g: Graph):
     zh = {str(o) for t in item_types for o in g.objects(t, RDFS.label) if o.language == "zh"}
     assert len(item_types) == 12
     assert zh == ITEM_TYPE_LABELS
+
+
+def test_cpsv_ap_terms_are_reused_where_they_fit(g: Graph):
+    cv, cpsv = Namespace("http://data.europa.eu/m8g/"), Namespace("http://purl.org/vocab/cpsv#")
+    assert (QZ.PublicServiceItem, RDFS.subClassOf, cpsv.PublicService) in g
+    assert (QZ.FeeItem, RDFS.subClassOf, cv.Cost) in g
+    assert (QZ.legalBasis, RDFS.subPropertyOf, cv.hasLegalResource) in g
+    assert any(g.triples((None, RDFS.subPropertyOf, cv.hasCompetentAuthority)))
