@@ -17,8 +17,11 @@ import pyoxigraph as ox
 from quanze import __version__
 from quanze.catalog import record_ops
 from quanze.namespaces import ID, LEVEL, QZ, RDF, SKOS, graph_iri, region_iri, segment
-from quanze.settings import ROOT
+from quanze.settings import shared
 from quanze.store import Store
+
+DATA = shared("data")
+ONTOLOGY = shared("ontology") / "quanze.ttl"
 
 ONTOLOGY_GRAPH = str(graph_iri("ontology"))
 REFERENCE_GRAPH = str(graph_iri("reference"))
@@ -34,7 +37,7 @@ class Department:
     function_key: str
 
 
-def departments(data: Path = ROOT / "data") -> list[Department]:
+def departments(data: Path = DATA) -> list[Department]:
     with open(data / "reference" / "departments.csv", encoding="utf-8") as fh:
         return [Department(r["name"], r["short_name"], r["en_name"], r["function_key"]) for r in csv.DictReader(fh)]
 
@@ -52,7 +55,7 @@ def _t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
     return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o if isinstance(o, ox.Literal) else ox.NamedNode(o))
 
 
-def organisation_triples(data: Path = ROOT / "data") -> set[ox.Triple]:
+def organisation_triples(data: Path = DATA) -> set[ox.Triple]:
     """Provincial departments, and the city- and county-level body of each function."""
     out: set[ox.Triple] = set()
     names = {"municipal": ("市", "市级"), "county": ("县", "县级")}
@@ -84,7 +87,7 @@ def _turtle(path: Path) -> set[ox.Triple]:
     return {q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
 
 
-def reference_graphs(data: Path = ROOT / "data", ontology: Path = ROOT / "ontology" / "quanze.ttl") -> dict[str, tuple[set[ox.Triple], list[Path]]]:
+def reference_graphs(data: Path = DATA, ontology: Path = ONTOLOGY) -> dict[str, tuple[set[ox.Triple], list[Path]]]:
     """{graph: (triples, source files)} for everything ``quanze init`` loads."""
     ref = data / "reference"
     return {
@@ -95,7 +98,7 @@ def reference_graphs(data: Path = ROOT / "data", ontology: Path = ROOT / "ontolo
     }
 
 
-def init(store: Store, data: Path = ROOT / "data", ontology: Path = ROOT / "ontology" / "quanze.ttl",
+def init(store: Store, data: Path = DATA, ontology: Path = ONTOLOGY,
          by: str | None = None) -> dict[str, int]:
     """Load the ontology, reference data and plan: one transaction, only what changed."""
     graphs = reference_graphs(data, ontology)

@@ -9,6 +9,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def shared(name: str) -> Path:
+    """A top-level folder of the repository Quanze reads at run time (``ontology``, ``shapes``,
+    ``data``, ``docs``): the source tree's when Quanze runs from it (or an editable install),
+    else the copy a wheel installs as ``quanze/share/<name>`` (pyproject.toml maps them)."""
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / name).is_dir():
+        return ROOT / name
+    return Path(__file__).resolve().parent / "share" / name
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QUANZE_", extra="ignore")
 
@@ -17,9 +26,9 @@ class Settings(BaseSettings):
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None  # Graph Store Protocol URL, when the server has one
     laws: Path | None = None  # folder in the format of shared/laws
-    data: Path = ROOT / "data"
-    ontology: Path = ROOT / "ontology" / "quanze.ttl"
-    shapes: Path = ROOT / "shapes"
+    data: Path = shared("data")
+    ontology: Path = shared("ontology") / "quanze.ttl"
+    shapes: Path = shared("shapes")
 
     # HTTP service
     token: str | None = None  # bearer token for writes; none = read-only

@@ -83,11 +83,12 @@ from rdflib.term import Node
 
 from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
+from quanze.settings import shared
 from quanze.store import Iri, Store, bind
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = ROOT / "shapes"
-ONTOLOGY = ROOT / "ontology" / "quanze.ttl"
+SHAPES_DIR = shared("shapes")
+ONTOLOGY = shared("ontology") / "quanze.ttl"
 
 Engine = TypingLiteral["fast", "pyshacl"]
 

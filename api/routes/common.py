@@ -22,7 +22,7 @@ from api.errors import ApiError
 from api.security import QueryRunner
 from quanze.citation import Resolution, Resolver
 from quanze.lookup import generation
-from quanze.settings import ROOT
+from quanze.settings import shared
 from quanze.store import Store
 
 T = TypeVar("T")
@@ -140,7 +140,7 @@ def resolve_one(resolutions: list[Resolution], text: str) -> str:
 @cache
 def blockers_schema() -> dict[str, Any]:
     """``docs/blockers.schema.json`` with its ``$defs`` inlined (OpenAPI cannot follow its refs)."""
-    path = ROOT / "docs" / "blockers.schema.json"
+    path = shared("docs") / "blockers.schema.json"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
