@@ -118,6 +118,7 @@ def _select(store: Store, name: str, scope: list[str] | None) -> list[dict[str, 
 
 
 Items = dict[str, dict[str, Any]]
+FACT_SEPARATOR = "\x1f"  # item_facets.rq joins an item's facts with U+001F
 Bases = dict[str, set[tuple[str, str]]]
 
 
@@ -155,16 +156,18 @@ def _scanned_items(rows: list[dict[str, Any]], facets: list[dict[str, Any]]) -> 
     for r in rows:
         _entry(out, r)
     for r in facets:
-        item, facet = str(r["item"]), str(r["facet"])
+        item = str(r["item"])
         it = out.get(item)
         if it is None:
             continue
-        if facet == "level":
-            it["levels"].add(_tail(str(r["value"])))
-        elif facet in ("legalBasis", "implementationBasis"):
-            bases[item].add((facet, str(r["value"])))
-        else:
-            it[facet] = r["value"]
+        for fact in str(r["facts"]).split(FACT_SEPARATOR):
+            facet, _, value = fact.partition("=")
+            if facet == "level":
+                it["levels"].add(_tail(value))
+            elif facet in ("legalBasis", "implementationBasis"):
+                bases[item].add((facet, value))
+            elif facet:
+                it[facet] = value
     return out, bases
 
 
