@@ -10,18 +10,31 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from typer.core import TyperGroup
 
 from quanze.settings import Settings
 from quanze.store import QuerySyntaxError, Store, StoreError
 
+
+class _Guarded(TyperGroup):
+    """Every command's store failure (endpoint unreachable or refusing a request, store locked,
+    bad SPARQL) becomes a clear message and exit 2, not a traceback — whichever command it is."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            fail(str(exc))
+
+
 app = typer.Typer(help="Quanze 权责: administrative power items, their legal bases and devolution blockers.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, cls=_Guarded)
 laws_app = typer.Typer(help="The legal corpus / 法律法规库", no_args_is_help=True)
 app.add_typer(laws_app, name="laws")
 console = Console()

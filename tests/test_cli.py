@@ -119,3 +119,18 @@ def test_several_files_load_in_order_each_as_its_own_graph(tmp_path):
     assert {r.name for r in loads(s) if r.kind == "items"} == {"province", "city"}
     s.close()
     assert run("--store", store, "load", str(province), str(city), "--name", "both").exit_code == 2
+
+
+def test_a_store_failure_in_any_command_is_a_message_not_a_traceback(tmp_path):
+    """Regression: `laws import` against a server refusing the request printed a traceback."""
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    (laws / "manifest.csv").write_text("path,title,type,level,issuer,date,current,status,sha256\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--endpoint", "http://127.0.0.1:9/query", "--update-endpoint",
+                                      "http://127.0.0.1:9/update", "laws", "import", str(laws)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "unreachable" in result.output and "Traceback" not in result.output
