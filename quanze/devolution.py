@@ -269,16 +269,20 @@ class Analysis:
         self._own: dict[str, dict[str, Any]] = {}
         self._blocking: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
         self._members: dict[frozenset[str], list[tuple[str, dict[str, Any], bool]]] = {}
+        self._entrust: dict[int, dict[str, Any]] = {}  # id of a cached blocking list → its 委托 path
 
     def blocking(self, item: str) -> list[dict[str, Any]]:
         """The blocking provisions of an item. Lists repeat the same bases across thousands of
         items (every city's and county's copy of a provincial item), so the answer is computed
         once per set of bases."""
+        return [dict(b) for b in self._cached_blocking(item)]
+
+    def _cached_blocking(self, item: str) -> list[dict[str, Any]]:
         key = tuple(sorted(self.f.bases.get(item, [])))
         hit = self._blocking.get(key)
         if hit is None:
             hit = self._blocking[key] = self._blocking_for(key)
-        return [dict(b) for b in hit]
+        return hit
 
     def _blocking_for(self, bases: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
         out = []
@@ -326,21 +330,25 @@ class Analysis:
             "_at_or_below": self.target != "zone" and lowest >= target_rank,
             "_cancelled": any(a["type"] == "cancel" for a in actions),
         }
-        result["alternatives"] = self.alternatives(it, blocking, actions)
+        result["alternatives"] = self.alternatives(it, self._cached_blocking(item), actions)
         self._own[item] = result
         return result
 
     def alternatives(self, it: dict[str, Any], blocking: list[dict[str, Any]], actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The interim paths the plan allows while the law fixes the level."""
+        """The interim paths the plan allows while the law fixes the level. ``blocking`` is a list
+        cached by :meth:`_cached_blocking` (its identity keys the 委托 path, shared by all items
+        with those provisions)."""
         if not blocking:
             return [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
-        out: list[dict[str, Any]] = []
-        permits = [b for b in blocking if "委托" in b["text"]]
-        out.append({"path": "entrust", "label": "委托",
-                    "available": bool(permits),
-                    "basis": sorted({f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}" for b in permits}),
-                    "note": "法定依据允许委托：委托机关对委托行为的后果承担法律责任" if permits else
-                            "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"})
+        entrust = self._entrust.get(id(blocking))
+        if entrust is None:  # the same for every item with these blocking provisions
+            permits = [b for b in blocking if "委托" in b["text"]]
+            entrust = self._entrust[id(blocking)] = {
+                "path": "entrust", "label": "委托", "available": bool(permits),
+                "basis": sorted({f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}" for b in permits}),
+                "note": "法定依据允许委托：委托机关对委托行为的后果承担法律责任" if permits else
+                        "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"}
+        out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]))]
         if it["handling"] and _tail(str(it["handling"])) == "on-application":
             out.append({"path": "window_forward", "label": "窗口前移", "available": True,
                         "note": "在下级设立服务窗口受理，审批仍由法定层级作出"})
