@@ -421,6 +421,38 @@ def uploaded(api, corpus_store) -> Iterator[dict]:
         assert store_state(corpus_store) == before
 
 
+def test_an_xlsx_upload_loads_as_its_csv_would(api, corpus_store, tmp_path):
+    """XLSX through POST /loads: the same rows, the same graph as the CSV form."""
+    import csv
+    import io
+
+    from quanze.tables import write_table
+
+    text = (f"{HEADER}\n37TESTX-XK-0001,测试药品生产许可,,行政许可,省药品监督管理局,省级,{CITE},,,,依申请,,,\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    write_table(tmp_path / "rest-xlsx-test.xlsx", rows[0], rows[1:])
+    before = store_state(corpus_store)
+    data = (tmp_path / "rest-xlsx-test.xlsx").read_bytes()
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = api.post("/loads", files={"file": ("rest-xlsx-test.xlsx", data, mime)}, headers=AUTH)
+    try:
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert (body["file_name"], body["rows"], body["stored_rows"]) == ("rest-xlsx-test.xlsx", 1, 1)
+        item = api.get("/items/37TESTX-XK-0001").json()
+        assert item["loads"] == ["rest-xlsx-test"] and item["bases"][0]["citation"].endswith("第四十一条第一款")
+        from_xlsx = corpus_store.graph_triples(body["graph"])
+    finally:
+        unload(corpus_store, "rest-xlsx-test")
+    assert store_state(corpus_store) == before
+    r = upload(api, "rest-xlsx-test.csv", text, AUTH)
+    try:
+        assert r.status_code == 201, r.text
+        assert corpus_store.graph_triples(r.json()["graph"]) == from_xlsx
+    finally:
+        unload(corpus_store, "rest-xlsx-test")
+
+
 def test_a_good_upload_is_stored_and_visible(api, uploaded):
     r = uploaded["response"]
     assert r.status_code == 201, r.text
