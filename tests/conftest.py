@@ -122,3 +122,31 @@ def write_mini_corpus(folder: Path) -> Path:
         "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
         "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
     return folder
+
+
+def quanze_cli(*args: str):
+    """``quanze ARGS`` through typer's test runner; each invocation opens its own store and
+    closes it at the end, as a process would."""
+    from typer.testing import CliRunner
+
+    from quanze.cli import app, state
+
+    state.store = None
+    try:
+        return CliRunner().invoke(app, list(args))
+    finally:
+        if state.store is not None:
+            state.store.close()
+            state.store = None
+
+
+@pytest.fixture(scope="module")
+def reference_store():
+    """An in-memory store after ``init``: the ontology, reference data and the plan."""
+    from quanze.reference import init
+    from quanze.store import EmbeddedStore
+
+    s = EmbeddedStore(None)
+    init(s)
+    yield s
+    s.close()

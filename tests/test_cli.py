@@ -2,23 +2,12 @@
 
 from typer.testing import CliRunner
 
-from quanze.cli import app, state
+from quanze.cli import app
 from quanze.store import EmbeddedStore
 
-from .conftest import write_mini_corpus
+from .conftest import quanze_cli, write_mini_corpus
 
-runner = CliRunner()
-
-
-def run(*args):
-    """Each invocation opens its own store and closes it at the end, as a process would."""
-    state.store = None
-    try:
-        return runner.invoke(app, list(args))
-    finally:
-        if state.store is not None:
-            state.store.close()
-            state.store = None
+run = quanze_cli
 
 
 def test_init_query_graphs_export(tmp_path):
@@ -123,9 +112,7 @@ def test_several_files_load_in_order_each_as_its_own_graph(tmp_path):
 
 def test_a_store_failure_in_any_command_is_a_message_not_a_traceback(tmp_path):
     """Regression: `laws import` against a server refusing the request printed a traceback."""
-    from typer.testing import CliRunner
 
-    from quanze.cli import app
 
     laws = tmp_path / "laws"
     laws.mkdir()

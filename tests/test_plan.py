@@ -6,14 +6,11 @@ import json
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
-from quanze.cli import app, state
-from quanze.reference import PLAN_GRAPH, init
+from quanze.reference import PLAN_GRAPH
 from quanze.settings import ROOT
-from quanze.store import EmbeddedStore
 
-from .conftest import write_mini_corpus
+from .conftest import quanze_cli, write_mini_corpus
 
 PREFIXES = """PREFIX qz: <https://w3id.org/quanze/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -24,11 +21,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "plan"
 
 
 @pytest.fixture(scope="module")
-def store():
-    s = EmbeddedStore(None)
-    init(s)
-    yield s
-    s.close()
+def store(reference_store):
+    return reference_store
 
 
 def measures(store) -> dict[str, dict]:
@@ -171,17 +165,7 @@ def test_entrusting_body_keeps_legal_responsibility(store):
 
 # --- quanze plan status ----------------------------------------------------------------------------
 
-runner = CliRunner()
-
-
-def run(*args):
-    state.store = None
-    try:
-        return runner.invoke(app, list(args))
-    finally:
-        if state.store is not None:
-            state.store.close()
-            state.store = None
+run = quanze_cli
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ import csv
 import hashlib
 
 import pytest
-from typer.testing import CliRunner
 
 from quanze.catalog import loads
-from quanze.cli import app, state
-from quanze.reference import ONTOLOGY_GRAPH, PROVINCE, REFERENCE_GRAPH, init, reference_graphs
+from quanze.reference import ONTOLOGY_GRAPH, PROVINCE, REFERENCE_GRAPH, reference_graphs
 from quanze.settings import ROOT
 from quanze.store import EmbeddedStore, Iri
+
+from .conftest import quanze_cli
 
 PREFIXES = """PREFIX qz: <https://w3id.org/quanze/ns#>
 PREFIX region: <https://w3id.org/quanze/id/region/>
@@ -25,11 +25,8 @@ LEVELS = {"province": "provincial", "city": "municipal", "county": "county"}
 
 
 @pytest.fixture(scope="module")
-def store():
-    s = EmbeddedStore(None)
-    init(s)
-    yield s
-    s.close()
+def store(reference_store):
+    return reference_store
 
 
 @pytest.fixture(scope="module")
@@ -183,14 +180,8 @@ def test_init_records_each_graphs_sources_and_graphs_shows_their_digest(tmp_path
 
     monkeypatch.setattr(cli, "console", Console(width=200))  # wide enough that no cell folds
     path = str(tmp_path / "store")
-    state.store = None
-    try:
-        assert CliRunner().invoke(app, ["--store", path, "init"]).exit_code == 0
-        shown = CliRunner().invoke(app, ["--store", path, "graphs"])
-    finally:
-        if state.store is not None:
-            state.store.close()
-            state.store = None
+    assert quanze_cli("--store", path, "init").exit_code == 0
+    shown = quanze_cli("--store", path, "graphs")
     assert shown.exit_code == 0 and "sha256" in shown.stdout
     store = EmbeddedStore(tmp_path / "store")
     records = {r.graph: r for r in loads(store)}
