@@ -292,6 +292,18 @@ def test_devolution_is_the_cli_json_and_valid(api, corpus_store):
         assert r.json()
 
 
+def test_devolution_pages_are_slices_of_the_whole_answer(api):
+    whole = api.get("/devolution", params={"to": "市级", "all": "true"})
+    total = len(whole.json())
+    assert whole.headers["x-total-count"] == str(total) and total > 20
+    pages = [api.get("/devolution", params={"to": "市级", "all": "true", "offset": o, "limit": 10})
+             for o in range(0, total, 10)]
+    assert all(p.status_code == 200 and p.headers["x-total-count"] == str(total) for p in pages)
+    assert [a for p in pages for a in p.json()] == whole.json()
+    assert api.get("/devolution", params={"to": "市级", "offset": total + 5}).json() == []
+    assert api.get("/devolution", params={"to": "市级", "limit": 0}).status_code in (400, 422)
+
+
 def test_impact_is_quanze_devolution_impact(api, corpus_store):
     r = api.get("/impact", params={"provision": CITE, "to": "县级"})
     assert r.status_code == 200

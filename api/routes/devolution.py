@@ -63,13 +63,26 @@ async def devolution(
     department: Annotated[str | None, Query(description="only items of this 实施主体 (as written)",
                                             examples=["省药品监督管理局"])] = None,
     all: Annotated[bool, Query(description="every item, also those at or below the target")] = False,
+    offset: Annotated[int, Query(ge=0, description="skip this many assessments (in the answer's order: "
+                                                   "department, then code)")] = 0,
+    limit: Annotated[int | None, Query(ge=1, description="at most this many assessments (default: all); "
+                                                         "X-Total-Count gives the total")] = None,
 ) -> Response:
     """Which items need legal change before devolution to the target, because of which article,
-    and who must change it — with the chain (一链办理) and interim alternatives of each."""
+    and who must change it — with the chain (一链办理) and interim alternatives of each.
+
+    At province scale the whole answer is large (~100 MB for 33,000 assessments): ``offset``
+    and ``limit`` return a slice of the same array, and ``X-Total-Count`` the full count."""
     store = store_of(request)
     target_level(to)
-    text = await run(request, lambda: reports.to_json(find_blockers(store, to, department=department, all_items=all)))
-    return Response(text.encode("utf-8"), media_type="application/json")
+
+    def answer() -> tuple[str, int]:
+        found = find_blockers(store, to, department=department, all_items=all)
+        end = None if limit is None else offset + limit
+        return reports.to_json(found[offset:end]), len(found)
+
+    text, total = await run(request, answer)
+    return Response(text.encode("utf-8"), media_type="application/json", headers={"X-Total-Count": str(total)})
 
 
 @router.get("/impact", response_class=JSONResponse, summary="条文修改的影响 / items relying on a provision",
