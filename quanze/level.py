@@ -134,10 +134,11 @@ _LEVEL_WORD = re.compile(
             # MILITARY (set aside in _find_groups; first, so that 中央军事委员会 is not national).
             rf"(?P<military>{_MILITARY})",
             # NATIONAL: the State Council, the central government (中央人民政府, and 中华人民共和国政府
-            # in older texts: 报请中华人民共和国政府的主管委、部、局批准), ministries; 国家药品监督管理局,
+            # in older texts: 报请中华人民共和国政府的主管委、部、局批准), the central departments
+            # (中央有关部门…采取管控处置措施), ministries; 国家药品监督管理局,
             # 国家海洋行政主管部门, 国家有关主管部门 — but not 国家机关, 国家安全机关, 国家行政机关
             # (organs of every level) nor 国家规定/国家标准.
-            r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构"
+            r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构|中央(?:有关|国家)?(?:部门|机关)"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
             r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门]))"
@@ -220,12 +221,16 @@ _PERSON_AFTER = re.compile(
     r"|的(?:上级|上一级)"
     r"|等(?:有关)?(?:人员|单位|组织)"
 )
-# A people's congress or a court of that level is not a government (省、自治区的人民代表大会
-# 常务委员会批准; 市人民代表大会专门委员会); 本级 after it still refers to its level.
+# A people's congress, a court or a procuratorate of that level is not a government (省、自治区的
+# 人民代表大会常务委员会批准; 市人民代表大会专门委员会); nor, since the 2018 监察法, a supervisory
+# organ (经省级以上监察机关批准; before it, 县级以上人民政府监察机关 was a government department
+# and still reads as one); nor a government's legal affairs office reviewing drafts (送国务院
+# 法制机构进行审查: law-making, not a power over the public). 本级 after it still refers to its level.
 # Level words that grade a protected thing name no body: 在省级、市、县级文物保护单位中.
 _GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,12}(?:文物保护单位|自然保护区|风景名胜区)")
 _NOT_GOVERNMENT_AFTER = re.compile(
-    r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院)"
+    r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
+    r"(?:人民政府)?法制(?:工作)?机构)"
 )
 
 # ======================================================================================
@@ -247,6 +252,9 @@ _MARKER = re.compile(
     r"|(?P<agent>报经|报请|提请|由(?!于|此)|(?<!已)经(?!营|济|费|常|销|纪|理|过)|已经|报(?!告|送|纸|刊)|"
     r"征得|委托|授权)"
 )
+# A clause opening with a body named by function (审批机关, 发证机关, 原登记部门) before its act:
+# that act is the clause's own, not the act of a body named in an earlier clause.
+_OWN_SUBJECT = re.compile(r"[^\s，。；：、的由经向对]{0,8}?(?:机关|部门|机构)(?:应当|可以|依法|还应当)?")
 # At most this many characters (由所在地的, 向工程所在地, 通知原征集的) between marker and body.
 _FILLER_MAX = 8
 # A place named before the body (由拟设立机构所在地的省…; 向其生产经营场所所在地设区的市级以上…)
@@ -292,7 +300,7 @@ _ACT_WORDS = (
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
     r"登记|注册|认定|确认|(?<!共同)决定|"
     r"处罚|罚款|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
-    r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|实施|"
+    r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|(?<!的)实施|"
     r"监管|查验|核查|稽查|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)|"
     # Since the second blind measurement: accepting an application is the first step of the
@@ -849,6 +857,11 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         # An act.
         if not weak_ok and word in ("实施", "组织实施"):
             continue
+        if text.endswith("经", 0, c.start()) and c.start() - 1 > g.end and "，" in text[g.end : c.start()]:
+            continue  # …，未经批准不得改变: an unnamed body approves, not the subject of the clause before
+        comma = text.rfind("，", g.end, c.start())
+        if comma >= 0 and _OWN_SUBJECT.fullmatch(text, comma + 1, c.start()):
+            return None  # …统一制作，审批机关核发…: the later clause names its own actor
         between = text[g.end : c.start()]
         if _HANDED_ON.search(between, between.rfind("，") + 1):
             return None  # 由县级以上地方人民政府报上一级…批准: the act is the addressee's
