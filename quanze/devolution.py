@@ -32,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from quanze.closure import reachable
 from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import article_label, paragraph_label, point_label
 from quanze.store import Iri, Store
@@ -240,13 +241,7 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     for start in graph:
         if start in out:
             continue
-        seen, todo = {start}, [start]
-        while todo:
-            for nxt in graph.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        chain = frozenset(seen)
+        chain = frozenset(reachable(start, graph))
         out.update(dict.fromkeys(chain, chain))
     return out
 

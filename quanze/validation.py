@@ -81,6 +81,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from quanze.closure import reachable
 from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
 from quanze.settings import shared
@@ -547,17 +548,8 @@ def _load_ontology(path: str) -> _Ontology:
         if t.predicate.value == str(RDFS.subClassOf) and isinstance(t.object, ox.NamedNode):
             sub[t.object.value].add(t.subject.value)
 
-    def closure(root: str) -> set[str]:
-        out, todo = {root}, [root]
-        while todo:
-            for c in sub.get(todo.pop(), ()):
-                if c not in out:
-                    out.add(c)
-                    todo.append(c)
-        return out
-
     return _Ontology(triples, [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in triples],
-                     closure(str(QZ.Item)), closure(str(QZ.Region)))
+                     reachable(str(QZ.Item), sub), reachable(str(QZ.Region), sub))
 
 
 # --- collecting the subgraph -----------------------------------------------------------------
@@ -795,26 +787,16 @@ class _Index:
     def supers(self, cls: str) -> set[str]:
         """``cls`` and every class it is a subclass of (what rdflib's ``transitive_objects`` gives)."""
         if cls not in self._supers:
-            self._supers[cls] = _closure(cls, self.sup)
+            self._supers[cls] = reachable(cls, self.sup)
         return self._supers[cls]
 
     def instances(self, cls: str) -> set[str]:
         """Instances of ``cls`` or a subclass: the focus nodes of ``sh:targetClass cls``."""
-        return {n for c in _closure(cls, self.sub) for n in self.typed.get(c, ())}
+        return {n for c in reachable(cls, self.sub) for n in self.typed.get(c, ())}
 
 
 def _key_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[union-attr]
-
-
-def _closure(start: str, edges: Mapping[str, set[str]]) -> set[str]:
-    out, todo = {start}, [start]
-    while todo:
-        for n in edges.get(todo.pop(), ()):
-            if n not in out:
-                out.add(n)
-                todo.append(n)
-    return out
 
 
 def _node_key(term: Node) -> str:
