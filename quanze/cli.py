@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -69,15 +68,6 @@ def open_store() -> Store:
         except StoreError as exc:
             fail(str(exc))
     return state.store  # type: ignore[return-value]
-
-
-@contextmanager
-def guard():
-    """Store failures (endpoint unreachable, lock, bad SPARQL) become a clear message and exit 2."""
-    try:
-        yield
-    except StoreError as exc:
-        fail(str(exc))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -146,9 +136,8 @@ def graphs() -> None:
     from quanze.catalog import loads, unrecorded_graphs
 
     store = open_store()
-    with guard():
-        records = loads(store)
-        unrecorded = unrecorded_graphs(store)
+    records = loads(store)
+    unrecorded = unrecorded_graphs(store)
     # the file's sha256 in its first 12 hex digits, enough to tell files apart (the whole digest: qz:sha256)
     rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "sha256": (r.sha256 or "")[:12], "行/rows": r.rows,
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
@@ -164,8 +153,7 @@ def export(fmt: Annotated[str, typer.Option("--format", help="trig|nquads")] = "
     """Export the whole store / 导出全部数据."""
     if fmt not in ("trig", "nquads"):
         fail(f"不支持的格式 / unsupported format: {fmt}")
-    with guard():
-        data = open_store().export(fmt)
+    data = open_store().export(fmt)
     if output:
         output.write_bytes(data)
         err.print(f"{len(data):,} bytes → {output}")
@@ -178,8 +166,7 @@ def init(by: Annotated[str | None, typer.Option("--by")] = None) -> None:
     """Load the ontology, Shandong's regions, zones, departments and the plan / 载入参考数据."""
     from quanze.reference import init as do_init
 
-    with guard():
-        counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
+    counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
     for g, n in counts.items():
         console.print(f"{g.rsplit('/', 1)[-1]}: {n:,} triples")
 
@@ -289,8 +276,7 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
 
     if fmt not in ("text", "json", "turtle", "junit") or lang not in ("zh", "en"):
         fail(f"不支持的格式或语言 / unsupported format or language: {fmt} {lang}")
-    with guard():
-        report = run(open_store(), [str(item_iri(c)) for c in item] if item else None, lang=lang)
+    report = run(open_store(), [str(item_iri(c)) for c in item] if item else None, lang=lang)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle, "junit": report.to_junit}[fmt]()
     if output:
         output.write_text(text, encoding="utf-8")
@@ -368,8 +354,7 @@ def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能�
         target_level(to)
     except ValueError as exc:
         fail(str(exc))
-    with guard():
-        result = find(open_store(), to, department=department, all_items=all_items)
+    result = find(open_store(), to, department=department, all_items=all_items)
     _emit(result, fmt, output, f"下放至{to}的障碍 / what blocks devolution to {to}")
 
 
