@@ -17,11 +17,8 @@ import pyoxigraph as ox
 from quanze import __version__
 from quanze.catalog import record_ops
 from quanze.namespaces import ID, LEVEL, QZ, RDF, SKOS, graph_iri, region_iri, segment
-from quanze.settings import shared
+from quanze.settings import DATA, ONTOLOGY
 from quanze.store import Store
-
-DATA = shared("data")
-ONTOLOGY = shared("ontology") / "quanze.ttl"
 
 ONTOLOGY_GRAPH = str(graph_iri("ontology"))
 REFERENCE_GRAPH = str(graph_iri("reference"))

@@ -18,6 +18,11 @@ def shared(name: str) -> Path:
     return Path(__file__).resolve().parent / "share" / name
 
 
+DATA = shared("data")
+ONTOLOGY = shared("ontology") / "quanze.ttl"
+SHAPES = shared("shapes")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QUANZE_", extra="ignore")
 
@@ -26,9 +31,9 @@ class Settings(BaseSettings):
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None  # Graph Store Protocol URL, when the server has one
     laws: Path | None = None  # folder in the format of shared/laws
-    data: Path = shared("data")
-    ontology: Path = shared("ontology") / "quanze.ttl"
-    shapes: Path = shared("shapes")
+    data: Path = DATA
+    ontology: Path = ONTOLOGY
+    shapes: Path = SHAPES
 
     # HTTP service
     token: str | None = None  # bearer token for writes; none = read-only

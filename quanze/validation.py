@@ -84,12 +84,11 @@ from rdflib.term import Node
 from quanze.closure import reachable
 from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
-from quanze.settings import shared
+from quanze.settings import ONTOLOGY, SHAPES
 from quanze.store import Iri, Store, bind
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = shared("shapes")
-ONTOLOGY = shared("ontology") / "quanze.ttl"
+SHAPES_DIR = SHAPES
 
 Engine = TypingLiteral["fast", "pyshacl"]
 
