@@ -94,7 +94,6 @@ class Facts:
     assignments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     texts: dict[str, str] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
-    related: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     chains: dict[str, frozenset[str]] = field(default_factory=dict)  # item → its 一链办理 chain
 
@@ -193,11 +192,12 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
         f.items = {i: it for i, it in f.items.items() if it["department"] == department}
     if not f.items:
         return f
+    edges: dict[str, set[str]] = defaultdict(set)
     for r in related:
         a, b = str(r["item"]), str(r["related"])
-        f.related[a].add(b)
-        f.related[b].add(a)  # moving together is mutual
-    f.chains = components(f.related)
+        edges[a].add(b)
+        edges[b].add(a)  # moving together is mutual
+    f.chains = components(edges)
     if items is not None or department is not None or scope is not None:
         wanted = set(f.items).union(*(f.chains.get(i, ()) for i in f.items))
         missing = sorted(wanted - set(f.items))
