@@ -140,14 +140,14 @@ _LEVEL_WORD = re.compile(
             # (organs of every level) nor 国家规定/国家标准.
             r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构|中央(?:有关|国家)?(?:部门|机关)"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
-            r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验"
+            r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门]))"
             r")",
             # PROVINCIAL: 省、自治区、直辖市; 省、自治区; 省级(以上); 自治区/直辖市人民政府;
             # the four municipalities under the central government (上海市人民政府); 两省一市
             # (江苏、浙江、上海 in the 太湖 regulation); a bare 省 before a government or a
             # department (省人民政府, 省林业行政主管部门 in Shandong texts).
-            r"(?P<provincial>(?<!跨)(?:省、自治区、直辖市|省、自治区|省级以上|省级)" + _IS_BODY
+            r"(?P<provincial>(?<!跨)(?:省、自治区、直辖市|省、自治区(?!、直辖市)|省级以上|省级)" + _IS_BODY
             + r"|(?:北京|天津|上海|重庆)市(?=人民政府|政府)|自治区(?=人民政府)|直辖市(?=人民政府)"
             r"|两省一市"
             rf"|(?<![本全外各跨该邻节反我两一])省{_BODY_FOLLOWS})",
@@ -218,6 +218,8 @@ _VIOLATOR_AFTER = re.compile(
 # still makes the person the approver: 经设区的市级以上国家安全机关负责人批准.
 _PERSON_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员|主要负责人|负责人|领导人员)"
+    # …or its head named by office (国务院秘书长…负责处理国务院的日常工作; …署长批准授予 a rank).
+    r"|(?:秘书长|总理|副总理|署长|部长|局长|厅长)(?!批准)"
     r"|的(?:上级|上一级)"
     r"|等(?:有关)?(?:人员|单位|组织)"
 )
@@ -229,8 +231,12 @@ _PERSON_AFTER = re.compile(
 # Level words that grade a protected thing name no body: 在省级、市、县级文物保护单位中.
 _GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,12}(?:文物保护单位|自然保护区|风景名胜区)")
 _NOT_GOVERNMENT_AFTER = re.compile(
-    r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
-    r"(?:人民政府)?法制(?:工作)?机构)"
+    r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:第[一二三四五六七八九十]{1,4}届)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
+    r"(?:人民政府)?法制(?:工作)?机构|"
+    # Defence mobilisation organs work under the State Council and the Central Military
+    # Commission in a hierarchy that includes the military regions' (fifth sample): like the
+    # people's armed forces departments, they are no administrative level.
+    r"(?:人民政府)?(?:国防动员|国民经济动员|国防交通))"
 )
 
 # ======================================================================================
@@ -243,7 +249,7 @@ _MARKER = re.compile(
     r"|(?P<to>向)"
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
-    r"|(?P<object>对(?!外)|针对|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
+    r"|(?P<object>对(?!外)|针对|设在|(?<![会协])商(?!务|品|业|标|会)|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
     r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受|将|"
     r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
@@ -287,22 +293,36 @@ _NOT_NAME = (
 # 审批流程, 登记申请): it names a thing, not what the body does.
 _NOT_NOUN = (
     r"(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
-    r"机制|体系|措施|中心|站|设施|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
+    r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
     r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估))"
 )
+_NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
 # documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
 # 有权 is the body's power only in its own clause (公众有权查阅 is not, see _predicate).
 _ACT_WORDS = (
-    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理|监督抽查|组织实施|审核批准|审查批准|"
+    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理|监督抽查|审核批准|审查批准|"
     r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
-    r"登记|注册|认定|确认|(?<!共同)决定|"
+    r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
     r"处罚|罚款|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
-    r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|(?<!的)实施|"
+    r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
+    # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
+    # general duty or planning, and 实施监督 is 监督 (decided below).
+    rf"(?:组织)?(?<!的)(?<!规定)(?<!督促)(?<!编制和)(?<!制定和)实施(?!监督){_NOT_APPLIED}|"
     r"监管|查验|核查|稽查|"
-    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)|"
+    # Added after the fifth blind measurement: sampling tests of outside parties (对在用机动车…
+    # 进行监督抽测), naming the party responsible for a thing (明确山体保护责任人; third sample,
+    # hard case 8), control measures taken on an incident (采取管控处置措施, 采取…补救和管控措施;
+    # not 采取措施 in general, a duty), and requiring a named party to act (要求土地使用权人…开展…调查).
+    r"监督抽测|抽测|抽检|明确[^，。；]{0,8}?责任(?:人|主体|单位)(?!、)|"
+    # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
+    # site (将…公布为文物保护单位).
+    r"宣布(?!废止|失效|无效)|通报批评|公布为|(?<!计量)认证(?!机构|证书|标志|结果)|计量认证|"
+    r"采取[^，。；]{0,8}?(?:管控|处置|控制|强制|封锁|隔离)措施|"
+    r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
+    r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
     # 注册申请受理前, 热线事项受理 name a stage of the procedure, not the body's act.
@@ -313,11 +333,11 @@ _ACT_WORDS = (
     # rating or examining third parties (对从业单位…进行评价, 考试合格; see _RATING for when the
     # rated are bodies), assigning a number (给予申请号), organising a restoration (组织复垦).
     # 依据划定的控制线, 按照指定的区域 refer to a zone delimited before, by someone else.
-    r"(?<!依据|按照|依照|根据)(?:指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|人员))|划定)|"
+    r"(?<!依据|按照|依照|根据)(?:指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
     r"评价|评定|考核|考试|考评|给予[^，。；]{0,8}?号|"
     # 组织…修复 is the restoration itself, not 组织编制…修复规划 nor 组织制定…修复标准.
     r"组织(?:(?!编制|制定|制订|拟定|拟订|规划|计划|方案|标准)[^，。；]){0,64}?(?:复垦|修复)"
-    r"(?!规划|计划|方案|标准|资金|责任|义务|能力)"
+    r"(?!规划|计划|方案|标准|资金|责任|义务|能力)(?![^，。；]{0,8}?规划)"
 )
 # Rating counts only when third parties are rated or examined (rulebook). Rating bodies is
 # supervision (对下级人民政府…进行考核, 考核评价各级人民政府…); a 考核 of nobody is a system
@@ -329,7 +349,7 @@ _RATED_PARTY = re.compile(
     r"业务质量|执业|技能|职业资格|标准器具"
 )
 _NOT_PARTY = re.compile(
-    r"环境|生态|资源|气候|水质|海域|影响|效果|资金|政策|方针|情况|工作|调查|监测|分析|检索|总结|推行|自主"
+    r"环境|生态|资源|气候|水质|海域|影响|效果|效益|资金|政策|方针|情况|工作|调查|监测|分析|检索|总结|推行|自主"
 )
 _PASSED = re.compile(r"(?:[、和][^，。；]{0,6}?)?合格")
 # 确定 decides when what it fixes is a party or a site (确定…重点排污单位, 配售民用枪支的企业，由…确定,
@@ -337,11 +357,11 @@ _PASSED = re.compile(r"(?:[、和][^，。；]{0,6}?)?合格")
 # when it fixes a standard, a scope, a time, a method or a department (补偿费的标准，由…确定;
 # 确定…部门职责划分; 确定相关机构…承担…工作).
 _DETERMINED = re.compile(
-    r"企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|"
+    r"(?:保护|用地|控制|管理)范围|等级|企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|"
     r"(?:援助|培训|检测|检验|鉴定|定点)机构"
 )
 _NOT_DETERMINED = re.compile(
-    r"部门|内设|政府|职责|分工|标准|办法|目录|名录|范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
+    r"部门|内设|政府|职责|分工|标准|办法|目录|名录|(?<!保护|用地|控制|管理)范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
     r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务"
 )
 # 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
@@ -360,7 +380,8 @@ _CUE = re.compile(
             # An act: the group is the holder of the power.
             rf"(?P<act>{_ACT_WORDS}){_NOT_NAME}{_NOT_NOUN}",
             # What a private party does towards a body: decisive only after 向 (向…申请).
-            rf"(?P<apply>申请|申报|申领|办理|领取){_NOT_NAME}",
+            # 向…请求（行政）裁决/处理 asks the body to decide a dispute (fifth sample, hard case 12).
+            rf"(?P<apply>申请|申报|申领|办理|领取|请求(?=(?:行政)?(?:裁决|处理|查处))){_NOT_NAME}",
             # A role that is not the deciding authority: sets rules or standards (制定, 规定,
             # 确定, 公布, 编制), receives a filing or report (备案, 报告, 抄送), hears a review
             # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
@@ -368,7 +389,7 @@ _CUE = re.compile(
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
             r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
-            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|"
+            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
             # 确定 decides a party or a site (确定…企业, 确定…责任人, 确定…区域) or sets a rule
             # (确定…标准, 确定…部门职责): see _determines_party.
@@ -396,6 +417,8 @@ _CUE = re.compile(
 _ADVERBIAL = re.compile(
     r"(?:依照|按照|根据|依据|参照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
     r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排)"
+    # …and what completes the rule named: 依照本条例的规定, 依据国家…标准和其他有关规定.
+    r"(?:的?(?:有关|相关)?规定)?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
 )
 # … the object of the act (加强对…房屋征收…的指导; 将…审核工作委托…) …
@@ -406,7 +429,7 @@ _OBJECT_PHRASE = (
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
-    r"|将[^。；]{0,80}?(?=，(?:上报|报送|报告|通报|抄送|告知))"
+    r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
 _SINCE = r"[自在][^，。；]{0,24}?之日起"
@@ -416,7 +439,11 @@ _RULE_MODIFIER = r"(?:法律|行政法规|法规|规章|本法|本条例|本办�
 # … a frame set by another body (在国务院价格主管部门公布的…项目的基础上; 在国务院…授权的范围内)
 # or a field (在考试、办理驾驶执照等方面提供便利) …
 # A zone the body itself delimits is its act, not a frame (县级人民政府划定的范围内).
-_FRAME = r"(?<![所存现实内])在(?:(?!划定|指定)[^，。；]){0,50}?(?:的基础上|基础上|的范围内|范围内|方面)"
+# …in the course of other work (在调查处理…事件中发现…; 在…监督管理中应当履行下列职责) …
+_FRAME = (
+    r"(?<![所存现实])(?<!(?<!日)内)在(?:(?!划定|指定)[^，。；]){0,50}?(?:的基础上|基础上|的范围内|范围内|方面)"
+    r"|(?<![所存现实])在[^，。；]{0,40}?(?:工作|活动|过程)?中(?=发现|应当|可以)"
+)
 # … and an exception (办理除…驾驶技能考试以外的其他…业务).
 _EXCEPT = r"除[^，。；]{0,60}?(?:以外|之外)"
 _MASK = re.compile(
@@ -470,12 +497,51 @@ _LICENCE_AFTER = re.compile(
 # 建立…制度，对…进行监督检查). After "，对…" a bare 实施 does not count (对…实施整体开发).
 _LIST_JOIN = re.compile(r"、|和|及|以及|与|或者")
 # 评估 written together with a rating act (对…单位…进行评估考核) is listed with it.
-_JOINED_ROLE = frozenset({"评估"})
+_JOINED_ROLE = frozenset({"评估", "研究"})  # 研究批准 is one act
 _RESTART = re.compile(
     r"(?:[^，。；]*，)+?(?=(?:并|同时)?(?:具体|统一|分别)?(?:负责|主管|依法|有权|做好(?=[^，。；]{0,20}?监督管理)|(?P<on>对)|"
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
-    r"(?:划定|指定|批准|审批|核准|核发|颁发|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复))))"
+    r"(?:划定|指定|批准|审批|核准|核发|颁发|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
+    # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
+    r"明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制)措施)))"
 )
+# Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
+# is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
+_DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织)")
+# A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
+_DRAFT = re.compile(r"草案|立法")
+# Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
+# (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
+# 标准/办法/目录): the noun is the topic before the body or the object after the act.
+_RULE_NOUN = re.compile(
+    r"标准|比例|税额|税率|幅度|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)方法|方式|"
+    # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
+    r"(?:行政|机构|机关)编制|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
+    # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
+    # standard, the conditions of an authorisation (设立条件…报国务院批准).
+    r"荣誉|称号|表彰|大纲|基准|(?:设立|准入|资格|许可)条件"
+)
+# A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
+# body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
+_BODY_VIOLATOR = re.compile(r"(?:(?:及其|或者)[^，。；]{0,24}?)?，?(?:及其工作人员)?(?:违反|未|不按照|不依照|不履行|滥用|玩忽|徇私|擅自|超越)")
+# A prohibition on the body (…有关部门不得组织实施…) grants it no power.
+_FORBIDDEN = re.compile(r"不得|禁止")
+_PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
+_FILING = re.compile(r"[^，。；]{0,8}?备案")
+_EXEMPT = re.compile(r"(?:不|无需|无须|免于|免予)再?向[^，。；]{0,8}$")
+_CONSULTS = re.compile(r"(?<![会协])商(?!务|品|业|标|会)")
+_COMPLAINT = re.compile(r"投诉|举报|信访|控告|检举")
+# 决定由…行使…职责 allocates competence between bodies.
+_ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
+# A definition (“许可证件”，指…由国家有关主管部门颁发的…; 前款所称…是指…) or a scope clause
+# (在…区域…实施城市管理，适用本条例) assigns nothing (third sample, hard case 20).
+_DEFINITION = re.compile(r"(?:所称|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
+_SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
+# A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
+_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$")
+# 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
+# The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
+_STRENGTHEN = re.compile(r"(?:加强|做好)[^，。；]*$")
 # 有权 of another subject in a later clause (，公众有权查阅) is not the body's power.
 _OWN_CLAUSE = re.compile(r"(?:并|可以|依法|均|也)?")
 
@@ -506,7 +572,8 @@ _TOPIC_BEFORE = re.compile(
 # counts as 负责…管理 — unless the work is leading, coordinating, planning or promoting, or is
 # done on lower bodies (负责未成年人保护工作的组织、协调、指导、督促; 负责…的组织领导工作).
 _CHARGED_WORK = re.compile(r"[^，。；]*工作$")
-_LEADING = re.compile(r"促进|下级|所属|联络|做好")
+# …nor running the office of a command body or a commission (负责…应急指挥机构的日常工作).
+_LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
 # internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
 _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
@@ -752,6 +819,27 @@ def _supervises_parties(text: str, g: _Group, cue: re.Match) -> bool:
     return bool(_SUPERVISED_PARTY.search(text, on, cue.start()))
 
 
+def _makes_rule(text: str, g: _Group, cue: re.Match, sentence: int) -> bool:
+    """Whether approving or deciding (cue) of group ``g`` fixes a rule: the topic before the
+    body (彩票资金构成比例由国务院决定; 具体范围和规模标准，由…制订，报国务院批准) or the object
+    after the act (决定在该地方适用地方性法规; 可以决定对特定内容采用抽样调查的方法) is a rule noun."""
+    if "，" not in text[sentence : g.start] or g.governed:
+        # the body's own clause and the two before it (…的适用，由…规定，报国务院批准)
+        clauses = _MASK.sub("", text[sentence : g.start]).split("，")
+        topic = "，".join(clauses[:1] + clauses[-3:])  # the sentence's topic and the clauses before the body
+        if _RULE_NOUN.search(topic) and not re.search(r"符合|按照|依照|根据|依据|违反|达到", topic):
+            return True
+    between = _MASK.sub("", text[g.end : cue.start()])
+    if between.startswith("对") and _RULE_NOUN.search(between):
+        return True  # 对…调整公安机关编制的申请…审核
+    right = _CLAUSE_END.search(text, cue.end())
+    end = right.start() if right else len(text)
+    if end == cue.end() and g.marker.endswith("经") and text.startswith("，", end):
+        right = _CLAUSE_END.search(text, end + 1)  # 经…批准，[what is approved]
+        end = right.start() if right else len(text)
+    return bool(_RULE_NOUN.search(text, cue.end(), end))
+
+
 def _oversight(text: str, g: _Group) -> tuple[str, int] | None:
     """接受…的监督: the supervision word when the party that accepts it is not a body."""
     sentence = max(text.rfind(p, 0, g.start) for p in "。；;") + 1
@@ -822,6 +910,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             # nor does a body's data return (…数据和资料由…部门…向…部门集中申报).
             if word == "申报" and _DATA_RETURN.search(text, _clause_start(text, g.start), g.start):
                 return None
+            if kind == "apply" and (word == "办理" and _FILING.match(text, c.end()) or _EXEMPT.search(text, _clause_start(text, g.start), g.start)):
+                return None  # 向…办理…备案手续; 可以不向…申报
             if kind == "apply" and not (word == "申请" and _REVIEW_AFTER.match(text, c.end())):
                 return word, c.end()
             if kind in ("role", "complain") and word != "提出":
@@ -863,6 +953,30 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if comma >= 0 and _OWN_SUBJECT.fullmatch(text, comma + 1, c.start()):
             return None  # …统一制作，审批机关核发…: the later clause names its own actor
         between = text[g.end : c.start()]
+        if _DELEGATED.search(between):
+            return None  # 授权…政府: the delegate acts
+        duty = _STRENGTHEN.search(re.sub(r"《[^》]*》", "", between))
+        if duty and (duty.group().startswith("加强") or word != "监督管理"):
+            continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
+        sentence = max(text.rfind(p, 0, c.start()) for p in "。；") + 1
+        if _DRAFT.search(text, sentence, c.start()):
+            return None  # 草案…审批, 审核…预算草案: law-making
+        if text.endswith("被", 0, c.start()):
+            continue  # 被检查、调查的单位: the party's duty, not the body's act
+        if word in _PREPARE and _PUBLISHED.match(text, c.end()):
+            return None  # 旱情由…统一审核、发布: vetting information for publication
+        if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
+            return None  # 经省人民政府同意后，报国务院审批: the province forwards
+        if word in ("批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查") and _makes_rule(text, g, c, sentence):
+            return None  # 比例由国务院决定; 标准…报国务院批准: making a rule
+        if word == "同意" and _CONSULTS.search(between):
+            continue  # 商同级…部门同意: the consulted body agrees, the subject only consults
+        if word in ("处理", "受理", "核实", "查办") and _COMPLAINT.search(text, sentence, c.start()):
+            return None  # 投诉由…部门处理: handling complaints (rulebook: 受理…投诉)
+        if word == "决定" and _ALLOCATES.match(text, c.end()):
+            return None  # 决定由公路管理机构…行使…职责: allocating competence
+        if _FORBIDDEN.search(between) and not g.governed:
+            return None  # …不得组织实施: a prohibition
         if _HANDED_ON.search(between, between.rfind("，") + 1):
             return None  # 由县级以上地方人民政府报上一级…批准: the act is the addressee's
         if _TOPIC_OBJECT.fullmatch(between) and text.startswith("，", c.end()) and not _CUE.search(between):
@@ -913,14 +1027,20 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     one power (市、县（市、区）人民政府批准) gives one assignment at its lowest level, whose
     evidence runs from that body to the act.
     """
-    if not _PREFILTER.search(text):
+    if not _PREFILTER.search(text) or _SCOPE.search(text) or _LEAD_IN.search(text):
         return []
     groups = _find_groups(text, _issuer(issuing_level, title))
+    definition = _DEFINITION.search(text)
     found: list[tuple[_Group, Assignment]] = []
     for gi, g in enumerate(groups):
         low = g.lowest()
         if low is None or low.level is None or g.role in ("source", "object"):
             continue
+        if definition and g.start > definition.start():
+            continue  # inside a definition
+        sentence = max(text.rfind(p, 0, g.start) for p in "。；") + 1
+        if any(sentence <= v.start and v.end <= g.end and _BODY_VIOLATOR.match(text, v.end) for v in groups):
+            continue  # sanctions a government body that broke a duty: supervision of bodies
         pred = _predicate(text, groups, gi)
         if not pred:
             continue
