@@ -141,7 +141,7 @@ _LEVEL_WORD = re.compile(
             r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构|中央(?:有关|国家)?(?:部门|机关)"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
             r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方"
-            rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门]))"
+            rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门])|搜寻援救组织)"
             r")",
             # PROVINCIAL: 省、自治区、直辖市; 省、自治区; 省级(以上); 自治区/直辖市人民政府;
             # the four municipalities under the central government (上海市人民政府); 两省一市
@@ -157,7 +157,7 @@ _LEVEL_WORD = re.compile(
             r"(?P<municipal>(?:设区的市级以上|设区的市级|设区的市|自治州|地级市|计划单列市|市级以上|市级)"
             + _IS_BODY
             + rf"|(?:{_PREFECTURE_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
-            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容政民区辖属内外长委])"
+            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容民区辖属内外长委]|政(?!府))"
             rf"(?=[、和及与]|或者?|{_GOV}|{_NAME_AHEAD}))",
             # COUNTY: 县级以上, 县以上, 县级(市), 市辖区, 自治县; a named county or county-level
             # city; 县, 县（市、区）; 区 as a district government (区人民政府, 区（市）, 区县, or
@@ -250,7 +250,7 @@ _MARKER = re.compile(
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     r"|(?P<object>对(?!外)|针对|设在|(?<![会协])商(?!务|品|业|标|会)|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
-    r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受|将|"
+    r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托)|将|"
     r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
     # OVERSEER: 接受…的监督, 服从…的统一指挥 (see _OVERSIGHT).
@@ -319,7 +319,7 @@ _ACT_WORDS = (
     r"监督抽测|抽测|抽检|明确[^，。；]{0,8}?责任(?:人|主体|单位)(?!、)|"
     # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
     # site (将…公布为文物保护单位).
-    r"宣布(?!废止|失效|无效)|通报批评|公布为|(?<!计量)认证(?!机构|证书|标志|结果)|计量认证|"
+    r"承担[^，。；]{0,6}?修复责任|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,10}?(?:预案|应急响应))|通报批评|公布为|(?<!计量)认证(?!机构|证书|标志|结果)|计量认证|"
     r"采取[^，。；]{0,8}?(?:管控|处置|控制|强制|封锁|隔离)措施|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
@@ -389,7 +389,7 @@ _CUE = re.compile(
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
             r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
-            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
+            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|公告|公示|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
             # 确定 decides a party or a site (确定…企业, 确定…责任人, 确定…区域) or sets a rule
             # (确定…标准, 确定…部门职责): see _determines_party.
@@ -535,7 +535,7 @@ _COMPLAINT = re.compile(r"投诉|举报|信访|控告|检举")
 _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 # A definition (“许可证件”，指…由国家有关主管部门颁发的…; 前款所称…是指…) or a scope clause
 # (在…区域…实施城市管理，适用本条例) assigns nothing (third sample, hard case 20).
-_DEFINITION = re.compile(r"(?:所称|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
+_DEFINITION = re.compile(r"(?:所称|^[^，。；“”]{1,12}，(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
 _LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$")
@@ -577,7 +577,7 @@ _LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
 # internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
 _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
-_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构")
+_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
 # Roles that still make 负责…工作 a sector competence: guidance and supervision of outside
 # parties (负责…畜禽养殖废弃物综合利用的指导、服务工作).
 _CHARGE_ROLES = frozenset({"指导", "监督"})
@@ -829,7 +829,7 @@ def _makes_rule(text: str, g: _Group, cue: re.Match, sentence: int) -> bool:
         topic = "，".join(clauses[:1] + clauses[-3:])  # the sentence's topic and the clauses before the body
         if _RULE_NOUN.search(topic) and not re.search(r"符合|按照|依照|根据|依据|违反|达到", topic):
             return True
-    between = _MASK.sub("", text[g.end : cue.start()])
+    between = text[g.end : cue.start()]
     if between.startswith("对") and _RULE_NOUN.search(between):
         return True  # 对…调整公安机关编制的申请…审核
     right = _CLAUSE_END.search(text, cue.end())
@@ -934,7 +934,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
                 continue  # 负责…的指导和监督检查: look on for the act
             nxt = _CUE.search(text, c.end(), stop)
             if nxt and nxt.lastgroup == "act" and (
-                _LIST_JOIN.fullmatch(text, c.end(), nxt.start()) or word in _JOINED_ROLE and nxt.start() == c.end()
+                _LIST_JOIN.fullmatch(text, c.end(), nxt.start())
+                or word in _JOINED_ROLE and nxt.start() == c.end() and (word != "研究" or _APPROVAL.fullmatch(nxt.group()))
             ):
                 continue
             restart = _RESTART.match(text, c.end(), stop)
@@ -959,7 +960,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
             continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
         sentence = max(text.rfind(p, 0, c.start()) for p in "。；") + 1
-        if _DRAFT.search(text, sentence, c.start()):
+        clause_end = _CLAUSE_END.search(text, c.end())
+        if _DRAFT.search(text, sentence, clause_end.start() if clause_end else len(text)):
             return None  # 草案…审批, 审核…预算草案: law-making
         if text.endswith("被", 0, c.start()):
             continue  # 被检查、调查的单位: the party's duty, not the body's act
