@@ -3,6 +3,9 @@
 Scored at (unit, level) granularity: a predicted level for a unit is a true positive when
 the hand label lists it, a false positive otherwise; a labelled level not predicted is a
 false negative. Units are resolved with the same parser the import uses.
+
+``agreement`` scores one labeller against another the same way: how far two people who
+read the same rulebook agree bounds how precisely any extractor can be measured.
 """
 
 from __future__ import annotations
@@ -34,6 +37,34 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
+def _levels(cell: str) -> set[str]:
+    return set(filter(None, cell.split(";"))) - {"EMPTY"}
+
+
+def read_labels(labels: Path) -> dict[tuple[str, str, str, str], set[str]]:
+    """The labelled levels of each unit (path, article, paragraph, item), in file order."""
+    with open(labels, encoding="utf-8") as fh:
+        return {(r["path"], r["article"], r["paragraph"], r["item"]): _levels(r["expected"]) for r in csv.DictReader(fh)}
+
+
+def agreement(reference: Path, other: Path) -> Score:
+    """``other``'s labels scored against ``reference``'s, on the units both files label."""
+    ref, oth = read_labels(reference), read_labels(other)
+    if ref.keys() != oth.keys():
+        raise ValueError(f"{reference} and {other} label different units")
+    score = Score()
+    for unit, want in ref.items():
+        got = oth[unit]
+        score.units += 1
+        score.labelled += bool(want)
+        score.tp += len(got & want)
+        score.fp += len(got - want)
+        score.fn += len(want - got)
+        if got != want:
+            score.mismatches.append((" ".join(filter(None, unit)), ";".join(sorted(want)), ";".join(sorted(got)), ""))
+    return score
+
+
 def evaluate(laws: Path, labels: Path) -> Score:
     meta = {r.path: r for r in read_manifest(laws)}
     score = Score()
@@ -47,7 +78,7 @@ def evaluate(laws: Path, labels: Path) -> Score:
             text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
             title = meta[path].title
             got = {a.level for a in assign_levels(text, issuing_level=meta[path].issuing_level, title=title)}
-            want = set(filter(None, row["expected"].split(";"))) - {"EMPTY"}
+            want = _levels(row["expected"])
             score.units += 1
             score.labelled += bool(want)
             score.tp += len(got & want)

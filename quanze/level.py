@@ -81,7 +81,9 @@ _MINISTRIES = (
     "农业农村部|农业部|林业部|文化和旅游部|文化部|卫生部|应急管理部|退役军人事务部|监察部|信息产业部|"
     "邮电部|地质矿产部|对外贸易经济合作部|对外经济贸易部|广播电影电视部|审计署|海关总署|"
     "中国人民银行|中国民用航空局|中国民用航空总局|中国气象局|中国地震局|中国证券监督管理委员会|"
-    "中国银行业监督管理委员会|中国保险监督管理委员会|中国银行保险监督管理委员会"
+    "中国银行业监督管理委员会|中国保险监督管理委员会|中国银行保险监督管理委员会|"
+    # …and their short names in older texts (证监会复审同意; 报国家计委批准).
+    "证监会|证券委|银监会|保监会|银保监会|国家计委|国家经贸委"
 )
 # Military bodies are not administrative levels (rulebook): the Central Military Commission,
 # the army's general departments, military regions and services, the armed police. They are
@@ -319,7 +321,8 @@ _ACT_WORDS = (
     r"监督抽测|抽测|抽检|明确[^，。；]{0,8}?责任(?:人|主体|单位)(?!、)|"
     # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
     # site (将…公布为文物保护单位).
-    r"承担[^，。；]{0,6}?修复责任|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,10}?(?:预案|应急响应))|通报批评|公布为|(?<!计量)认证(?!机构|证书|标志|结果)|计量认证|"
+    r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
+    r"查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,10}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
     r"采取[^，。；]{0,8}?(?:管控|处置|控制|强制|封锁|隔离)措施|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
@@ -429,6 +432,8 @@ _OBJECT_PHRASE = (
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
+    # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long
+    r"|将[^。；]{0,100}?(?=纳入|列入)"
     r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
@@ -454,6 +459,12 @@ _MASK = re.compile(
 _CIRCUMSTANCE = re.compile(rf"{_SINCE}|{_WHEN}|{_FRAME}")
 # A first clause saying when the body acts (…核发失业保险金时，应当查验…) is circumstance.
 _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
+
+# …or a party or a scope the body approved (省…财政部门批准的会计师事务所; 按照国务院…机构批准的
+# 业务范围; 国务院…主管部门依法作出的禁止决定): the attribute still names who approves.
+_APPROVED_PARTY = re.compile(
+    r"(?:设立)?的[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务范围|经营范围|决定|登记证|许可证|执照)"
+)
 
 # Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
 _FORWARD_AFTER = re.compile(
@@ -503,7 +514,7 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    r"明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制)措施)))"
+    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制)措施)))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
@@ -514,12 +525,12 @@ _DRAFT = re.compile(r"草案|立法")
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
 _RULE_NOUN = re.compile(
-    r"标准|比例|税额|税率|幅度|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)方法|方式|"
+    r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)方法|方式|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
     r"(?:行政|机构|机关)编制|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
     # standard, the conditions of an authorisation (设立条件…报国务院批准).
-    r"荣誉|称号|表彰|大纲|基准|(?:设立|准入|资格|许可)条件"
+    r"荣誉|称号|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
@@ -538,7 +549,7 @@ _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 _DEFINITION = re.compile(r"(?:所称|^[^，。；“”]{1,12}，(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
-_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$")
+_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$|的其他(?:情形|行为|事项)[。；]?$")
 # 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
 # The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
 _STRENGTHEN = re.compile(r"(?:加强|做好)[^，。；]*$")
@@ -550,7 +561,7 @@ _OWN_CLAUSE = re.compile(r"(?:并|可以|依法|均|也)?")
 _TOPIC_OBJECT = re.compile(r"(?:[和及与、][^，。；对]*?)?(?:应当|依法|可以|要)?对[^，。；]*的")
 # A return of data or of a situation (数据、资料、情况) 申报ed to a body is a report, not an
 # application: 农用非道路移动机械的…数据和资料由…农机管理主管部门…向县（市区）环境保护主管部门集中申报.
-_DATA_RETURN = re.compile(r"数据|资料|报表|统计|情况|信息")
+_DATA_RETURN = re.compile(r"数据|资料|报表|统计|情况|信息|计划")
 _CLAUSE_END = re.compile(r"[，。；;：:]")
 
 # The predicate ends at the sentence end or where 由 introduces a new actor.
@@ -883,8 +894,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if not c:
             break
         pos = c.end()
-        if any(s <= c.start() < e for s, e in masked):
-            continue
+        if any(s <= c.start() < e for s, e in masked) or text.endswith("被", 0, c.start()):
+            continue  # masked, or passive (被检查、调查的单位, 被监督单位): not the body's act
         kind, word = c.lastgroup, c.group()
         if kind == "charge":
             comma = text.find("，", c.end(), stop)
@@ -908,8 +919,12 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if g.role == "to":
             # 向…申请/办理 makes the body the deciding authority; 向…备案/报告/投诉 does not,
             # nor does a body's data return (…数据和资料由…部门…向…部门集中申报).
-            if word == "申报" and _DATA_RETURN.search(text, _clause_start(text, g.start), g.start):
-                return None
+            after = _CLAUSE_END.search(text, c.end())
+            if word == "申报" and (
+                _DATA_RETURN.search(text, _clause_start(text, g.start), g.start)
+                or _DATA_RETURN.search(text, c.end(), after.start() if after else len(text))
+            ):
+                return None  # a return of data or a plan (申报下一年度的掘路计划) is a report
             if kind == "apply" and (word == "办理" and _FILING.match(text, c.end()) or _EXEMPT.search(text, _clause_start(text, g.start), g.start)):
                 return None  # 向…办理…备案手续; 可以不向…申报
             if kind == "apply" and not (word == "申请" and _REVIEW_AFTER.match(text, c.end())):
@@ -963,8 +978,6 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         clause_end = _CLAUSE_END.search(text, c.end())
         if _DRAFT.search(text, sentence, clause_end.start() if clause_end else len(text)):
             return None  # 草案…审批, 审核…预算草案: law-making
-        if text.endswith("被", 0, c.start()):
-            continue  # 被检查、调查的单位: the party's duty, not the body's act
         if word in _PREPARE and _PUBLISHED.match(text, c.end()):
             return None  # 旱情由…统一审核、发布: vetting information for publication
         if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
@@ -996,6 +1009,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             and _APPROVAL.fullmatch(word)
             and _ATTRIBUTIVE.match(text, c.end())
             and not (word in _ISSUE and _LICENCE_AFTER.match(text, c.end()))
+            and not _APPROVED_PARTY.match(text, c.end())
         ):
             return None  # attributive: 县级以上人民政府颁发的工作证件 (but 发放的许可证 counts)
         if word in _SUPERVISION and _supervises_bodies(text, g, c):
