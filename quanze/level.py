@@ -83,7 +83,7 @@ _MINISTRIES = (
     "中国人民银行|中国民用航空局|中国民用航空总局|中国气象局|中国地震局|中国证券监督管理委员会|"
     "中国银行业监督管理委员会|中国保险监督管理委员会|中国银行保险监督管理委员会|"
     # …and their short names in older texts (证监会复审同意; 报国家计委批准).
-    "证监会|证券委|银监会|保监会|银保监会|国家计委|国家经贸委"
+    "(?<![（(])证监会|证券委|银监会|保监会|银保监会|国家计委|国家经贸委"
 )
 # Military bodies are not administrative levels (rulebook): the Central Military Commission,
 # the army's general departments, military regions and services, the armed police. They are
@@ -308,7 +308,7 @@ _ACT_WORDS = (
     r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
-    r"处罚|罚款|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
+    r"处罚|罚款|(?:给予|予以)警告|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below).
@@ -323,7 +323,7 @@ _ACT_WORDS = (
     # site (将…公布为文物保护单位).
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
     r"查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,10}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
-    r"采取[^，。；]{0,8}?(?:管控|处置|控制|强制|封锁|隔离)措施|"
+    r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施|应急处置(?!设施|设备|能力|方案|预案)|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
@@ -346,7 +346,7 @@ _ACT_WORDS = (
 # supervision (对下级人民政府…进行考核, 考核评价各级人民政府…); a 考核 of nobody is a system
 # (目标责任制和考核评价制度); assessing nature or policy is study (水资源调查评价, 海洋环境质量).
 _RATING = frozenset({"评价", "评定", "考核", "考试", "考评"})
-_RATED_BODY = re.compile(r"政府|部门|下级|机关|干部|工作人员|负责人|绩效|目标")
+_RATED_BODY = re.compile(r"政府|部门|下级|机关|干部|工作人员|负责人|绩效|目标|其管理的|所属")
 _RATED_PARTY = re.compile(
     r"企业|单位|机构|人员|经营者|从业|医师|教师|药师|矿长|驾驶|申请人|学员|考生|等级|信用|资质|服务质量|"
     r"业务质量|执业|技能|职业资格|标准器具"
@@ -463,7 +463,7 @@ _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 # …or a party or a scope the body approved (省…财政部门批准的会计师事务所; 按照国务院…机构批准的
 # 业务范围; 国务院…主管部门依法作出的禁止决定): the attribute still names who approves.
 _APPROVED_PARTY = re.compile(
-    r"(?:设立)?的[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务范围|经营范围|决定|登记证|许可证|执照)"
+    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|登记证|许可证|执照)"
 )
 
 # Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
@@ -514,7 +514,7 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制)措施)))"
+    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制|应急)措施)))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
@@ -538,6 +538,16 @@ _BODY_VIOLATOR = re.compile(r"(?:(?:及其|或者)[^，。；]{0,24}?)?，?(?:�
 # A prohibition on the body (…有关部门不得组织实施…) grants it no power.
 _FORBIDDEN = re.compile(r"不得|禁止")
 _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
+# Added from the eighth sample's errors: a body named as the authority (…部门是…的登记和管理机关);
+# 由…办理 of an act named as the topic (执业登记，由…办理); an act in the body's own time frame
+# (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2).
+_IS_AUTHORITY = re.compile(
+    r"是[^，。；]{0,16}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和管理)?(?:机关|部门|机构))"
+)
+_ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
+_OWN_FRAME = re.compile(
+    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查)[^，。；]{0,30}?(?:的过程中|过程中|时)，"
+)
 _FILING = re.compile(r"[^，。；]{0,8}?备案")
 _EXEMPT = re.compile(r"(?:不|无需|无须|免于|免予)再?向[^，。；]{0,8}$")
 _CONSULTS = re.compile(r"(?<![会协])商(?!务|品|业|标|会)")
@@ -792,12 +802,15 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     right = _CLAUSE_END.search(text, cue.end(), stop)
     obj = text[cue.end() : right.start() if right else stop]
     if obj.startswith("的"):  # attributive: what is fixed is the noun it modifies
-        obj = re.match(r"的[^，。；的（(]*", obj).group()
+        obj = re.match(r"的(?:[^，。；的（(]{0,16}的)?[^，。；的（(]*", obj).group()
     if not obj or obj.startswith("并"):
         clause = _clause_start(text, g.start)
         if clause > 0 and text[clause - 1] == "，":
             clause = _clause_start(text, clause - 1)
         obj = text[clause : g.start]
+    head = obj[-8:]  # the noun the phrase ends in decides (确定的…符合…条件的检测机构)
+    if _DETERMINED.search(head) and not _NOT_DETERMINED.search(head):
+        return True
     return bool(_DETERMINED.search(obj)) and not _NOT_DETERMINED.search(obj)
 
 
@@ -881,6 +894,12 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
     g = groups[gi]
     if g.role == "overseen":
         return _oversight(text, g)
+    named = _IS_AUTHORITY.match(text, g.end)
+    if named:
+        return named.group(1), named.end(1)  # …部门是代表机构的登记和管理机关
+    own = _OWN_FRAME.match(text, g.end)
+    if own and g.role == "agent":
+        return own.group(1), own.end(1)  # 在审批…的过程中, 进行监督检查时: the body's own act
     stop = _scan_end(text, groups, gi)
     masked = [(m.start(), m.end()) for m in _MASK.finditer(text, g.end, stop)]
     charge_end = -1  # end of the clause that a 负责 governs
@@ -932,6 +951,9 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if kind in ("role", "complain") and word != "提出":
                 return None
             continue
+        own = _clause_start(text, g.start)
+        if kind == "apply" and word == "办理" and g.marker == "由" and own and _ACT_TOPIC.search(text, _clause_start(text, own - 1), own):
+            return word, c.end()  # 医疗机构的执业登记，由…部门办理
         if kind in ("complain", "apply"):
             continue  # context (接到举报后; 对出境申请…作出决定), not the body's act
         if kind == "command":
@@ -982,7 +1004,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return None  # 旱情由…统一审核、发布: vetting information for publication
         if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
             return None  # 经省人民政府同意后，报国务院审批: the province forwards
-        if word in ("批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查") and _makes_rule(text, g, c, sentence):
+        if word in ("批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定") and _makes_rule(text, g, c, sentence):
             return None  # 比例由国务院决定; 标准…报国务院批准: making a rule
         if word == "同意" and _CONSULTS.search(between):
             continue  # 商同级…部门同意: the consulted body agrees, the subject only consults
