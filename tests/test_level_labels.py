@@ -1,32 +1,43 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Five samples of 200 units, each labelled by hand by a labeller who never saw the extractor
-(tests/fixtures/level_labels.md … level_labels_5.md), each drawn excluding the earlier ones
-and the development set:
+Nine samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+the units shown to the auditors of the extractor's output. Every label was given by someone
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_9.md).
+Sets 1–5 had one labeller each; sets 6–9 had two, labelling independently, and a third who
+adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
+… the adjudicated one). Each set was scored once, clean, and then tuned on:
 
-* set 1 (seed 20201231) measured the first extractor: P 0.846, R 0.629;
-* set 2 (seed 20210630) measured the second: P 0.95, R 0.59;
-* set 3 (seed 20221231) measured the third: P 0.862, R 0.806;
-* set 4 (seed 20230630) measured the same third extractor: P 0.800, R 0.842;
-* set 5 (seed 20231231) was drawn and labelled blind while the fourth extractor was written
-  from the errors of sets 3 and 4 (docs/level-rules.md, "Added after the fourth blind
-  measurement"), and scored once, after: P 0.800, R 0.857 (24 / 6 / 4) — the honest figure.
+* set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
+* set 2 (seed 20210630): P 0.95, R 0.59;
+* set 3 (seed 20221231): P 0.862, R 0.806;
+* set 4 (seed 20230630): P 0.800, R 0.842;
+* set 5 (seed 20231231): P 0.800, R 0.857;
+* set 6 (seed 20240630): P 0.864, R 0.731 (19 / 3 / 7);
+* set 7 (seed 20241231): P 0.762, R 0.696 (16 / 5 / 7);
+* set 8 (seed 20250630, 400 units): P 0.889, R 0.702 (40 / 5 / 17);
+* set 9 (seed 20251231, 400 units): the current extractor's clean figure (README).
 
-Sets 1–4 had their errors named to the extractor's author and were tuned on: they guard
-against regressions only. The issue's bar (precision >= 0.97, recall >= 0.90) is not reached
-on the clean set 5; it stays here as a strict xfail, which fails loudly — and must become a
-plain assertion — once it is reached. Tuning on set 5 spends it: a sixth blind sample is then
-needed for an honest figure.
+The sets scored before the current extractor guard against regressions only. The issue's bar
+(precision >= 0.97, recall >= 0.90) is not reached on the clean set 9; it stays here as a
+strict xfail, which fails loudly — and must become a plain assertion — once it is reached.
 """
+
+import csv
 
 import pytest
 
-from quanze.evaluation import evaluate
+from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 6)}
-CLEAN = ("set5",)
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 10)}
+DOUBLE = ("set6", "set7", "set8", "set9")  # two blind labellers and an adjudicator
+CLEAN = ("set9",)
+
+
+def pair(name: str):
+    stem = SETS[name].removesuffix(".csv")
+    return FIXTURES / f"{stem}a.csv", FIXTURES / f"{stem}b.csv"
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +45,54 @@ def scores(laws_dir):
     return {k: evaluate(laws_dir, FIXTURES / f) for k, f in SETS.items()}
 
 
-def test_samples_are_200_units_with_enough_positives(scores):
-    for s in scores.values():
-        assert s.units == 200 and s.labelled >= 18
+def test_samples_have_enough_labelled_units(scores):
+    for name, s in scores.items():
+        assert s.units == (400 if name in ("set8", "set9") else 200)
+        assert s.labelled >= 18
 
 
 def test_no_regression_below_measured_figures(scores):
-    assert scores["set1"].precision >= 0.97 and scores["set1"].recall >= 0.95
-    assert scores["set2"].precision >= 0.97 and scores["set2"].recall >= 0.90
-    assert scores["set3"].precision >= 0.89 and scores["set3"].recall >= 0.80
-    assert scores["set4"].precision >= 0.94 and scores["set4"].recall >= 0.84
-    assert scores["set5"].precision >= 0.80 and scores["set5"].recall >= 0.85
+    floors = {
+        "set1": (0.97, 0.95), "set2": (0.97, 0.90), "set3": (0.90, 0.90), "set4": (0.94, 0.89),
+        "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.86),
+    }
+    for name, (precision, recall) in floors.items():
+        assert scores[name].precision >= precision and scores[name].recall >= recall, name
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on the clean held-out set 5 (README)")
+@pytest.mark.parametrize("name", DOUBLE)
+def test_adjudicated_label_is_one_labellers(name):
+    # The adjudicator decided only where the two labellers differed and corrected no agreed
+    # row (level_labels_6.md … 9.md): every final label is A's or B's.
+    final = read_labels(FIXTURES / SETS[name])
+    a, b = (read_labels(p) for p in pair(name))
+    assert final.keys() == a.keys() == b.keys()
+    assert all(final[u] in (a[u], b[u]) for u in final)
+    assert any(a[u] != b[u] for u in final)  # they did disagree somewhere
+
+
+@pytest.mark.parametrize("name", DOUBLE)
+def test_labellers_agree_closely_but_not_perfectly(name):
+    # The measure of any extractor is only as fine as this: README, "Level extractor".
+    s = agreement(*pair(name))
+    assert 0.85 <= s.precision < 1.0 or 0.85 <= s.recall < 1.0
+    assert s.precision >= 0.85 and s.recall >= 0.85
+
+
+def test_agreement_of_a_file_with_itself_and_with_other_units(tmp_path):
+    a, _ = pair("set6")
+    same = agreement(a, a)
+    assert same.precision == same.recall == 1.0 and not same.mismatches
+    with open(a, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    short = tmp_path / "short.csv"
+    with open(short, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows[:-1])
+    with pytest.raises(ValueError, match="label different units"):
+        agreement(a, short)
+
+
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on the clean held-out set 9 (README)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
