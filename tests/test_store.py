@@ -160,6 +160,30 @@ def test_failed_direct_write_leaves_nothing(any_store, size):
     assert G1 not in any_store.graph_names() and any_store.count(G2) == 1 and any_store.count(CATALOG) == 1
 
 
+def test_bulk_path_in_a_store_with_no_catalog_yet(any_store, monkeypatch):
+    """Regression: `quanze laws import` into a fresh store (no load recorded yet) sent the
+    whole corpus as one SPARQL update — 2 min 30 s and 5 GB instead of ~30 s. New graphs are
+    put whole there too, and a catalog created only for the marks does not outlive them."""
+    from quanze.store.embedded import BULK_THRESHOLD
+    from quanze.store.remote import GSP_THRESHOLD
+
+    size = max(BULK_THRESHOLD, GSP_THRESHOLD)
+    puts: list[str] = []
+    real_put = any_store._put
+    monkeypatch.setattr(any_store, "_put", lambda g, triples: (puts.append(g), real_put(g, triples)))
+    big = {t(f"s{i}", "p", str(i)) for i in range(size)}
+    any_store.write({G1: big}, also=[f"INSERT DATA {{ GRAPH <{CATALOG}> {{ <urn:load> <urn:p> 1 }} }}"])
+    assert puts == [G1] and any_store.count(G1) == size
+    assert any_store.count(CATALOG) == 1 and not any_store.pending()
+
+    any_store.drop(G1), any_store.drop(CATALOG)
+    any_store.write({G2: big})  # nothing recorded: no catalog left behind
+    assert puts == [G1, G2] and CATALOG not in any_store.graph_names()
+    with pytest.raises(QuerySyntaxError):
+        any_store.write({G1: big}, also=["INSERT DATA { oops }"])
+    assert G1 not in any_store.graph_names() and CATALOG not in any_store.graph_names()
+
+
 def test_remote_bulk_load_goes_through_the_graph_store(oxigraph_server, monkeypatch):
     from quanze.store.remote import GSP_THRESHOLD
 
