@@ -142,7 +142,7 @@ _LEVEL_WORD = re.compile(
             # (organs of every level) nor 国家规定/国家标准.
             r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构|中央(?:有关|国家)?(?:部门|机关)"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
-            r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方"
+            r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方|级|和|、"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门])|搜寻援救组织)"
             r")",
             # PROVINCIAL: 省、自治区、直辖市; 省、自治区; 省级(以上); 自治区/直辖市人民政府;
@@ -190,7 +190,7 @@ _LEVEL_WORD = re.compile(
 _OUTSIDE_PARTY = r"(?![^，。；]{0,12}?(?:试验|检验|检测|鉴定|认证|医疗|保健|培训|科研|研究|实验|银行|金融|防疫|技术|服务|媒体))"
 _BODY_TAIL = re.compile(
     rf"(?:以上)?(?:{_GOV})?(?:{_DEPT})?"
-    rf"(?:(?:(?:确定|指定|授权|委托|设立)的{_OUTSIDE_PARTY}|(?:负责|主管)[^，。；]{{0,16}}?的|负有[^，。；]{{0,24}}?职责的)"
+    rf"(?:(?:(?:确定|指定|授权|委托|设立)的{_OUTSIDE_PARTY}|(?:负责|主管)[^，。；]{{0,24}}?的|负有[^，。；]{{0,24}}?职责的)"
     rf"{_DEPT})?"
     rf"(?:(?:及其|或者其|或其|和其)(?:{_DEPT}))?"
 )
@@ -322,7 +322,9 @@ _ACT_WORDS = (
     # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
     # site (将…公布为文物保护单位).
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
-    r"查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,10}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
+    r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其])管辖(?!权|范围|区域|的|内)|认可(?!的?(?:机构|实验室))|"
+    r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
+    r"发放[^，。；]{0,6}?编号|分解到(?=[^，。；]{0,4}?(?:排污单位|企业))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
     r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施|应急处置(?!设施|设备|能力|方案|预案)|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
@@ -451,8 +453,10 @@ _FRAME = (
 )
 # … and an exception (办理除…驾驶技能考试以外的其他…业务).
 _EXCEPT = r"除[^，。；]{0,60}?(?:以外|之外)"
+# … and the partners after 会同 (会同自然资源和规划、生态环境部门划定…: 规划 names a department).
+_PARTNERS = r"会同[^，。；]{0,40}?(?:部门|机构|机关)(?:等)?"
 _MASK = re.compile(
-    rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}"
+    rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}|{_PARTNERS}"
 )
 # A body named inside a time reference (接到县级以上人民政府…的情况通报后) or a frame is a
 # circumstance of another body's act.
@@ -463,7 +467,7 @@ _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 # …or a party or a scope the body approved (省…财政部门批准的会计师事务所; 按照国务院…机构批准的
 # 业务范围; 国务院…主管部门依法作出的禁止决定): the attribute still names who approves.
 _APPROVED_PARTY = re.compile(
-    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|登记证|许可证|执照)"
+    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|结论|许可|登记证|执照)"
 )
 
 # Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
@@ -485,12 +489,12 @@ _HANDED_ON = re.compile(
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
 _REVIEW_AFTER = re.compile(
-    r"[^，。；]{0,4}?(?:复议|行政复议|复核|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
+    r"[^，。；]{0,4}?(?:复议|行政复议|复核|再次鉴定|重新鉴定|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
 )
 # Acts that decide an application: a later 报/经/由…批准 makes an earlier receiver of the
 # application (向甲申请) a forwarder.
 _APPROVAL = re.compile(
-    r"批准|审批|核准|审核批准|审查批准|同意|许可|决定|作出.*决定|核发|发给|颁发|签发|发放|登记|注册|批复|认定|确认"
+    r"批准|审批|核准|审核批准|审查批准|同意|许可|认可|决定|作出.*决定|核发|发给|颁发|签发|发放|登记|注册|批复|认定|确认"
 )
 # Such an act followed by 的 (within a short verb phrase) modifies a noun (县级以上人民政府颁发的
 # 工作证件; 国务院批准设立的…): not an assignment unless 经/由/报 introduce the body.
@@ -512,7 +516,7 @@ _JOINED_ROLE = frozenset({"评估", "研究"})  # 研究批准 is one act
 _RESTART = re.compile(
     r"(?:[^，。；]*，)+?(?=(?:并|同时)?(?:具体|统一|分别)?(?:负责|主管|依法|有权|做好(?=[^，。；]{0,20}?监督管理)|(?P<on>对)|"
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
-    r"(?:划定|指定|批准|审批|核准|核发|颁发|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
+    r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
     r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制|应急)措施)))"
 )
@@ -525,7 +529,7 @@ _DRAFT = re.compile(r"草案|立法")
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
 _RULE_NOUN = re.compile(
-    r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)方法|方式|"
+    r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)(?:方法|方式)|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
     r"(?:行政|机构|机关)编制|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
@@ -534,7 +538,7 @@ _RULE_NOUN = re.compile(
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
-_BODY_VIOLATOR = re.compile(r"(?:(?:及其|或者)[^，。；]{0,24}?)?，?(?:及其工作人员)?(?:违反|未|不按照|不依照|不履行|滥用|玩忽|徇私|擅自|超越)")
+_BODY_VIOLATOR = re.compile(r"(?:(?:及其|或者)[^，。；]{0,24}?)?，?(?:及其工作人员)?(?:有下列行为|违反|未|不按照|不依照|不履行|滥用|玩忽|徇私|擅自|超越)")
 # A prohibition on the body (…有关部门不得组织实施…) grants it no power.
 _FORBIDDEN = re.compile(r"不得|禁止")
 _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
@@ -542,12 +546,13 @@ _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
 # 由…办理 of an act named as the topic (执业登记，由…办理); an act in the body's own time frame
 # (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2).
 _IS_AUTHORITY = re.compile(
-    r"是[^，。；]{0,16}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和管理)?(?:机关|部门|机构))"
+    r"(?:是|为)[^，。；]{0,16}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和管理)?(?:机关|部门|机构))"
 )
 _ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
 _OWN_FRAME = re.compile(
-    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查)[^，。；]{0,30}?(?:的过程中|过程中|时)，"
+    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查|划定|指定)[^，。；]{0,40}?(?:的过程中|过程中|时)，"
 )
+_REVIEW_BEFORE = re.compile(r"再次鉴定|重新鉴定|复核|复议|复审")
 _FILING = re.compile(r"[^，。；]{0,8}?备案")
 _EXEMPT = re.compile(r"(?:不|无需|无须|免于|免予)再?向[^，。；]{0,8}$")
 _CONSULTS = re.compile(r"(?<![会协])商(?!务|品|业|标|会)")
@@ -559,7 +564,7 @@ _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 _DEFINITION = re.compile(r"(?:所称|^[^，。；“”]{1,12}，(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
-_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$|的其他(?:情形|行为|事项)[。；]?$")
+_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$|有权采取下列措施[：:]$|的其他(?:情形|行为|事项)[。；]?$")
 # 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
 # The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
 _STRENGTHEN = re.compile(r"(?:加强|做好)[^，。；]*$")
@@ -576,7 +581,7 @@ _CLAUSE_END = re.compile(r"[，。；;：:]")
 
 # The predicate ends at the sentence end or where 由 introduces a new actor.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_NEW_ACTOR = re.compile(r"(?<![理自缘事])由(?!于|此)")
+_NEW_ACTOR = re.compile(r"(?<![理自缘事])由(?!于|此|其)")
 # An act followed by 由 names the topic of the clause, not what the body before it does
 # (…公安机关人民警察录用考试，由省…负责组织) …
 _TOPIC_AFTER = re.compile(r"(?:等)?(?:工作|事项|事务)?，(?:应当|统一|具体)?由(?!于|此)")
@@ -736,12 +741,14 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             if w.level is None and previous:
                 w.level = previous
         low = g.lowest()
-        if low:
-            previous = low.level
         marker, g.marker = _marker_before(text, _clause_start(text, g.start), g.start)
+        # 本级 refers back to an actor, not to a body consulted on the way (…林业主管部门…，经征求
+        # 国务院林业主管部门意见，报本级人民政府批准 is the province's government).
+        if low and (previous is None or marker not in ("object", "source")):
+            previous = low.level
         g.governed = marker == "agent"
-        if marker in ("source", "to", "object", "overseen"):
-            g.role = marker
+        if marker in ("source", "to", "object", "overseen") and g.marker != "责成":
+            g.role = marker  # 责成乡（镇）人民政府…实施强行制止: the body charged acts
         if (
             _VIOLATOR_AFTER.match(text, g.end)
             or not g.governed and _PERSON_AFTER.match(text, g.end)
@@ -808,6 +815,10 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
         if clause > 0 and text[clause - 1] == "，":
             clause = _clause_start(text, clause - 1)
         obj = text[clause : g.start]
+        sentence = max(text.rfind(p, 0, g.start) for p in "。；") + 1
+        topic = text[sentence : _CLAUSE_END.search(text, sentence).start()]
+        if _DETERMINED.search(topic[-8:]) and not _NOT_DETERMINED.search(topic[-8:]):
+            return True  # 制造民用枪支的企业，由…提出，由国务院公安部门确定
     head = obj[-8:]  # the noun the phrase ends in decides (确定的…符合…条件的检测机构)
     if _DETERMINED.search(head) and not _NOT_DETERMINED.search(head):
         return True
@@ -946,8 +957,14 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
                 return None  # a return of data or a plan (申报下一年度的掘路计划) is a report
             if kind == "apply" and (word == "办理" and _FILING.match(text, c.end()) or _EXEMPT.search(text, _clause_start(text, g.start), g.start)):
                 return None  # 向…办理…备案手续; 可以不向…申报
+            if kind == "apply" and _REVIEW_BEFORE.search(text, _clause_start(text, c.start()), c.start()):
+                return None  # 向…提出再次鉴定申请: a review
             if kind == "apply" and not (word == "申请" and _REVIEW_AFTER.match(text, c.end())):
                 return word, c.end()
+            if word.startswith("提交"):
+                if text.startswith("的", c.end()):
+                    return None  # 向…提交的…文件: what was submitted, no act of the body
+                continue  # 向…提交下列文件，申请…许可证: look on for the application
             if kind in ("role", "complain") and word != "提出":
                 return None
             continue
@@ -961,8 +978,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
                 return word, c.end()  # 负责…的组织、协调和指挥
             continue
         if kind == "manage":
-            if in_charge:
-                return word, c.end()  # 负责…管理
+            if in_charge or g.marker == "由" and _CLAUSE_END.match(text, c.end()):
+                return word, c.end()  # 负责…管理; 全国综合性运动会由国务院体育行政部门管理。
             continue
         if kind == "role" and word == "监督" and _supervises_parties(text, g, c):
             kind = "act"  # 对…会计师事务所…进行监督
@@ -1033,6 +1050,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             and not (word in _ISSUE and _LICENCE_AFTER.match(text, c.end()))
             and not _APPROVED_PARTY.match(text, c.end())
         ):
+            if in_charge:
+                continue  # 负责由其审批发证的…转让的审批: the act is further on
             return None  # attributive: 县级以上人民政府颁发的工作证件 (but 发放的许可证 counts)
         if word in _SUPERVISION and _supervises_bodies(text, g, c):
             continue  # supervises other bodies: not an act, look on
@@ -1051,6 +1070,12 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return done.group("act"), done.end("act")  # 由国务院…机构对其进行行政重组
     return None
 
+
+
+def _clause_of(text: str, a: Assignment) -> str:
+    """The assignment's text up to the end of its clause."""
+    end = _CLAUSE_END.search(text, a.start + len(a.evidence))
+    return text[a.start : end.start() if end else len(text)]
 
 
 def assign_levels(text: str, *, issuing_level: str = "national", title: str = "") -> list[Assignment]:
@@ -1092,5 +1117,9 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     for g, a in found:
         if g.role == "to" and any(start > a.start for start in approvals):
             continue
+        if "全国" in _clause_of(text, a) and any(
+            b.act == a.act and _RANK[b.level] > _RANK[a.level] and "本行政区域" in _clause_of(text, b) for _, b in found
+        ):
+            continue  # 国务院…负责全国…；县级以上地方…负责本行政区域…: one competence, split by area
         out.setdefault((a.level, a.evidence), a)
     return sorted(out.values(), key=lambda a: (a.start, _RANK[a.level]))
