@@ -24,6 +24,7 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    fp_labelled: int = 0  # false positives on units whose label names a level
     units: int = 0
     labelled: int = 0
     mismatches: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -31,6 +32,14 @@ class Score:
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def precision_labelled(self) -> float:
+        """Precision on the units whose label names a level — the literal reading of the issue's
+        "on paragraphs that name an approving level" (a level found in a unit that names none is
+        not counted against it)."""
+        tp, fp = self.tp, self.fp_labelled
+        return tp / (tp + fp) if tp + fp else 1.0
 
     @property
     def recall(self) -> float:
@@ -83,6 +92,7 @@ def evaluate(laws: Path, labels: Path) -> Score:
             score.labelled += bool(want)
             score.tp += len(got & want)
             score.fp += len(got - want)
+            score.fp_labelled += len(got - want) if want else 0
             score.fn += len(want - got)
             if got != want:
                 unit = f"{path} {row['article']}-{row['paragraph']}" + (f"({row['item']})" if row["item"] else "")

@@ -1,9 +1,9 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Nine samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+Ten samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
 the units shown to the auditors of the extractor's output. Every label was given by someone
-who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_9.md).
-Sets 1–5 had one labeller each; sets 6–9 had two, labelling independently, and a third who
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_10.md).
+Sets 1–5 had one labeller each; sets 6–10 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
 … the adjudicated one). Each set was scored once, clean, and then tuned on:
 
@@ -15,10 +15,12 @@ adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, lev
 * set 6 (seed 20240630): P 0.864, R 0.731 (19 / 3 / 7);
 * set 7 (seed 20241231): P 0.762, R 0.696 (16 / 5 / 7);
 * set 8 (seed 20250630, 400 units): P 0.889, R 0.702 (40 / 5 / 17);
-* set 9 (seed 20251231, 400 units): the current extractor's clean figure (README).
+* set 9 (seed 20251231, 400 units): P 0.881, R 0.788 (52 / 7 / 14);
+* set 10 (seed 20260630, 400 units): P 0.889, R 0.769 (40 / 5 / 12) — the current extractor's
+  clean figure (README).
 
 The sets scored before the current extractor guard against regressions only. The issue's bar
-(precision >= 0.97, recall >= 0.90) is not reached on the clean set 9; it stays here as a
+(precision >= 0.97, recall >= 0.90) is not reached on the clean set 10; it stays here as a
 strict xfail, which fails loudly — and must become a plain assertion — once it is reached.
 """
 
@@ -30,9 +32,9 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 10)}
-DOUBLE = ("set6", "set7", "set8", "set9")  # two blind labellers and an adjudicator
-CLEAN = ("set9",)
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 11)}
+DOUBLE = ("set6", "set7", "set8", "set9", "set10")  # two blind labellers and an adjudicator
+CLEAN = ("set10",)
 
 
 def pair(name: str):
@@ -47,14 +49,15 @@ def scores(laws_dir):
 
 def test_samples_have_enough_labelled_units(scores):
     for name, s in scores.items():
-        assert s.units == (400 if name in ("set8", "set9") else 200)
+        assert s.units == (400 if name in ("set8", "set9", "set10") else 200)
         assert s.labelled >= 18
 
 
 def test_no_regression_below_measured_figures(scores):
     floors = {
         "set1": (0.97, 0.95), "set2": (0.97, 0.90), "set3": (0.90, 0.90), "set4": (0.94, 0.89),
-        "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.86),
+        "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.87),
+        "set9": (0.98, 0.92),
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
@@ -63,7 +66,7 @@ def test_no_regression_below_measured_figures(scores):
 @pytest.mark.parametrize("name", DOUBLE)
 def test_adjudicated_label_is_one_labellers(name):
     # The adjudicator decided only where the two labellers differed and corrected no agreed
-    # row (level_labels_6.md … 9.md): every final label is A's or B's.
+    # row (level_labels_6.md … 10.md): every final label is A's or B's.
     final = read_labels(FIXTURES / SETS[name])
     a, b = (read_labels(p) for p in pair(name))
     assert final.keys() == a.keys() == b.keys()
@@ -92,7 +95,15 @@ def test_agreement_of_a_file_with_itself_and_with_other_units(tmp_path):
         agreement(a, short)
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on the clean held-out set 9 (README)")
+def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(scores):
+    # "on paragraphs that name an approving level" (README): precision_labelled drops the false
+    # positives of units labelled empty, and nothing else.
+    for s in scores.values():
+        assert s.fp_labelled <= s.fp and s.precision_labelled >= s.precision
+    assert any(s.fp_labelled < s.fp for s in scores.values())
+
+
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on the clean held-out set 10 (README)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
