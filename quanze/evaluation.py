@@ -45,6 +45,22 @@ class Score:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    def add(self, unit: tuple[str, str, str, str], want: set[str], got: set[str], text: str = "") -> None:
+        """Score one unit: ``want`` the reference's levels, ``got`` the ones found."""
+        self.units += 1
+        self.labelled += bool(want)
+        self.tp += len(got & want)
+        self.fp += len(got - want)
+        self.fp_labelled += len(got - want) if want else 0
+        self.fn += len(want - got)
+        if got != want:
+            self.mismatches.append((_unit_name(unit), ";".join(sorted(want)), ";".join(sorted(got)), text[:80]))
+
+
+def _unit_name(unit: tuple[str, str, str, str]) -> str:
+    path, article, paragraph, item = unit
+    return f"{path} {article}-{paragraph}" + (f"({item})" if item else "")
+
 
 def _levels(cell: str) -> set[str]:
     return set(filter(None, cell.split(";"))) - {"EMPTY"}
@@ -63,18 +79,12 @@ def agreement(reference: Path, other: Path) -> Score:
         raise ValueError(f"{reference} and {other} label different units")
     score = Score()
     for unit, want in ref.items():
-        got = oth[unit]
-        score.units += 1
-        score.labelled += bool(want)
-        score.tp += len(got & want)
-        score.fp += len(got - want)
-        score.fn += len(want - got)
-        if got != want:
-            score.mismatches.append((" ".join(filter(None, unit)), ";".join(sorted(want)), ";".join(sorted(got)), ""))
+        score.add(unit, want, oth[unit])
     return score
 
 
 def evaluate(laws: Path, labels: Path) -> Score:
+    """The extractor scored against the hand labels in ``labels`` (units resolved in ``laws``)."""
     meta = {r.path: r for r in read_manifest(laws)}
     score = Score()
     cache = {}
@@ -87,14 +97,5 @@ def evaluate(laws: Path, labels: Path) -> Score:
             text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
             title = meta[path].title
             got = {a.level for a in assign_levels(text, issuing_level=meta[path].issuing_level, title=title)}
-            want = _levels(row["expected"])
-            score.units += 1
-            score.labelled += bool(want)
-            score.tp += len(got & want)
-            score.fp += len(got - want)
-            score.fp_labelled += len(got - want) if want else 0
-            score.fn += len(want - got)
-            if got != want:
-                unit = f"{path} {row['article']}-{row['paragraph']}" + (f"({row['item']})" if row["item"] else "")
-                score.mismatches.append((unit, ";".join(sorted(want)), ";".join(sorted(got)), text[:80]))
+            score.add((path, row["article"], row["paragraph"], row["item"]), _levels(row["expected"]), got, text)
     return score

@@ -120,8 +120,8 @@ _IS_BODY = rf"(?=(?:以上)?的?(?:{_GOV}|{_NAME_AHEAD}|[、和及与（(]|或�
 # A new alternative must add its first character here.
 _STARTS = "国党中省北天上重自直两设地计市县区街乡镇本同人" + "".join(
     sorted(
-        {name[0] for names in (_MINISTRIES, _PREFECTURE_CITIES, _COUNTY_CITIES, _MILITARY) for name in names.split("|")}
-        - {"("}
+        {re.sub(r"^\(\?<![^)]*\)", "", name)[0]
+         for names in (_MINISTRIES, _PREFECTURE_CITIES, _COUNTY_CITIES, _MILITARY) for name in names.split("|")}
     )
 )
 _LEVEL_START = rf"(?=[{_STARTS}]|[\u4e00-\u9fff]{{1,3}}县人民政府)"
@@ -210,17 +210,18 @@ _JOIN = re.compile(rf"(?:、|和|及|以及|与|或者|或)?(?:当地|有关|相
 # §2 Not an actor.
 # ======================================================================================
 # The violator of a duty: 国务院铁路主管部门…未立即启动应急预案; …有下列行为之一的.
+_BREACH = r"未|不按照|不依照|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越"
 _VIOLATOR_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员)?"
     r"(?:[^，。；]{0,14}?(?:以及|和)其他[^，。；]{0,8}?)?"
-    r"(?:未|不按照|不依照|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越)"
+    rf"(?:{_BREACH})"
 )
 # A person of the body (…人民政府的主要负责人), another body (乡（镇）人民政府的上级人民政府), or
 # one of several applicants (…县级人民政府民政部门等有关人员或者单位的申请). A preposition
 # still makes the person the approver: 经设区的市级以上国家安全机关负责人批准.
 _PERSON_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员|主要负责人|负责人|领导人员)"
-    # …or its head named by office (国务院秘书长…负责处理国务院的日常工作; …署长批准授予 a rank).
+    # …or its head named by office (国务院秘书长…负责处理国务院的日常工作), unless it approves.
     r"|(?:秘书长|总理|副总理|署长|部长|局长|厅长)(?!批准)"
     r"|的(?:上级|上一级)"
     r"|等(?:有关)?(?:人员|单位|组织)"
@@ -244,6 +245,8 @@ _NOT_GOVERNMENT_AFTER = re.compile(
 # ======================================================================================
 # §3 What precedes a group: the nearest governing word in its clause.
 # ======================================================================================
+# 商同级…部门同意 consults (not 供应商, 厂商, 商务, 商品, 商请).
+_CONSULT = r"(?<![会协应销包厂发客])商(?![务品业标会户铺场请])"
 _MARKER = re.compile(
     # SOURCE of a rule (依照国务院…的规定, 按照省人民政府规定, 结合本级政府提出的…): never an assignment.
     r"(?P<source>依照|按照|根据|依据|参照|遵照|遵守|执行|符合|违反|适用|结合)"
@@ -251,7 +254,7 @@ _MARKER = re.compile(
     r"|(?P<to>向)"
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
-    r"|(?P<object>对(?!外)|针对|设在|(?<![会协])商(?!务|品|业|标|会)|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
+    rf"|(?P<object>对(?!外)|针对|设在|{_CONSULT}|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
     r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托)|将|"
     r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
@@ -272,6 +275,7 @@ _PLACE_BEFORE = re.compile(
     rf"(?:(?!(?!设立)(?:{_MARKER.pattern}))[^，。；]){{1,16}}?(?:所在地|发生地|住所地|居住地|户籍地)的?$"
 )
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
+_RULES_BEFORE = re.compile(r"(?:法律|行政法规|法规|规章)(?:、|和|及|以及|或者)$")
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
 # Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正, 移送…处理)
 # start a predicate of their own. Other objects sit inside the predicate of the group before
@@ -294,10 +298,11 @@ _NOT_NAME = (
 # An act word followed by these is a noun (监督检查要点, 监督管理机制, 实施细则, 邮件处理中心,
 # 审批流程, 登记申请): it names a thing, not what the body does.
 _NOT_NOUN = (
-    r"(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
+    r"(?:(?<=启动|解除)|(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
     r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
-    r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估))"
+    r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
 )
+_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施"
 _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
@@ -322,10 +327,10 @@ _ACT_WORDS = (
     # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
     # site (将…公布为文物保护单位).
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
-    r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其])管辖(?!权|范围|区域|的|内)|认可(?!的?(?:机构|实验室))|"
+    r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其所])管辖(?!权|范围|区域|区|的|内)|认可(?!的?(?:机构|实验室))|"
     r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
     r"发放[^，。；]{0,6}?编号|分解到(?=[^，。；]{0,4}?(?:排污单位|企业))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
-    r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施|应急处置(?!设施|设备|能力|方案|预案)|"
+    rf"{_MEASURES}|应急处置(?!设施|设备|能力|方案|预案)|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
@@ -423,7 +428,7 @@ _ADVERBIAL = re.compile(
     r"(?:依照|按照|根据|依据|参照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
     r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排)"
     # …and what completes the rule named: 依照本条例的规定, 依据国家…标准和其他有关规定.
-    r"(?:的?(?:有关|相关)?规定)?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
+    r"(?:的?(?:有关|相关)?(?:规定|要求))?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
 )
 # … the object of the act (加强对…房屋征收…的指导; 将…审核工作委托…) …
@@ -435,7 +440,7 @@ _OBJECT_PHRASE = (
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
     # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long
-    r"|将[^。；]{0,100}?(?=纳入|列入)"
+    r"|将[^。；]{0,100}?经费(?=纳入|列入)"
     r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
@@ -518,44 +523,47 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?采取[^，。；]{0,8}?(?:管控|处置|控制|强制|应急)措施)))"
+    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?" + _MEASURES + r")))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
 _DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
-_DRAFT = re.compile(r"草案|立法")
+_DRAFT = re.compile(r"草案|立法(?:计划|规划)|立法法")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
+_CONDITION = re.compile(r"符合|按照|依照|根据|依据|违反|达到")
 _RULE_NOUN = re.compile(
     r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)(?:方法|方式)|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
     r"(?:行政|机构|机关)编制|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
     # standard, the conditions of an authorisation (设立条件…报国务院批准).
-    r"荣誉|称号|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件"
+    r"荣誉|称号|关衔|警衔|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
-_BODY_VIOLATOR = re.compile(r"(?:(?:及其|或者)[^，。；]{0,24}?)?，?(?:及其工作人员)?(?:有下列行为|违反|未|不按照|不依照|不履行|滥用|玩忽|徇私|擅自|超越)")
+_BODY_VIOLATOR = re.compile(rf"(?:(?:及其|或者)[^，。；]{{0,24}}?)?，?(?:及其工作人员)?(?:{_BREACH})")
 # A prohibition on the body (…有关部门不得组织实施…) grants it no power.
-_FORBIDDEN = re.compile(r"不得|禁止")
+_FORBIDDEN = re.compile(r"(?:不得|禁止)[^，。；的]*$")
 _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
 # Added from the eighth sample's errors: a body named as the authority (…部门是…的登记和管理机关);
 # 由…办理 of an act named as the topic (执业登记，由…办理); an act in the body's own time frame
 # (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2).
 _IS_AUTHORITY = re.compile(
-    r"(?:是|为)[^，。；]{0,16}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和管理)?(?:机关|部门|机构))"
+    r"，?(?:是|为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和?管理)?(?:机关|部门|机构))"
+    r"(?=[，。；（(]|$)"
 )
 _ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
 _OWN_FRAME = re.compile(
-    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查|划定|指定)[^，。；]{0,40}?(?:的过程中|过程中|时)，"
+    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查|划定|指定)[^，。；]{0,40}?(?:过程中|时)，"
 )
+_OTHER_APPROVER = re.compile(r"经(?:有关|相关)[^，。；]{0,8}?(?:部门|机关|机构)$")
 _REVIEW_BEFORE = re.compile(r"再次鉴定|重新鉴定|复核|复议|复审")
 _FILING = re.compile(r"[^，。；]{0,8}?备案")
 _EXEMPT = re.compile(r"(?:不|无需|无须|免于|免予)再?向[^，。；]{0,8}$")
-_CONSULTS = re.compile(r"(?<![会协])商(?!务|品|业|标|会)")
+_CONSULTS = re.compile(_CONSULT)
 _COMPLAINT = re.compile(r"投诉|举报|信访|控告|检举")
 # 决定由…行使…职责 allocates competence between bodies.
 _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
@@ -564,7 +572,12 @@ _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 _DEFINITION = re.compile(r"(?:所称|^[^，。；“”]{1,12}，(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
-_LEAD_IN = re.compile(r"(?:履行|负责)下列(?:职责|工作|事项)[：:]$|有权采取下列措施[：:]$|的其他(?:情形|行为|事项)[。；]?$")
+# So does one that only introduces its measures (有权采取下列措施：), and an item that closes a
+# list of cases (…认定…的其他情形). An act the body's own time frame names still counts
+# (在进行监督检查时，有权采取下列措施：): see assign_levels.
+_LEAD_IN = re.compile(
+    r"(?:履行|负责)(?:下列|以下)(?:职责|工作|事项)[：:]$|有权采取(?:下列|以下)措施[：:]$|的其他(?:情形|行为|事项)[。；]?$"
+)
 # 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
 # The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
 _STRENGTHEN = re.compile(r"(?:加强|做好)[^，。；]*$")
@@ -674,6 +687,11 @@ class _Group:
         return max(leveled, key=lambda w: _RANK[w.level or ""]) if leveled else None
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence that contains ``pos``."""
+    return max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+
+
 def _clause_start(text: str, pos: int) -> int:
     """Start of the comma clause that contains ``pos``."""
     i = pos
@@ -755,8 +773,8 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             or _GRADE_AFTER.match(text, g.end)
         ):
             g.role = "object"
-        if any(s <= g.start < e for s, e in circumstances):
-            g.role = "source"
+        if any(s <= g.start < e for s, e in circumstances) or _RULES_BEFORE.search(text, 0, g.start):
+            g.role = "source"  # …; 法律、行政法规和国务院…机构规定禁止…的人员: a source of rules
     return groups
 
 
@@ -815,8 +833,9 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
         if clause > 0 and text[clause - 1] == "，":
             clause = _clause_start(text, clause - 1)
         obj = text[clause : g.start]
-        sentence = max(text.rfind(p, 0, g.start) for p in "。；") + 1
-        topic = text[sentence : _CLAUSE_END.search(text, sentence).start()]
+        sentence = _sentence_start(text, g.start)
+        first = _CLAUSE_END.search(text, sentence)
+        topic = text[sentence : first.start() if first else g.start]
         if _DETERMINED.search(topic[-8:]) and not _NOT_DETERMINED.search(topic[-8:]):
             return True  # 制造民用枪支的企业，由…提出，由国务院公安部门确定
     head = obj[-8:]  # the noun the phrase ends in decides (确定的…符合…条件的检测机构)
@@ -862,22 +881,27 @@ def _makes_rule(text: str, g: _Group, cue: re.Match, sentence: int) -> bool:
         # the body's own clause and the two before it (…的适用，由…规定，报国务院批准)
         clauses = _MASK.sub("", text[sentence : g.start]).split("，")
         topic = "，".join(clauses[:1] + clauses[-3:])  # the sentence's topic and the clauses before the body
-        if _RULE_NOUN.search(topic) and not re.search(r"符合|按照|依照|根据|依据|违反|达到", topic):
+        if _names_rule(topic):
             return True
     between = text[g.end : cue.start()]
-    if between.startswith("对") and _RULE_NOUN.search(between):
+    if between.startswith("对") and _names_rule(between):
         return True  # 对…调整公安机关编制的申请…审核
     right = _CLAUSE_END.search(text, cue.end())
     end = right.start() if right else len(text)
     if end == cue.end() and g.marker.endswith("经") and text.startswith("，", end):
         right = _CLAUSE_END.search(text, end + 1)  # 经…批准，[what is approved]
         end = right.start() if right else len(text)
-    return bool(_RULE_NOUN.search(text, cue.end(), end))
+    return _names_rule(text[cue.end() : end])
+
+
+def _names_rule(span: str) -> bool:
+    """A rule noun that is not a condition (符合…标准的, 按照…办法): 比例, 名录, 标准…"""
+    return bool(_RULE_NOUN.search(span)) and not _CONDITION.search(span)
 
 
 def _oversight(text: str, g: _Group) -> tuple[str, int] | None:
     """接受…的监督: the supervision word when the party that accepts it is not a body."""
-    sentence = max(text.rfind(p, 0, g.start) for p in "。；;") + 1
+    sentence = _sentence_start(text, g.start)
     end = _SUBJECT_END.search(text, sentence, g.start)
     if _BODY_SUBJECT.search(text, sentence, end.start() if end else g.start):
         return None
@@ -908,9 +932,14 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
     named = _IS_AUTHORITY.match(text, g.end)
     if named:
         return named.group(1), named.end(1)  # …部门是代表机构的登记和管理机关
-    own = _OWN_FRAME.match(text, g.end)
-    if own and g.role == "agent":
-        return own.group(1), own.end(1)  # 在审批…的过程中, 进行监督检查时: the body's own act
+    frame = _OWN_FRAME.match(text, g.end)
+    if frame and g.role == "agent":
+        cue = _CUE.match(text, frame.start(1))
+        if cue and cue.lastgroup in ("act", "inquiry") and not (
+            _DRAFT.search(frame.group())  # 在审批专项规划草案时: law-making
+            or cue.group() in _SUPERVISION and _SUPERVISED_BODY.search(text, cue.end(), frame.end())
+        ):
+            return cue.group(), cue.end()  # 在审批…的过程中, 进行监督检查时: the body's own act
     stop = _scan_end(text, groups, gi)
     masked = [(m.start(), m.end()) for m in _MASK.finditer(text, g.end, stop)]
     charge_end = -1  # end of the clause that a 负责 governs
@@ -949,7 +978,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if g.role == "to":
             # 向…申请/办理 makes the body the deciding authority; 向…备案/报告/投诉 does not,
             # nor does a body's data return (…数据和资料由…部门…向…部门集中申报).
-            after = _CLAUSE_END.search(text, c.end())
+            after = _CLAUSE_END.search(text, c.end()) if word == "申报" else None
             if word == "申报" and (
                 _DATA_RETURN.search(text, _clause_start(text, g.start), g.start)
                 or _DATA_RETURN.search(text, c.end(), after.start() if after else len(text))
@@ -968,8 +997,9 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if kind in ("role", "complain") and word != "提出":
                 return None
             continue
-        own = _clause_start(text, g.start)
-        if kind == "apply" and word == "办理" and g.marker == "由" and own and _ACT_TOPIC.search(text, _clause_start(text, own - 1), own):
+        own_clause = _clause_start(text, g.start)
+        if (kind == "apply" and word == "办理" and g.marker == "由" and own_clause
+                and _ACT_TOPIC.search(text, _clause_start(text, own_clause - 1), own_clause)):
             return word, c.end()  # 医疗机构的执业登记，由…部门办理
         if kind in ("complain", "apply"):
             continue  # context (接到举报后; 对出境申请…作出决定), not the body's act
@@ -1002,6 +1032,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         # An act.
         if not weak_ok and word in ("实施", "组织实施"):
             continue
+        if _OTHER_APPROVER.search(text, g.end, c.start()):
+            continue  # …经有关部门验收合格: another, unnamed body acts
         if text.endswith("经", 0, c.start()) and c.start() - 1 > g.end and "，" in text[g.end : c.start()]:
             continue  # …，未经批准不得改变: an unnamed body approves, not the subject of the clause before
         comma = text.rfind("，", g.end, c.start())
@@ -1013,7 +1045,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         duty = _STRENGTHEN.search(re.sub(r"《[^》]*》", "", between))
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
             continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
-        sentence = max(text.rfind(p, 0, c.start()) for p in "。；") + 1
+        sentence = _sentence_start(text, c.start())
         clause_end = _CLAUSE_END.search(text, c.end())
         if _DRAFT.search(text, sentence, clause_end.start() if clause_end else len(text)):
             return None  # 草案…审批, 审核…预算草案: law-making
@@ -1090,24 +1122,30 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     one power (市、县（市、区）人民政府批准) gives one assignment at its lowest level, whose
     evidence runs from that body to the act.
     """
-    if not _PREFILTER.search(text) or _SCOPE.search(text) or _LEAD_IN.search(text):
+    if not _PREFILTER.search(text) or _SCOPE.search(text):
         return []
+    lead_in = _LEAD_IN.search(text)
+    lead_in_clause = _clause_start(text, lead_in.start()) if lead_in else len(text)
     groups = _find_groups(text, _issuer(issuing_level, title))
     definition = _DEFINITION.search(text)
+    # A definition runs to its full stop (its clauses are often split by ；).
+    definition_end = text.find("。", definition.end()) if definition else -1
     found: list[tuple[_Group, Assignment]] = []
     for gi, g in enumerate(groups):
         low = g.lowest()
         if low is None or low.level is None or g.role in ("source", "object"):
             continue
-        if definition and g.start > definition.start():
-            continue  # inside a definition
-        sentence = max(text.rfind(p, 0, g.start) for p in "。；") + 1
+        if definition and definition.start() < g.start < (definition_end if definition_end >= 0 else len(text)):
+            continue  # inside a definition (not in the sentences after it)
+        sentence = _sentence_start(text, g.start)
         if any(sentence <= v.start and v.end <= g.end and _BODY_VIOLATOR.match(text, v.end) for v in groups):
             continue  # sanctions a government body that broke a duty: supervision of bodies
         pred = _predicate(text, groups, gi)
         if not pred:
             continue
         act, act_end = pred
+        if act_end > lead_in_clause:
+            continue  # the act is in the lead-in clause: its items carry it
         found.append((g, Assignment(low.level, text[low.start : act_end], act, low.start)))
     # 向甲申请…报乙批准: when the unit names an approving body after the one that receives the
     # application, the receiver only forwards the file (the approving body counts, not the

@@ -5,7 +5,8 @@ the units shown to the auditors of the extractor's output. Every label was given
 who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_10.md).
 Sets 1–5 had one labeller each; sets 6–10 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
-… the adjudicated one). Each set was scored once, clean, and then tuned on:
+… the adjudicated one). Each set was scored once, clean, by the extractor of that moment;
+sets 1–9 were then tuned on, set 10 was not:
 
 * set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
 * set 2 (seed 20210630): P 0.95, R 0.59;
@@ -58,6 +59,7 @@ def test_no_regression_below_measured_figures(scores):
         "set1": (0.97, 0.95), "set2": (0.97, 0.90), "set3": (0.90, 0.90), "set4": (0.94, 0.89),
         "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.87),
         "set9": (0.98, 0.92),
+        "set10": (0.88, 0.76),  # the clean figure itself: a floor, not a target
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name

@@ -178,10 +178,15 @@ def test_bulk_path_in_a_store_with_no_catalog_yet(any_store, monkeypatch):
 
     any_store.drop(G1), any_store.drop(CATALOG)
     any_store.write({G2: big})  # nothing recorded: no catalog left behind
-    assert puts == [G1, G2] and CATALOG not in any_store.graph_names()
-    with pytest.raises(QuerySyntaxError):
+    assert puts == [G1, G2] and not any_store.count(CATALOG) and not any_store.pending()
+    with pytest.raises(QuerySyntaxError) as failed:
         any_store.write({G1: big}, also=["INSERT DATA { oops }"])
-    assert G1 not in any_store.graph_names() and CATALOG not in any_store.graph_names()
+    assert not getattr(failed.value, "__notes__", None)  # the cleanup itself went through
+    assert G1 not in any_store.graph_names() and not any_store.count(CATALOG)
+    if isinstance(any_store, EmbeddedStore):
+        # Oxigraph keeps empty named graphs; a SPARQL endpoint shows none (RemoteStore lists
+        # graphs by their triples), so only here can an empty catalog be left behind.
+        assert CATALOG not in any_store.graph_names()
 
 
 def test_remote_bulk_load_goes_through_the_graph_store(oxigraph_server, monkeypatch):

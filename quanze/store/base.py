@@ -244,7 +244,8 @@ class Store:
         Normally that is one SPARQL update (:meth:`write_diff`). *New* graphs a backend can put
         whole faster than an update carries them (:meth:`_puts`: the embedded store always,
         a remote one through the Graph Store Protocol) go in beside it, under the
-        pending-mark protocol, once the store has a catalog graph to hold the marks:
+        pending-mark protocol (the catalog graph holds the marks; a catalog created only for
+        them is discarded again, see :meth:`_discard_empty_catalog`):
 
         1. the catalog marks each such graph ``qz:loadPending``;
         2. their triples are put, graph by graph;
@@ -256,23 +257,25 @@ class Store:
                if t and self._puts(len(t)) and not has_blank_nodes(t) and not self.has_graph(g)]
         if not new:
             return self.write_diff(graphs, drops, also)
-        # Oxigraph keeps a named graph once created: marking in a store with no catalog yet (no
-        # load recorded — `quanze laws import` into a fresh store) creates one, which is
-        # dropped again if nothing else is left in it. (Sending such a graph in the update
-        # instead took five times as long for the corpus, and 5 GB.)
+        # Marking in a store with no catalog yet (no load recorded — `quanze laws import` into a
+        # fresh store) creates one. (Sending such graphs in the update instead took five times as
+        # long for the corpus, and 5 GB.)
         fresh = not self.has_graph(CATALOG)
         self._mark(new)
         try:
             for g in new:
                 self._put(g, graphs[g])
             stats = self.write_diff({g: t for g, t in graphs.items() if g not in new}, drops, [*also, *unmark(new)])
-        except BaseException:
-            self.recover(new)
-            if fresh and not self.count(CATALOG):
-                self.drop(CATALOG)
+        except BaseException as exc:
+            try:
+                self.recover(new)
+                if fresh:
+                    self._discard_empty_catalog()
+            except Exception as cleanup:  # the write's own error is the one to report
+                exc.add_note(f"cleanup after the failed write also failed: {cleanup!r}")
             raise
-        if fresh and not self.count(CATALOG):
-            self.drop(CATALOG)
+        if fresh:
+            self._discard_empty_catalog()
         stats.graphs = list(graphs)
         stats.inserted += sum(len(graphs[g]) for g in new)
         return stats
@@ -315,6 +318,11 @@ class Store:
 
     def _put(self, graph: str, triples: set[ox.Triple]) -> None:
         raise NotImplementedError
+
+    def _discard_empty_catalog(self) -> None:
+        """Drop a catalog graph the marks created if nothing else is in it. A SPARQL endpoint
+        shows no empty graph (and dropping one there would race other clients' loads), so only
+        the embedded store, which keeps empty named graphs, overrides this."""
 
     def pending(self) -> list[str]:
         """Graphs marked pending: a write is putting them, or was killed while it did."""

@@ -174,6 +174,14 @@ class EmbeddedStore(Store):
         self._store.extend(ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))
                            for g in graphs)
 
+    def _discard_empty_catalog(self) -> None:
+        catalog = ox.NamedNode(CATALOG)
+        if self._store.contains_named_graph(catalog) and not next(
+            iter(self._store.quads_for_pattern(None, None, None, catalog)), None
+        ):
+            self.revision += 1
+            self._store.remove_graph(catalog)
+
     def _put(self, graph: str, triples: set[ox.Triple]) -> None:
         self.revision += 1
         node = ox.NamedNode(graph)
