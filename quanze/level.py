@@ -302,6 +302,7 @@ _NOT_NOUN = (
     r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
     r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
 )
+_RESPONSIBLE = r"明确[^，。；]{0,8}?责任(?:人|主体|单位)"
 _MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施"
 _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
@@ -323,15 +324,19 @@ _ACT_WORDS = (
     # 进行监督抽测), naming the party responsible for a thing (明确山体保护责任人; third sample,
     # hard case 8), control measures taken on an incident (采取管控处置措施, 采取…补救和管控措施;
     # not 采取措施 in general, a duty), and requiring a named party to act (要求土地使用权人…开展…调查).
-    r"监督抽测|抽测|抽检|明确[^，。；]{0,8}?责任(?:人|主体|单位)(?!、)|"
-    # …declaring a state (宣布预报区进入临震应急期), a public reprimand (给予通报批评), designating a
-    # site (将…公布为文物保护单位).
+    rf"监督抽测|抽测|抽检|{_RESPONSIBLE}(?!、)|{_MEASURES}|应急处置(?!设施|设备|能力|方案|预案)|"
+    r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
+    # …declaring a state (宣布预报区进入临震应急期) or launching a plan (启动…应急预案), a public
+    # reprimand (给予通报批评), designating a site (将…公布为文物保护单位), certifying (计量认证);
+    # and, from the samples after the fifth (docs/level-rules.md): restoration a government bears,
+    # orders served (下达…责任书), jurisdiction and its powers (管辖, 行使…处罚权), accepting (认可,
+    # 验收), inquiries of banks (查询…账户), lifting measures, filing numbers, quotas allocated.
+    r"宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|"
+    r"(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
     r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其所])管辖(?!权|范围|区域|区|的|内)|认可(?!的?(?:机构|实验室))|"
     r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
-    r"发放[^，。；]{0,6}?编号|分解到(?=[^，。；]{0,4}?(?:排污单位|企业))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
-    rf"{_MEASURES}|应急处置(?!设施|设备|能力|方案|预案)|"
-    r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
+    r"发放[^，。；]{0,6}?编号|分解到(?=[^，。；]{0,4}?(?:排污单位|企业))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
@@ -493,8 +498,9 @@ _HANDED_ON = re.compile(
 # The acts that prepare a decision rather than take it.
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
+_REVIEWS = r"复议|复核|复审|再次鉴定|重新鉴定"
 _REVIEW_AFTER = re.compile(
-    r"[^，。；]{0,4}?(?:复议|行政复议|复核|再次鉴定|重新鉴定|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
+    rf"[^，。；]{{0,4}}?(?:{_REVIEWS}|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
 )
 # Acts that decide an application: a later 报/经/由…批准 makes an earlier receiver of the
 # application (向甲申请) a forwarder.
@@ -523,7 +529,7 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    r"实施[^，。；]{0,6}?监督管理|明确[^，。；]{0,8}?责任(?:人|主体|单位)|(?:应当)?(?:及时|立即)?" + _MEASURES + r")))"
+    rf"实施[^，。；]{{0,6}}?监督管理|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES})))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
@@ -533,6 +539,7 @@ _DRAFT = re.compile(r"草案|立法(?:计划|规划)|立法法")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
+_RULE_ACTS = frozenset({"批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定"})
 _CONDITION = re.compile(r"符合|按照|依照|根据|依据|违反|达到")
 _RULE_NOUN = re.compile(
     r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)(?:方法|方式)|"
@@ -560,7 +567,7 @@ _OWN_FRAME = re.compile(
     r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查|划定|指定)[^，。；]{0,40}?(?:过程中|时)，"
 )
 _OTHER_APPROVER = re.compile(r"经(?:有关|相关)[^，。；]{0,8}?(?:部门|机关|机构)$")
-_REVIEW_BEFORE = re.compile(r"再次鉴定|重新鉴定|复核|复议|复审")
+_REVIEW_BEFORE = re.compile(_REVIEWS)
 _FILING = re.compile(r"[^，。；]{0,8}?备案")
 _EXEMPT = re.compile(r"(?:不|无需|无须|免于|免予)再?向[^，。；]{0,8}$")
 _CONSULTS = re.compile(_CONSULT)
@@ -692,6 +699,13 @@ def _sentence_start(text: str, pos: int) -> int:
     return max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
 
 
+def _clause_end(text: str, pos: int, stop: int | None = None) -> int:
+    """End of the comma clause that starts at or before ``pos`` (at most ``stop``)."""
+    limit = len(text) if stop is None else stop
+    m = _CLAUSE_END.search(text, pos, limit)
+    return m.start() if m else limit
+
+
 def _clause_start(text: str, pos: int) -> int:
     """Start of the comma clause that contains ``pos``."""
     i = pos
@@ -806,8 +820,7 @@ def _rates_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     left = max(g.end, text.rfind("，", 0, cue.start()) + 1)
     on = text.rfind("对", left, cue.start())
     before = text[on : cue.start()] if on >= 0 else text[max(left, cue.start() - 8) : cue.start()]
-    right = _CLAUSE_END.search(text, cue.end(), stop)
-    after = text[cue.end() : right.start() if right else stop]
+    after = text[cue.end() : _clause_end(text, cue.end(), stop)]
     if _RATED_BODY.search(before) or _RATED_BODY.search(after):
         return False
     if cue.group() in ("评价", "评定"):
@@ -824,8 +837,7 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     before the body (配售民用枪支的企业，由…确定)."""
     if _OTHER_DECIDER.search(text, g.end, cue.start()) and text.startswith("的", cue.end()):
         return False  # 国家确定的…指标: another body decided it
-    right = _CLAUSE_END.search(text, cue.end(), stop)
-    obj = text[cue.end() : right.start() if right else stop]
+    obj = text[cue.end() : _clause_end(text, cue.end(), stop)]
     if obj.startswith("的"):  # attributive: what is fixed is the noun it modifies
         obj = re.match(r"的(?:[^，。；的（(]{0,16}的)?[^，。；的（(]*", obj).group()
     if not obj or obj.startswith("并"):
@@ -836,12 +848,14 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
         sentence = _sentence_start(text, g.start)
         first = _CLAUSE_END.search(text, sentence)
         topic = text[sentence : first.start() if first else g.start]
-        if _DETERMINED.search(topic[-8:]) and not _NOT_DETERMINED.search(topic[-8:]):
+        if _names_party(topic[-8:]):
             return True  # 制造民用枪支的企业，由…提出，由国务院公安部门确定
-    head = obj[-8:]  # the noun the phrase ends in decides (确定的…符合…条件的检测机构)
-    if _DETERMINED.search(head) and not _NOT_DETERMINED.search(head):
-        return True
-    return bool(_DETERMINED.search(obj)) and not _NOT_DETERMINED.search(obj)
+    # The noun the phrase ends in decides (确定的…符合…条件的检测机构), else the whole phrase.
+    return _names_party(obj[-8:]) or _names_party(obj)
+
+
+def _names_party(span: str) -> bool:
+    return bool(_DETERMINED.search(span)) and not _NOT_DETERMINED.search(span)
 
 
 def _inquires(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
@@ -850,8 +864,7 @@ def _inquires(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     near = text[max(g.end, cue.start() - 6) : cue.start()] + text[cue.end() : cue.end() + 2]
     if _SURVEY.search(near):
         return False
-    right = _CLAUSE_END.search(text, cue.end(), stop)
-    return bool(_INCIDENT.search(text, g.end, right.start() if right else stop))
+    return bool(_INCIDENT.search(text, g.end, _clause_end(text, cue.end(), stop)))
 
 
 def _supervises_bodies(text: str, g: _Group, cue: re.Match) -> bool:
@@ -886,17 +899,21 @@ def _makes_rule(text: str, g: _Group, cue: re.Match, sentence: int) -> bool:
     between = text[g.end : cue.start()]
     if between.startswith("对") and _names_rule(between):
         return True  # 对…调整公安机关编制的申请…审核
-    right = _CLAUSE_END.search(text, cue.end())
-    end = right.start() if right else len(text)
+    end = _clause_end(text, cue.end())
     if end == cue.end() and g.marker.endswith("经") and text.startswith("，", end):
-        right = _CLAUSE_END.search(text, end + 1)  # 经…批准，[what is approved]
-        end = right.start() if right else len(text)
+        end = _clause_end(text, end + 1)  # 经…批准，[what is approved]
     return _names_rule(text[cue.end() : end])
 
 
 def _names_rule(span: str) -> bool:
     """A rule noun that is not a condition (符合…标准的, 按照…办法): 比例, 名录, 标准…"""
     return bool(_RULE_NOUN.search(span)) and not _CONDITION.search(span)
+
+
+def _act_named_before(text: str, g: _Group) -> bool:
+    """Whether the clause before the group's own names an act as its topic (执业登记，由…)."""
+    own = _clause_start(text, g.start)
+    return bool(own) and bool(_ACT_TOPIC.search(text, _clause_start(text, own - 1), own))
 
 
 def _oversight(text: str, g: _Group) -> tuple[str, int] | None:
@@ -978,10 +995,9 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if g.role == "to":
             # 向…申请/办理 makes the body the deciding authority; 向…备案/报告/投诉 does not,
             # nor does a body's data return (…数据和资料由…部门…向…部门集中申报).
-            after = _CLAUSE_END.search(text, c.end()) if word == "申报" else None
             if word == "申报" and (
                 _DATA_RETURN.search(text, _clause_start(text, g.start), g.start)
-                or _DATA_RETURN.search(text, c.end(), after.start() if after else len(text))
+                or _DATA_RETURN.search(text, c.end(), _clause_end(text, c.end()))
             ):
                 return None  # a return of data or a plan (申报下一年度的掘路计划) is a report
             if kind == "apply" and (word == "办理" and _FILING.match(text, c.end()) or _EXEMPT.search(text, _clause_start(text, g.start), g.start)):
@@ -997,9 +1013,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if kind in ("role", "complain") and word != "提出":
                 return None
             continue
-        own_clause = _clause_start(text, g.start)
-        if (kind == "apply" and word == "办理" and g.marker == "由" and own_clause
-                and _ACT_TOPIC.search(text, _clause_start(text, own_clause - 1), own_clause)):
+        if kind == "apply" and word == "办理" and g.marker == "由" and _act_named_before(text, g):
             return word, c.end()  # 医疗机构的执业登记，由…部门办理
         if kind in ("complain", "apply"):
             continue  # context (接到举报后; 对出境申请…作出决定), not the body's act
@@ -1046,14 +1060,13 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
             continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
         sentence = _sentence_start(text, c.start())
-        clause_end = _CLAUSE_END.search(text, c.end())
-        if _DRAFT.search(text, sentence, clause_end.start() if clause_end else len(text)):
+        if _DRAFT.search(text, sentence, _clause_end(text, c.end())):
             return None  # 草案…审批, 审核…预算草案: law-making
         if word in _PREPARE and _PUBLISHED.match(text, c.end()):
             return None  # 旱情由…统一审核、发布: vetting information for publication
         if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
             return None  # 经省人民政府同意后，报国务院审批: the province forwards
-        if word in ("批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定") and _makes_rule(text, g, c, sentence):
+        if word in _RULE_ACTS and _makes_rule(text, g, c, sentence):
             return None  # 比例由国务院决定; 标准…报国务院批准: making a rule
         if word == "同意" and _CONSULTS.search(between):
             continue  # 商同级…部门同意: the consulted body agrees, the subject only consults
@@ -1106,8 +1119,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
 
 def _clause_of(text: str, a: Assignment) -> str:
     """The assignment's text up to the end of its clause."""
-    end = _CLAUSE_END.search(text, a.start + len(a.evidence))
-    return text[a.start : end.start() if end else len(text)]
+    return text[a.start : _clause_end(text, a.start + len(a.evidence))]
 
 
 def assign_levels(text: str, *, issuing_level: str = "national", title: str = "") -> list[Assignment]:
