@@ -125,6 +125,26 @@ def loads(store: Store, graph: str | None = None) -> list[LoadRecord]:
                        r["time"], r["by"], r["loader"], r["report"], r["accepted"]) for r in rows]  # type: ignore[arg-type]
 
 
+_STAMP = f"""
+PREFIX qz: <{QZ}>
+PREFIX prov: <{PROV}>
+SELECT ?graph ?sha ?time WHERE {{
+  GRAPH <{CATALOG_GRAPH}> {{
+    ?graph a qz:Load .
+    OPTIONAL {{ ?graph qz:sha256 ?sha }}
+    OPTIONAL {{ ?graph prov:generatedAtTime ?time }}
+  }}
+}}
+"""
+
+
+def stamp(store: Store) -> frozenset[tuple[str, str, str]]:
+    """What changes whenever a load is recorded, replaced or forgotten: each load's graph, file
+    hash and time. One small query; caches of answers drawn from the loaded data compare it to
+    know when to drop them."""
+    return frozenset((str(r["graph"]), str(r["sha"] or ""), str(r["time"] or "")) for r in store.select(_STAMP))
+
+
 def unrecorded_graphs(store: Store) -> list[str]:
     """Graphs with content but no catalog record: interrupted bulk loads, or writes made
     by hand through SPARQL Update."""

@@ -304,6 +304,55 @@ def test_devolution_pages_are_slices_of_the_whole_answer(api):
     assert api.get("/devolution", params={"to": "市级", "limit": 0}).status_code in (400, 422)
 
 
+def test_devolution_follows_a_load_made_outside_the_api(api, corpus_store, tmp_path):
+    """An answer kept for paging is dropped when a load is recorded or forgotten, also by
+    another client of the store (here: quanze.lists directly, as the CLI would)."""
+    from quanze.lists import load_list
+
+    params = {"to": "县级", "department": "省药品监督管理局"}
+    before = api.get("/devolution", params=params).json()
+    assert before and "37CACHE-XK-0001" not in {a["code"] for a in before}
+    (tmp_path / "rest-cache-test.csv").write_text(
+        f"{HEADER}\n37CACHE-XK-0001,测试药品生产许可,,行政许可,省药品监督管理局,省级,{CITE},,,,依申请,,,\n",
+        encoding="utf-8")
+    load_list(corpus_store, tmp_path / "rest-cache-test.csv")
+    try:
+        during = api.get("/devolution", params=params).json()
+        assert during == json.loads(reports.to_json(blockers(corpus_store, "县级", department="省药品监督管理局")))
+        assert "37CACHE-XK-0001" in {a["code"] for a in during}
+    finally:
+        unload(corpus_store, "rest-cache-test")
+    assert api.get("/devolution", params=params).json() == before
+
+
+def test_assessments_are_computed_once_while_the_store_is_unchanged(corpus_store, tmp_path):
+    from api.routes.devolution import AssessmentCache
+    from quanze.lists import load_list
+    from quanze.lookup import forget_cached
+
+    cache = AssessmentCache()
+    first = cache.blockers(corpus_store, "市级", None, True)
+    assert cache.blockers(corpus_store, "市级", None, True) is first and cache.computed == 1
+    (tmp_path / "cache-test.csv").write_text(
+        f"{HEADER}\n37CACHE-XK-0002,测试药品生产许可,,行政许可,省药品监督管理局,省级,{CITE},,,,依申请,,,\n",
+        encoding="utf-8")
+    load_list(corpus_store, tmp_path / "cache-test.csv")
+    try:
+        assert "37CACHE-XK-0002" in {a["code"] for a in cache.blockers(corpus_store, "市级", None, True)}
+        assert cache.computed == 2
+    finally:
+        unload(corpus_store, "cache-test")
+    assert cache.blockers(corpus_store, "市级", None, True) == first and cache.computed == 3
+    forget_cached(corpus_store)  # what every write through the API does
+    cache.blockers(corpus_store, "市级", None, True)
+    assert cache.computed == 4
+    expired = AssessmentCache(ttl=0.0)
+    expired.blockers(corpus_store, "县级", "省药品监督管理局", False)
+    time.sleep(0.01)
+    expired.blockers(corpus_store, "县级", "省药品监督管理局", False)
+    assert expired.computed == 2
+
+
 def test_impact_is_quanze_devolution_impact(api, corpus_store):
     r = api.get("/impact", params={"provision": CITE, "to": "县级"})
     assert r.status_code == 200

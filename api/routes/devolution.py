@@ -6,6 +6,9 @@ provision."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -24,12 +27,54 @@ from api.routes.common import (
     run,
     store_of,
 )
-from quanze import lookup, reports
+from quanze import catalog, lookup, reports
 from quanze.devolution import STATUSES, target_level
 from quanze.devolution import blockers as find_blockers
 from quanze.devolution import impact as find_impact
 
 router = APIRouter(tags=["下放 devolution"])
+
+
+class AssessmentCache:
+    """The last few ``/devolution`` answers, kept while the store is unchanged.
+
+    A client paging through a province's 33,000 assessments (``offset``/``limit``) would have
+    every page recompute all of them. An answer is reused while the catalog (every load's
+    graph, hash and time: :func:`quanze.catalog.stamp`) and the API's write generation
+    (:func:`quanze.lookup.generation`) are unchanged, and for at most ``ttl`` seconds, which
+    bounds how stale it can be after a write that bypasses both (SPARQL Update sent straight
+    to a remote endpoint). Answers are large, so only ``size`` are kept."""
+
+    def __init__(self, ttl: float = 300.0, size: int = 4):
+        self.ttl, self.size = ttl, size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[Any, ...], tuple[Any, float, list[dict[str, Any]]]] = OrderedDict()
+        self.computed = 0  # answers computed, not reused
+
+    def blockers(self, store: Any, to: str, department: str | None, all_items: bool) -> list[dict[str, Any]]:
+        key = (id(store), to, department, all_items)
+        state = (lookup.generation(), catalog.stamp(store))
+        now = time.monotonic()
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept and kept[0] == state and now - kept[1] <= self.ttl:
+                self._answers.move_to_end(key)
+                return kept[2]
+        found = find_blockers(store, to, department=department, all_items=all_items)
+        with self._lock:
+            self.computed += 1
+            self._answers[key] = (state, now, found)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return found
+
+
+def assessment_cache(request: Request) -> AssessmentCache:
+    cache_ = getattr(request.app.state, "assessment_cache", None)
+    if cache_ is None:
+        cache_ = request.app.state.assessment_cache = AssessmentCache()
+    return cache_
 
 IMPACT_SCHEMA: dict[str, Any] = {
     "type": "array",
@@ -75,9 +120,10 @@ async def devolution(
     and ``limit`` return a slice of the same array, and ``X-Total-Count`` the full count."""
     store = store_of(request)
     target_level(to)
+    cache = assessment_cache(request)
 
     def answer() -> tuple[str, int]:
-        found = find_blockers(store, to, department=department, all_items=all)
+        found = cache.blockers(store, to, department, all)
         end = None if limit is None else offset + limit
         return reports.to_json(found[offset:end]), len(found)
 
