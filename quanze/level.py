@@ -233,6 +233,9 @@ _PERSON_AFTER = re.compile(
 # 法制机构进行审查: law-making, not a power over the public). 本级 after it still refers to its level.
 # Level words that grade a protected thing name no body: 在省级、市、县级文物保护单位中.
 _GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,12}(?:文物保护单位|自然保护区|风景名胜区)")
+# A body whose own setting up, internal offices or boundaries are the topic is what is decided,
+# not who decides (乡、民族乡、镇的设立、撤销…由省…审批; …行政机构的内设机构的设立…; fourth audit).
+_ORGAN_AFTER = re.compile(r"的(?:内设机构|设立|撤销|合并|更名|驻地|行政区域界线|机构编制)")
 _NOT_GOVERNMENT_AFTER = re.compile(
     r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:第[一二三四五六七八九十]{1,4}届)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
     r"(?:人民政府)?法制(?:工作)?机构|"
@@ -300,11 +303,11 @@ _NOT_NAME = (
 _NOT_NOUN = (
     r"(?:(?<=启动|解除)|(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
     r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
-    r"报告|内容|排名|机构|专家|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
+    r"报告|内容|排名|机构|专家|系统|医学|(?<!批准)(?<!核准)项目|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
 )
 _RESPONSIBLE = r"明确[^，。；]{0,8}?责任(?:人|主体|单位)"
-_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急)措施"
-_NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴))"
+_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入)的?措施"
+_NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴|储备|本(?:法|条例|办法|规定|细则)))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
 # documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
@@ -314,7 +317,7 @@ _ACT_WORDS = (
     r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
-    r"处罚|罚款|(?:给予|予以)警告|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
+    r"处罚|罚款|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below).
@@ -336,7 +339,11 @@ _ACT_WORDS = (
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
     r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其所])管辖(?!权|范围|区域|区|的|内)|认可(?!的?(?:机构|实验室))|"
     r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
-    r"发放[^，。；]{0,6}?编号|分解到(?=[^，。；]{0,4}?(?:排污单位|企业))|"
+    r"发放[^，。；]{0,6}?编号|分解(?:落实)?到(?=[^，。；]{0,4}?(?:排污单位|企业))|"
+    # Added after the fourth audit: reducing a named user's quota (核减取水单位的…开采量), taking
+    # back a right (无偿收回其划拨土地使用权), withdrawing a qualification (取消其…资格),
+    # dispatching (负责…救援队的统筹调度).
+    r"核减(?![^，。；]{0,4}?(?:经费|预算))|收回(?=[^，。；]{0,12}?(?:使用权|许可证|证书|执照))|取消(?=[^，。；]{0,10}?资格)(?![^，。；]{0,10}?(?:评审|委员))|(?<!强化)统筹调度|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
@@ -348,7 +355,7 @@ _ACT_WORDS = (
     # rating or examining third parties (对从业单位…进行评价, 考试合格; see _RATING for when the
     # rated are bodies), assigning a number (给予申请号), organising a restoration (组织复垦).
     # 依据划定的控制线, 按照指定的区域 refer to a zone delimited before, by someone else.
-    r"(?<!依据|按照|依照|根据)(?:指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
+    r"(?<!依据|按照|依照|根据)(?:指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|专门|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
     r"评价|评定|考核|考试|考评|给予[^，。；]{0,8}?号|"
     # 组织…修复 is the restoration itself, not 组织编制…修复规划 nor 组织制定…修复标准.
     r"组织(?:(?!编制|制定|制订|拟定|拟订|规划|计划|方案|标准)[^，。；]){0,64}?(?:复垦|修复)"
@@ -372,12 +379,12 @@ _PASSED = re.compile(r"(?:[、和][^，。；]{0,6}?)?合格")
 # when it fixes a standard, a scope, a time, a method or a department (补偿费的标准，由…确定;
 # 确定…部门职责划分; 确定相关机构…承担…工作).
 _DETERMINED = re.compile(
-    r"(?:保护|用地|控制|管理)范围|等级|企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|"
-    r"(?:援助|培训|检测|检验|鉴定|定点)机构"
+    r"(?:保护|用地|控制|管理)范围|等级|企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|栖息地名录|"
+    r"(?:援助|培训|检测|检验|鉴定|定点)(?:机构|所)"
 )
 _NOT_DETERMINED = re.compile(
-    r"部门|内设|政府|职责|分工|标准|办法|目录|名录|(?<!保护|用地|控制|管理)范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
-    r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务"
+    r"部门|内设|政府|职责|分工|标准|办法|目录|(?<!栖息地)名录|(?<!保护|用地|控制|管理)范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
+    r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务|总量(?!控制)|布局|结构"
 )
 # 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
 _OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
@@ -402,7 +409,7 @@ _CUE = re.compile(
             # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
             # plans (规划, 纳入), funds (经费, 保障, 补贴), encourages or supports (鼓励, 支持),
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
-            r"(?P<role>制定|制订|拟定|拟订|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
+            r"(?P<role>制定|制订|拟定|拟订|起草|解释|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
             r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|公告|公示|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
@@ -431,7 +438,7 @@ _CUE = re.compile(
 # 按照各自职责) …
 _ADVERBIAL = re.compile(
     r"(?:依照|按照|根据|依据|参照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
-    r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排)"
+    r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排|需要|结果)"
     # …and what completes the rule named: 依照本条例的规定, 依据国家…标准和其他有关规定.
     r"(?:的?(?:有关|相关)?(?:规定|要求))?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
@@ -440,7 +447,7 @@ _ADVERBIAL = re.compile(
 _OBJECT_PHRASE = (
     # 对水工程建设是否符合流域综合规划进行审查: the whole object up to 进行/予以
     r"对(?!外)(?:(?!实施|加强|，)[^。；]){0,40}?(?=进行|予以|作出|给予)"
-    r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强)[^，。；的]){0,30}的"
+    r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强|采取)[^，。；的]){0,30}的"
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
@@ -514,6 +521,13 @@ _ATTRIBUTIVE = re.compile(r"[^，。；的]{0,4}的")
 # 发放的进口配额许可证; 取得…部门核发的狩猎证): it names who licenses. A staff card or an honour
 # is no licence (县级以上人民政府统计机构…颁发的工作证件; 省…部门统一核发的检查证; 国务院颁发的荣誉证书).
 _ISSUE = frozenset({"颁发", "发放", "核发", "签发", "发给", "换发"})
+# 颁发“扫盲奖”: an award is commendation, not a licence (fifth sample; fourth audit).
+_AWARD = re.compile(r"[^，。；]{0,12}?(?:奖(?!励金)|荣誉|称号|奖章|奖状)")
+# 设立检验机构，负责本行业…的检验工作: the technical, service or arbitration institution set up
+# does the work, not the body (a department's own 检查站 or 审定委员会 still acts for it).
+# 指定专门单位负责保管、处理…礼品: the body's own unit does the work (internal organisation).
+_STAFF_CHARGED = re.compile(r"(?:指定|确定|明确|设立|设置)[^，。；]{0,4}?(?:专门|内设|专人|专职)[^，。；]{0,8}?负责")
+_SETS_UP = re.compile(r"设立[^，。；]{0,24}?(?:检验|检测|技术|服务|援助|遴选|惩戒|仲裁)[^，。；]{0,6}?(?:机构|中心|站|委员会)，")
 _LICENCE_AFTER = re.compile(
     r"[^，。；的]{0,4}的(?![^，。；]{0,12}?(?:工作证|检查证|执法证|荣誉|任命))[^，。；]{0,12}?[证照牌]"
 )
@@ -535,7 +549,7 @@ _RESTART = re.compile(
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
 _DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
-_DRAFT = re.compile(r"草案|立法(?:计划|规划)|立法法")
+_DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
@@ -544,10 +558,14 @@ _CONDITION = re.compile(r"符合|按照|依照|根据|依据|违反|达到")
 _RULE_NOUN = re.compile(
     r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)(?:方法|方式)|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
-    r"(?:行政|机构|机关)编制|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
+    r"(?:行政|机构|机关)编制|配备方案|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
     # standard, the conditions of an authorisation (设立条件…报国务院批准).
-    r"荣誉|称号|关衔|警衔|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件"
+    r"荣誉|称号|关衔|警衔|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件|"
+    # …a rate (储蓄存款利率…经国务院批准后公布; an insurer's 保险费率 is its own, approved as an act)
+    # and how competence is shared (管理权限确需调整的，
+    # 由市人民政府批准: internal allocation), from the fourth audit.
+    r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
@@ -576,7 +594,7 @@ _COMPLAINT = re.compile(r"投诉|举报|信访|控告|检举")
 _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 # A definition (“许可证件”，指…由国家有关主管部门颁发的…; 前款所称…是指…) or a scope clause
 # (在…区域…实施城市管理，适用本条例) assigns nothing (third sample, hard case 20).
-_DEFINITION = re.compile(r"(?:所称|^[^，。；“”]{1,12}，(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
+_DEFINITION = re.compile(r"(?:所称|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?[^，。；“”]{1,12}?，?(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
 # So does one that only introduces its measures (有权采取下列措施：), and an item that closes a
@@ -601,7 +619,7 @@ _CLAUSE_END = re.compile(r"[，。；;：:]")
 
 # The predicate ends at the sentence end or where 由 introduces a new actor.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_NEW_ACTOR = re.compile(r"(?<![理自缘事])由(?!于|此|其)")
+_NEW_ACTOR = re.compile(r"(?<![理自缘事对])由(?!于|此|其)")  # 对由下级…负责…的经营者: an object
 # An act followed by 由 names the topic of the clause, not what the body before it does
 # (…公安机关人民警察录用考试，由省…负责组织) …
 _TOPIC_AFTER = re.compile(r"(?:等)?(?:工作|事项|事务)?，(?:应当|统一|具体)?由(?!于|此)")
@@ -623,7 +641,7 @@ _LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
 # internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
 _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
-_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
+_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专门单位|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
 # Roles that still make 负责…工作 a sector competence: guidance and supervision of outside
 # parties (负责…畜禽养殖废弃物综合利用的指导、服务工作).
 _CHARGE_ROLES = frozenset({"指导", "监督"})
@@ -785,6 +803,7 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             _VIOLATOR_AFTER.match(text, g.end)
             or not g.governed and _PERSON_AFTER.match(text, g.end)
             or _GRADE_AFTER.match(text, g.end)
+            or _ORGAN_AFTER.match(text, g.end)
         ):
             g.role = "object"
         if any(s <= g.start < e for s, e in circumstances) or _RULES_BEFORE.search(text, 0, g.start):
@@ -838,6 +857,8 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     if _OTHER_DECIDER.search(text, g.end, cue.start()) and text.startswith("的", cue.end()):
         return False  # 国家确定的…指标: another body decided it
     obj = text[cue.end() : _clause_end(text, cue.end(), stop)]
+    if obj.startswith(("并发布", "并公布")):
+        obj = obj[3:]  # 确定并发布野生动物重要栖息地名录: what is fixed is what is published
     if obj.startswith("的"):  # attributive: what is fixed is the noun it modifies
         obj = re.match(r"的(?:[^，。；的（(]{0,16}的)?[^，。；的（(]*", obj).group()
     if not obj or obj.startswith("并"):
@@ -1100,6 +1121,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return None  # attributive: 县级以上人民政府颁发的工作证件 (but 发放的许可证 counts)
         if word in _SUPERVISION and _supervises_bodies(text, g, c):
             continue  # supervises other bodies: not an act, look on
+        if word in _ISSUE and _AWARD.match(text, c.end()) or _SETS_UP.search(between) or _STAFF_CHARGED.search(between):
+            return None
         return word, c.end()
 
     if charge_end >= 0:
@@ -1115,6 +1138,15 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return done.group("act"), done.end("act")  # 由国务院…机构对其进行行政重组
     return None
 
+
+
+# One competence split by area: the higher body over the whole country or province (全国, 全省),
+# the lower over its own area (本行政区域, 本辖区).
+_WHOLE_AREA = re.compile(r"全国|全省")
+_OWN_AREA = re.compile(r"本行政区域|本辖区")
+# The closing article on the text itself (本条例由国务院农业行政主管部门负责解释，并组织实施):
+# interpreting and implementing the text is no power over the public (rulebook: 组织实施本条例).
+_OWN_TEXT = re.compile(r"^本(?:法|条例|办法|规定|细则|实施细则|决定)(?:由|经[^，。；]{0,20}?批准)")
 
 
 def _clause_of(text: str, a: Assignment) -> str:
@@ -1134,14 +1166,17 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     one power (市、县（市、区）人民政府批准) gives one assignment at its lowest level, whose
     evidence runs from that body to the act.
     """
-    if not _PREFILTER.search(text) or _SCOPE.search(text):
+    if not _PREFILTER.search(text) or _SCOPE.search(text) or _OWN_TEXT.match(text):
         return []
     lead_in = _LEAD_IN.search(text)
     lead_in_clause = _clause_start(text, lead_in.start()) if lead_in else len(text)
     groups = _find_groups(text, _issuer(issuing_level, title))
     definition = _DEFINITION.search(text)
-    # A definition runs to its full stop (its clauses are often split by ；).
+    # A definition runs to its full stop (its clauses are often split by ；), or to the end of
+    # the unit when it introduces a list (（一）身份证明是指：1. …).
     definition_end = text.find("。", definition.end()) if definition else -1
+    if definition and text.startswith(("：", ":"), definition.end()):
+        definition_end = len(text)
     found: list[tuple[_Group, Assignment]] = []
     for gi, g in enumerate(groups):
         low = g.lowest()
@@ -1167,8 +1202,8 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     for g, a in found:
         if g.role == "to" and any(start > a.start for start in approvals):
             continue
-        if "全国" in _clause_of(text, a) and any(
-            b.act == a.act and _RANK[b.level] > _RANK[a.level] and "本行政区域" in _clause_of(text, b) for _, b in found
+        if _WHOLE_AREA.search(_clause_of(text, a)) and any(
+            b.act == a.act and _RANK[b.level] > _RANK[a.level] and _OWN_AREA.search(_clause_of(text, b)) for _, b in found
         ):
             continue  # 国务院…负责全国…；县级以上地方…负责本行政区域…: one competence, split by area
         out.setdefault((a.level, a.evidence), a)

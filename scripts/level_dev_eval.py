@@ -30,6 +30,9 @@ an issued licence named as an attribute (气象灾害防御条例 24.1, 野生�
 受理 (山东省归侨侨眷权益保护条例 10.1, 农药管理条例(2017) 63.3, 专利法实施细则(2023) 118.1),
 调查 of an accident (特种设备安全监察条例 67.4), 接受…的监督 by a private party
 (著作权集体管理条例 38.1), 确定 a responsible person (德州市城乡容貌和环境卫生管理条例 13.2).
+Relabelled after the fourth audit, to follow the rulebook (本条例的实施 names the implementation
+of a text) as the tenth sample's adjudicator and the fourth audit read it: 本规定由国务院价格主管部门
+组织实施 (制止牟取暴利的暂行规定 17.1) assigns nothing.
 
 Labels: ``expected`` is the ';'-joined set of levels (national→township), empty for none;
 ``evidence`` the exact phrase(s), ' | '-separated.
