@@ -237,12 +237,15 @@ _GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,
 # not who decides (乡、民族乡、镇的设立、撤销…由省…审批; …行政机构的内设机构的设立…; fourth audit).
 _ORGAN_AFTER = re.compile(r"的(?:内设机构|设立|撤销|合并|更名|驻地|行政区域界线|机构编制)")
 _NOT_GOVERNMENT_AFTER = re.compile(
-    r"(?:、[^，。；、]{1,4}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:第[一二三四五六七八九十]{1,4}届)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
+    r"(?:、[^，。；、]{1,6}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:第[一二三四五六七八九十]{1,4}届)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
     r"(?:人民政府)?法制(?:工作)?机构|"
     # Defence mobilisation organs work under the State Council and the Central Military
     # Commission in a hierarchy that includes the military regions' (fifth sample): like the
     # people's armed forces departments, they are no administrative level.
-    r"(?:人民政府)?(?:国防动员|国民经济动员|国防交通))"
+    r"(?:人民政府)?(?:国防动员|国民经济动员|国防交通)|"
+    # …nor, read by the eleventh sample's labellers, the 兵役机关 (the people's armed forces
+    # departments that run conscription).
+    r"(?:人民政府)?兵役机关)"
 )
 
 # ======================================================================================
@@ -258,7 +261,7 @@ _MARKER = re.compile(
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     rf"|(?P<object>对(?!外)|针对|设在|{_CONSULT}|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
-    r"请示|报告|报送|上报|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托)|将|"
+    r"请示|报告|报送|上报(?![^，。；]{0,24}?(?:批准|审批|核准))|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托)|将|"
     r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
     # OVERSEER: 接受…的监督, 服从…的统一指挥 (see _OVERSIGHT).
@@ -278,7 +281,7 @@ _PLACE_BEFORE = re.compile(
     rf"(?:(?!(?!设立)(?:{_MARKER.pattern}))[^，。；]){{1,16}}?(?:所在地|发生地|住所地|居住地|户籍地)的?$"
 )
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
-_RULES_BEFORE = re.compile(r"(?:法律|行政法规|法规|规章)(?:、|和|及|以及|或者)$")
+_RULES_BEFORE = re.compile(r"(?:法律|行政法规|法规|规章|的规定)(?:、|和|及|以及|或者)$")
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
 # Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正, 移送…处理)
 # start a predicate of their own. Other objects sit inside the predicate of the group before
@@ -343,12 +346,15 @@ _ACT_WORDS = (
     # Added after the fourth audit: reducing a named user's quota (核减取水单位的…开采量), taking
     # back a right (无偿收回其划拨土地使用权), withdrawing a qualification (取消其…资格),
     # dispatching (负责…救援队的统筹调度).
+    # From the eleventh sample: a ruling on a request (作出裁定), supervising a party's destruction
+    # (监督销毁), authorising an outside testing body (授权…计量检定机构), rescue after an accident.
+    r"作出[^，。；]{0,6}?裁定|监督销毁|授权(?=[^，。；]{0,12}?(?:检定|检测|检验|鉴定|认证)机构)|(?:事故|应急)救援(?!队|设施|设备|装备|器材|物资|能力|预案|体系|指挥)(?![^，。；]{0,16}?(?:情况|队伍))|"
     r"核减(?![^，。；]{0,4}?(?:经费|预算))|收回(?=[^，。；]{0,12}?(?:使用权|许可证|证书|执照))|取消(?=[^，。；]{0,10}?资格)(?![^，。；]{0,10}?(?:评审|委员))|(?<!强化)统筹调度|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
     # 注册申请受理前, 热线事项受理 name a stage of the procedure, not the body's act.
-    r"(?<!申请|事项)受理(?![^，。；]{0,20}?(?:投诉|举报|控告|检举|申诉|复议|备案|信访|诉讼|报告))(?!条件|席位)|"
+    r"(?<!申请|事项)受理(?![^，。；]{0,20}?(?:投诉|举报|控告|检举|申诉|复议|备案|信访|诉讼|报告))(?!条件|席位)(?![^，。；]{0,16}?的(?:地点|场所|窗口))|"
     r"(?<![所专享拥具])有权(?!益|利|人)|"
     # Added after the first blind measurement (docs/level-rules.md): designating a body or a
     # place (指定的设关机场, 指定的媒体; not a deadline: 指定的期限), delimiting zones (划定疫区),
@@ -390,7 +396,7 @@ _NOT_DETERMINED = re.compile(
 _OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
 # 调查 is an inquiry (no survey word next to it) into an incident, a case or a claim.
 _SURVEY = re.compile(r"统计|监测|评估|评价|普查|摸排|区划|资源|地质|土地|研究|结果|报告|制度|规划|基础|需求|水土")
-_INCIDENT = re.compile(r"事故|案件|违法|异议|申请人|举报|投诉|核实|取证|情节|纠纷|倾销|补贴|垄断|侵权")
+_INCIDENT = re.compile(r"事故|突发事件|案件|违法|异议|申请人|举报|投诉|核实|取证|情节|纠纷|倾销|补贴|垄断|侵权")
 # Supervision (检查, 监督管理…) of bodies — 对所属有关部门和下级人民政府…进行监督检查 — is not an act
 # on third parties (rulebook: 指导, 监督 of other bodies).
 _SUPERVISION = frozenset({"监督检查", "检查", "监督管理", "抽查", "核查", "稽查", "监管", "督查"})
@@ -403,7 +409,7 @@ _CUE = re.compile(
             rf"(?P<act>{_ACT_WORDS}){_NOT_NAME}{_NOT_NOUN}",
             # What a private party does towards a body: decisive only after 向 (向…申请).
             # 向…请求（行政）裁决/处理 asks the body to decide a dispute (fifth sample, hard case 12).
-            rf"(?P<apply>申请|申报|申领|办理|领取|请求(?=(?:行政)?(?:裁决|处理|查处))){_NOT_NAME}",
+            rf"(?P<apply>申请|申报|申领|办理|领取|请求(?=(?:行政)?(?:裁决|处理|查处)|恢复)){_NOT_NAME}",
             # A role that is not the deciding authority: sets rules or standards (制定, 规定,
             # 确定, 公布, 编制), receives a filing or report (备案, 报告, 抄送), hears a review
             # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
@@ -428,7 +434,7 @@ _CUE = re.compile(
             # Commanding an operation (负责海上应急救援…的组织、协调和指挥; 服从…的统一指挥) is
             # implementing it: an act under 负责 or after 接受/服从, not a 指挥体系 or 指挥机构.
             r"(?P<command>指挥)(?!部|机构|中心|体系|平台|系统|机制|长|人员|协调|和作业)",
-            r"(?P<manage>管理)(?![^\s，。；：、的]{0,6}?(?:部门|机构|机关|局|办法|规定|制度|规范|条例|职责|人员))",
+            r"(?P<manage>管理)(?![^\s，。；：、的]{0,6}?(?:部门|机构|机关|局|办法|规定|制度|规范|条例|职责|人员))(?!法规|政策)",
         ]
     )
 )
@@ -438,7 +444,7 @@ _CUE = re.compile(
 # 按照各自职责) …
 _ADVERBIAL = re.compile(
     r"(?:依照|按照|根据|依据|参照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
-    r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排|需要|结果)"
+    r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排|需要|结果|任务)"
     # …and what completes the rule named: 依照本条例的规定, 依据国家…标准和其他有关规定.
     r"(?:的?(?:有关|相关)?(?:规定|要求))?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
@@ -450,9 +456,11 @@ _OBJECT_PHRASE = (
     r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强|采取)[^，。；的]){0,30}的"
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
+    # …为海洋环境保护监督管理、信息共享提供服务: what the service is for
+    r"|为(?!了|主)[^，。；]{0,30}?(?=提供)"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
     # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long
-    r"|将[^。；]{0,100}?经费(?=纳入|列入)"
+    r"|将[^。；]{0,120}?(?:经费|费用)(?=纳入|列入)"
     r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
@@ -543,11 +551,13 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    rf"实施[^，。；]{{0,6}}?监督管理|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES})))"
+    rf"实施[^，。；]{{0,6}}?监督管理|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
+    # …组织或者参与事故的调查处理 after 建立健全…制度 (eleventh sample).
+    r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查)))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
-_DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织)")
+_DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
 _DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
@@ -565,7 +575,7 @@ _RULE_NOUN = re.compile(
     # …a rate (储蓄存款利率…经国务院批准后公布; an insurer's 保险费率 is its own, approved as an act)
     # and how competence is shared (管理权限确需调整的，
     # 由市人民政府批准: internal allocation), from the fourth audit.
-    r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整"
+    r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整|(?<!设计与)(?<!项目)预算"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
@@ -577,7 +587,7 @@ _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
 # 由…办理 of an act named as the topic (执业登记，由…办理); an act in the body's own time frame
 # (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2).
 _IS_AUTHORITY = re.compile(
-    r"，?(?:是|为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和?管理)?(?:机关|部门|机构))"
+    r"，?(?:是|为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和?管理)?(?:机关|部门|机构)|主管(?:部门|机关))"
     r"(?=[，。；（(]|$)"
 )
 _ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
@@ -601,7 +611,8 @@ _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # list of cases (…认定…的其他情形). An act the body's own time frame names still counts
 # (在进行监督检查时，有权采取下列措施：): see assign_levels.
 _LEAD_IN = re.compile(
-    r"(?:履行|负责)(?:下列|以下)(?:职责|工作|事项)[：:]$|有权采取(?:下列|以下)措施[：:]$|的其他(?:情形|行为|事项)[。；]?$"
+    r"(?:履行|负责)(?:下列|以下)(?:职责|工作|事项)[：:]$|有权采取(?:下列|以下)措施[：:]$|的其他(?:情形|行为|事项)[。；]?$|"
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?其他[^，。；]*的(?:情形|行为|事项)[。；]?$"
 )
 # 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
 # The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
@@ -738,8 +749,11 @@ def _marker_before(text: str, clause: int, start: int) -> tuple[str | None, str]
     if place:
         start = place.start()
     last = None
-    for m in _MARKER.finditer(text, max(clause, start - 40), start + 1):
-        if m.start() < start:
+    # Not cut at the group: a marker's lookahead reads past it (上报…批准 is no report).
+    for m in _MARKER.finditer(text, max(clause, start - 40)):
+        if m.start() >= start:
+            break
+        if m.end() <= start + 1:
             last = m
     if last is None:
         return None, ""
