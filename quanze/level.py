@@ -344,12 +344,15 @@ _ACT_WORDS = (
     r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
     r"发放[^，。；]{0,6}?编号|分解(?:落实)?到(?=[^，。；]{0,4}?(?:排污单位|企业))|"
     # Added after the fourth audit: reducing a named user's quota (核减取水单位的…开采量), taking
-    # back a right (无偿收回其划拨土地使用权), withdrawing a qualification (取消其…资格),
-    # dispatching (负责…救援队的统筹调度).
+    # back a right (无偿收回其划拨土地使用权), withdrawing an outside party's qualification (取消其…
+    # 资格, not the body's own reviewers'), dispatching (负责…救援队的统筹调度).
+    r"核减(?![^，。；]{0,4}?(?:经费|预算))|收回(?=[^，。；]{0,12}?(?:使用权|许可证|证书|执照))|"
+    r"取消(?=[^，。；]{0,10}?资格)(?![^，。；]{0,10}?(?:评审|委员))|(?<!强化)统筹调度|"
     # From the eleventh sample: a ruling on a request (作出裁定), supervising a party's destruction
-    # (监督销毁), authorising an outside testing body (授权…计量检定机构), rescue after an accident.
-    r"作出[^，。；]{0,6}?裁定|监督销毁|授权(?=[^，。；]{0,12}?(?:检定|检测|检验|鉴定|认证)机构)|(?:事故|应急)救援(?!队|设施|设备|装备|器材|物资|能力|预案|体系|指挥)(?![^，。；]{0,16}?(?:情况|队伍))|"
-    r"核减(?![^，。；]{0,4}?(?:经费|预算))|收回(?=[^，。；]{0,12}?(?:使用权|许可证|证书|执照))|取消(?=[^，。；]{0,10}?资格)(?![^，。；]{0,10}?(?:评审|委员))|(?<!强化)统筹调度|"
+    # (监督销毁), authorising an outside testing body (授权…计量检定机构), rescue after an accident
+    # (not a kind of team or its equipment: 应急救援装备, 应急救援、巡逻…队伍).
+    r"作出[^，。；]{0,6}?裁定|监督销毁|授权(?=[^，。；]{0,12}?(?:检定|检测|检验|鉴定|认证)机构)|"
+    r"(?:事故|应急)救援(?!队|设施|设备|装备|器材|物资|能力|预案|体系|指挥)(?![^，。；]{0,16}?(?:情况|队伍))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
@@ -531,10 +534,10 @@ _ATTRIBUTIVE = re.compile(r"[^，。；的]{0,4}的")
 _ISSUE = frozenset({"颁发", "发放", "核发", "签发", "发给", "换发"})
 # 颁发“扫盲奖”: an award is commendation, not a licence (fifth sample; fourth audit).
 _AWARD = re.compile(r"[^，。；]{0,12}?(?:奖(?!励金)|荣誉|称号|奖章|奖状)")
-# 设立检验机构，负责本行业…的检验工作: the technical, service or arbitration institution set up
-# does the work, not the body (a department's own 检查站 or 审定委员会 still acts for it).
 # 指定专门单位负责保管、处理…礼品: the body's own unit does the work (internal organisation).
 _STAFF_CHARGED = re.compile(r"(?:指定|确定|明确|设立|设置)[^，。；]{0,4}?(?:专门|内设|专人|专职)[^，。；]{0,8}?负责")
+# 设立检验机构，负责本行业…的检验工作: the technical, service or arbitration institution set up
+# does the work, not the body (a department's own 检查站 or 审定委员会 still acts for it).
 _SETS_UP = re.compile(r"设立[^，。；]{0,24}?(?:检验|检测|技术|服务|援助|遴选|惩戒|仲裁)[^，。；]{0,6}?(?:机构|中心|站|委员会)，")
 _LICENCE_AFTER = re.compile(
     r"[^，。；的]{0,4}的(?![^，。；]{0,12}?(?:工作证|检查证|执法证|荣誉|任命))[^，。；]{0,12}?[证照牌]"
@@ -572,9 +575,10 @@ _RULE_NOUN = re.compile(
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
     # standard, the conditions of an authorisation (设立条件…报国务院批准).
     r"荣誉|称号|关衔|警衔|表彰|大纲|基准(?!证书)|(?:设立|准入|资格|许可)条件|"
-    # …a rate (储蓄存款利率…经国务院批准后公布; an insurer's 保险费率 is its own, approved as an act)
-    # and how competence is shared (管理权限确需调整的，
-    # 由市人民政府批准: internal allocation), from the fourth audit.
+    # …a rate (储蓄存款利率…经国务院批准后公布; an insurer's 保险费率 is its own, approved as an act),
+    # how competence is shared (管理权限确需调整的，由市人民政府批准: internal allocation), from the
+    # fourth audit; a budget (编制预算，报本级人民政府批准: funding; a project's 设计与预算 is the project),
+    # from the eleventh sample.
     r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整|(?<!设计与)(?<!项目)预算"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
