@@ -560,6 +560,8 @@ _RESTART = re.compile(
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
+# 授权 of an outside testing body is itself the act (an act word: 授权有关单位的计量检定机构), and
+# asking the army to act (请求当地驻军…参与事故救援) hands the act on like 授权.
 _DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
 _DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
@@ -608,7 +610,11 @@ _COMPLAINT = re.compile(r"投诉|举报|信访|控告|检举")
 _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 # A definition (“许可证件”，指…由国家有关主管部门颁发的…; 前款所称…是指…) or a scope clause
 # (在…区域…实施城市管理，适用本条例) assigns nothing (third sample, hard case 20).
-_DEFINITION = re.compile(r"(?:所称|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?[^，。；“”]{1,12}?，?(?=是指)|^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?“[^”]{1,30}”[，,]?)(?:[^。；]{0,40}?[，,])?(?:是指|指)")
+# An item's own number: （一）, (3).
+_ITEM_NUMBER = r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?"
+_DEFINITION = re.compile(
+    rf"(?:所称|^{_ITEM_NUMBER}[^，。；“”]{{1,12}}?，?(?=是指)|^{_ITEM_NUMBER}“[^”]{{1,30}}”[，,]?)(?:[^。；]{{0,40}}?[，,])?(?:是指|指)"
+)
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
 # So does one that only introduces its measures (有权采取下列措施：), and an item that closes a
@@ -616,7 +622,7 @@ _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # (在进行监督检查时，有权采取下列措施：): see assign_levels.
 _LEAD_IN = re.compile(
     r"(?:履行|负责)(?:下列|以下)(?:职责|工作|事项)[：:]$|有权采取(?:下列|以下)措施[：:]$|的其他(?:情形|行为|事项)[。；]?$|"
-    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?其他[^，。；]*的(?:情形|行为|事项)[。；]?$"
+    rf"^{_ITEM_NUMBER}其他[^，。；]*的(?:情形|行为|事项)[。；]?$"
 )
 # 加强对…的监督管理 is the general duty of 加强…管理 (fourth sample, row 97), not an act.
 # The same for 做好…工作 (做好房屋征收与补偿的相关工作), except the 监督管理 it names.
@@ -656,7 +662,7 @@ _LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
 # internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
 _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
-_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专门单位|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
+_INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
 # Roles that still make 负责…工作 a sector competence: guidance and supervision of outside
 # parties (负责…畜禽养殖废弃物综合利用的指导、服务工作).
 _CHARGE_ROLES = frozenset({"指导", "监督"})
