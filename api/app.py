@@ -17,6 +17,8 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors, graph_store, sandbox, sparql
 from api.routes import ROUTERS
+from api.routes.common import ResolverCache
+from api.routes.devolution import AssessmentCache
 from api.security import BodyLimitMiddleware, QueryRunner
 from api.ui import mount_ui
 from quanze import __version__
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = None
     app.state.runner = QueryRunner(settings.query_timeout)
+    app.state.resolver_cache = ResolverCache()  # see api.routes.common
+    app.state.assessment_cache = AssessmentCache()  # see api.routes.devolution
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

@@ -116,10 +116,7 @@ class ResolverCache:
 
 
 def resolver_cache(request: Request) -> ResolverCache:
-    cache_ = getattr(request.app.state, "resolver_cache", None)
-    if cache_ is None:
-        cache_ = request.app.state.resolver_cache = ResolverCache()
-    return cache_
+    return request.app.state.resolver_cache
 
 
 def resolve_one(resolutions: list[Resolution], text: str) -> str:

@@ -71,10 +71,7 @@ class AssessmentCache:
 
 
 def assessment_cache(request: Request) -> AssessmentCache:
-    cache_ = getattr(request.app.state, "assessment_cache", None)
-    if cache_ is None:
-        cache_ = request.app.state.assessment_cache = AssessmentCache()
-    return cache_
+    return request.app.state.assessment_cache
 
 IMPACT_SCHEMA: dict[str, Any] = {
     "type": "array",
