@@ -60,7 +60,9 @@ class Assignment:
 # §0 Pre-filter. A unit that names no body at all cannot assign a level; most units of the
 #    corpus (contracts, crimes, items listing conditions) are dropped by one cheap search.
 # ======================================================================================
-_PREFILTER = re.compile(r"政府|部门|国务院|机关|机构|局|厅|委员会|办事处|办公室|部|署|中央")
+# The agencies named by their own name end in none of the body words (中国人民银行, 证监会, 国家计委):
+# without them here 经中国人民银行批准 was never read.
+_PREFILTER = re.compile(r"政府|部门|国务院|机关|机构|局|厅|委员会|办事处|办公室|部|署|中央|人民银行|监会|计委|经贸委|证券委")
 
 # ======================================================================================
 # §1 Bodies: level words, the department that follows them, and groups.
@@ -190,7 +192,7 @@ _LEVEL_WORD = re.compile(
 _OUTSIDE_PARTY = r"(?![^，。；]{0,12}?(?:试验|检验|检测|鉴定|认证|医疗|保健|培训|科研|研究|实验|银行|金融|防疫|技术|服务|媒体))"
 _BODY_TAIL = re.compile(
     rf"(?:以上)?(?:{_GOV})?(?:{_DEPT})?"
-    rf"(?:(?:(?:确定|指定|授权|委托|设立)的{_OUTSIDE_PARTY}|(?:负责|主管)[^，。；]{{0,24}}?的|负有[^，。；]{{0,24}}?职责的)"
+    rf"(?:(?:(?:确定|指定|授权|委托|设立)的{_OUTSIDE_PARTY}|(?:负责|主管|承担)[^，。；]{{0,24}}?的|负有[^，。；]{{0,24}}?职责的)"
     rf"{_DEPT})?"
     rf"(?:(?:及其|或者其|或其|和其)(?:{_DEPT}))?"
 )
@@ -466,8 +468,9 @@ _OBJECT_PHRASE = (
     r"|将[^。；]{0,120}?(?:经费|费用)(?=纳入|列入)"
     r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
 )
-# … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，) …
-_SINCE = r"[自在][^，。；]{0,24}?之日起"
+# … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，), also a long one (在收到国务院
+# 专利行政部门发出的发明专利申请进入实质审查阶段通知书之日起) …
+_SINCE = r"[自在][^，。；]{0,48}?之日起"
 _WHEN = r"(?:在|需要|当|接到|收到)[^，。；]{0,40}?(?:之前|以前|前|之后|以后|后|时|期间|过程中)(?=，)"
 # … and a rule named as a modifier (法律、法规规定的有关部门).
 _RULE_MODIFIER = r"(?:法律|行政法规|法规|规章|本法|本条例|本办法|本规定|国家)[^，。；]{0,12}?规定的"
@@ -513,6 +516,9 @@ _FORWARD_AFTER = re.compile(
 _HANDED_ON = re.compile(
     r"报请|报经|提请|(?<![举申情汇预公电通上呈填简学海警捷年月日周快])报(?!告|送|纸|刊|表|备|批|销|道|名|考|价|关|废|酬|社|案|建)"
 )
+# A body that 移送s a case within the clause before the act refers it: the act is the
+# receiver's (将案件移送司法机关处理; 移送上一级人民政府卫生行政部门处理), not the case 所移送的.
+_REFERRED = re.compile(r"(?<!所)(?:移送|移交)(?!的)")
 # The acts that prepare a decision rather than take it.
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
@@ -585,7 +591,8 @@ _RULE_NOUN = re.compile(
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
-_BODY_VIOLATOR = re.compile(rf"(?:(?:及其|或者)[^，。；]{{0,24}}?)?，?(?:及其工作人员)?(?:{_BREACH})")
+# A list may end in a long catch-all (…或者其他依照本条例规定行使监督管理权的部门及其工作人员，不履行…).
+_BODY_VIOLATOR = re.compile(rf"(?:(?:及其|或者)[^，。；]{{0,24}}?|或者其他[^，。；]{{0,32}}?及其工作人员)?，?(?:及其工作人员)?(?:{_BREACH})")
 # A prohibition on the body (…有关部门不得组织实施…) grants it no power.
 _FORBIDDEN = re.compile(r"(?:不得|禁止)[^，。；的]*$")
 _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
@@ -595,6 +602,9 @@ _PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
 _IS_AUTHORITY = re.compile(
     r"，?(?:是|为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和?管理)?(?:机关|部门|机构)|主管(?:部门|机关))"
     r"(?=[，。；（(]|$)"
+    # …or named so for the rest of the text (…商务主管部门(以下称负责审批的商务主管部门); …承担市场
+    # 主体登记工作的部门（以下称登记机关）).
+    r"|[（(]以下(?:简)?称(?:负责)?[^）)，。；]{0,8}?(登记|审批|许可|发证|注册|核准)(?!备案)[^）)，。；]{0,10}?(?:机关|部门|机构)[）)]"
 )
 _ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
 _OWN_FRAME = re.compile(
@@ -640,7 +650,7 @@ _CLAUSE_END = re.compile(r"[，。；;：:]")
 
 # The predicate ends at the sentence end or where 由 introduces a new actor.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_NEW_ACTOR = re.compile(r"(?<![理自缘事对])由(?!于|此|其)")  # 对由下级…负责…的经营者: an object
+_NEW_ACTOR = re.compile(r"(?<![理自缘事对])由(?!于|此|其(?!他))")  # 对由下级…负责…的经营者: an object
 # An act followed by 由 names the topic of the clause, not what the body before it does
 # (…公安机关人民警察录用考试，由省…负责组织) …
 _TOPIC_AFTER = re.compile(r"(?:等)?(?:工作|事项|事务)?，(?:应当|统一|具体)?由(?!于|此)")
@@ -993,7 +1003,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         return _oversight(text, g)
     named = _IS_AUTHORITY.match(text, g.end)
     if named:
-        return named.group(1), named.end(1)  # …部门是代表机构的登记和管理机关
+        act = named.lastindex or 1
+        return named.group(act), named.end(act)  # …部门是代表机构的登记和管理机关
     frame = _OWN_FRAME.match(text, g.end)
     if frame and g.role == "agent":
         cue = _CUE.match(text, frame.start(1))
@@ -1121,8 +1132,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return None  # 决定由公路管理机构…行使…职责: allocating competence
         if _FORBIDDEN.search(between) and not g.governed:
             return None  # …不得组织实施: a prohibition
-        if _HANDED_ON.search(between, between.rfind("，") + 1):
-            return None  # 由县级以上地方人民政府报上一级…批准: the act is the addressee's
+        if _HANDED_ON.search(between, between.rfind("，") + 1) or _REFERRED.search(between, between.rfind("，") + 1):
+            return None  # 由县级以上地方人民政府报上一级…批准; …移送司法机关处理: the act is the addressee's
         if _TOPIC_OBJECT.fullmatch(between) and text.startswith("，", c.end()) and not _CUE.search(between):
             continue  # the topic 对…的实施， is what the body supports, not its act
         if not g.governed and len(between) > 1 and _TOPIC_AFTER.match(text, c.end()) and not _VERBAL.search(between):
