@@ -648,9 +648,10 @@ _TOPIC_OBJECT = re.compile(r"(?:[和及与、][^，。；对]*?)?(?:应当|依�
 _DATA_RETURN = re.compile(r"数据|资料|报表|统计|情况|信息|计划")
 _CLAUSE_END = re.compile(r"[，。；;：:]")
 
-# The predicate ends at the sentence end or where 由 introduces a new actor.
+# The predicate ends at the sentence end or where 由 introduces a new actor (由其他部门处理, 由其
+# 上级机关…责令改正 — but 由其 alone is the body itself: 由其负责).
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_NEW_ACTOR = re.compile(r"(?<![理自缘事对])由(?!于|此|其(?!他))")  # 对由下级…负责…的经营者: an object
+_NEW_ACTOR = re.compile(r"(?<![理自缘事对])由(?!于|此|其(?!他|上级|上一级))")  # 对由下级…负责…的经营者: an object
 # An act followed by 由 names the topic of the clause, not what the body before it does
 # (…公安机关人民警察录用考试，由省…负责组织) …
 _TOPIC_AFTER = re.compile(r"(?:等)?(?:工作|事项|事务)?，(?:应当|统一|具体)?由(?!于|此)")

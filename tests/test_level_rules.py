@@ -845,6 +845,10 @@ CASES: list[tuple[str, str, str, str, set[str]]] = [
     ('应当由其他部门处理: another actor',
      '国家矿山安全监察机构及其设在地方的矿山安全监察机构发现煤矿企业存在应当由其他部门处理的违法行为的，应当及时移送有关部门处理。',
      'national', "", set()),
+    # 海洋观测预报管理条例(2023) 第三十条: …由其上级机关…责令改正 names another actor; the forecaster is the violator.
+    ('由其上级机关…责令: another actor',
+     '国务院海洋主管部门及其海区派出机构、沿海县级以上地方人民政府海洋主管部门所属的海洋预报机构瞒报、谎报或者由于玩忽职守'
+     '导致重大漏报、错报、迟报海洋灾害警报的，由其上级机关或者监察机关责令改正。', 'national', "", set()),
     # 饲料和饲料添加剂管理条例 第三十五条: a list of bodies ending in a long catch-all breaks a duty.
     ('或者其他…的部门及其工作人员，不履行: violators',
      '国务院农业行政主管部门、县级以上地方人民政府饲料管理部门或者其他依照本条例规定行使监督管理权的部门及其工作人员，'
