@@ -114,7 +114,8 @@ _NAME_AHEAD = rf"{_NAME_CHAR}{{0,14}}?{_DEPT_SUFFIX}"
 _BODY_FOLLOWS = rf"(?={_GOV}|[、和及与]|或者?|{_NAME_AHEAD})"
 # 省、自治区、直辖市, 县级以上, 设区的市… name a body only when a government or a department
 # follows; otherwise they name an area (跨省、自治区、直辖市运行的列车; 县级以上行政区域).
-_IS_BODY = rf"(?=(?:以上)?的?(?:{_GOV}|{_NAME_AHEAD}|[、和及与（(]|或者?))"
+# A department named by its duty follows too (设区的市级、县级负责药品监督管理的部门).
+_IS_BODY = rf"(?=(?:以上)?的?(?:{_GOV}|{_NAME_AHEAD}|[、和及与（(]|或者?|(?:负责|主管|承担)[^，。；]{{0,24}}?的{_NAME_AHEAD}))"
 
 # Speed: every level word begins with one of these characters (the literal starts of the
 # alternatives below and of the name lists), or is a named county (平阴县人民政府). Checking
@@ -144,6 +145,9 @@ _LEVEL_WORD = re.compile(
             # (organs of every level) nor 国家规定/国家标准.
             r"(?P<national>国务院|党中央|中央人民政府|中华人民共和国政府|中央国家安全领导机构|中央(?:有关|国家)?(?:部门|机关)"
             rf"|(?:{_MINISTRIES})(?![门分队位])"
+            # …and a ministry under the state's name in older texts (中华人民共和国工商行政管理总局,
+            # 报请中华人民共和国对外贸易部批准).
+            r"|中华人民共和国(?!驻)[^\s，。；：、和及与或《》（）()“”]{2,10}?(?:总局|总署|部(?![分队位门]))"
             r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方|级|和|、"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门])|搜寻援救组织)"
             r")",
@@ -307,11 +311,11 @@ _NOT_NAME = (
 # 审批流程, 登记申请): it names a thing, not what the body does.
 _NOT_NOUN = (
     r"(?:(?<=启动|解除)|(?!要点|办法|规范|标准|制度|计划|方案|规则|细则|目录|记录|结果|情况|意见|文件|文书|证书|证明|程序|"
-    r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|流程|环节|效能|效率|范围|申请|事权|职权|指标|平台|窗口|渠道|建议|"
+    r"机制|体系|措施|中心|站|厂|设施|预案|资本|能力|水平|费用|手续费|书|收据|票据|单据|流程|环节|效能|效率|范围|申请(?!人)|事权|职权|指标|平台|窗口|渠道|建议|"
     r"报告|内容|排名|机构|专家|系统|医学|(?<!批准)(?<!核准)项目|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
 )
 _RESPONSIBLE = r"明确[^，。；]{0,8}?责任(?:人|主体|单位)"
-_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入)的?措施"
+_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入|禁止[^，。；]{0,4}|限制[^，。；]{0,4})的?措施"
 _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴|储备|本(?:法|条例|办法|规定|细则)))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
@@ -322,7 +326,7 @@ _ACT_WORDS = (
     r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
-    r"处罚|罚款|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
+    r"处罚|罚款(?![^，。；]{0,4}?(?:上缴|缴纳|缴入|收入))|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below).
@@ -333,6 +337,9 @@ _ACT_WORDS = (
     # hard case 8), control measures taken on an incident (采取管控处置措施, 采取…补救和管控措施;
     # not 采取措施 in general, a duty), and requiring a named party to act (要求土地使用权人…开展…调查).
     rf"监督抽测|抽测|抽检|{_RESPONSIBLE}(?!、)|{_MEASURES}|应急处置(?!设施|设备|能力|方案|预案)|"
+    # …a pledge or an agreement signed with a private party (与保护管理责任人签订文物保护管理责任书;
+    # see _SIGNS_WITH_PARTY),
+    r"签订(?=[^，。；]{0,20}?(?:责任书|协议))|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     # …declaring a state (宣布预报区进入临震应急期) or launching a plan (启动…应急预案), a public
     # reprimand (给予通报批评), designating a site (将…公布为文物保护单位), certifying (计量认证);
@@ -492,6 +499,7 @@ _MASK = re.compile(
 # A body named inside a time reference (接到县级以上人民政府…的情况通报后) or a frame is a
 # circumstance of another body's act.
 _CIRCUMSTANCE = re.compile(rf"{_SINCE}|{_WHEN}|{_FRAME}")
+_TEXT_REFERENCE = re.compile(r"《[^《》]*(?:〈[^〉]*〉[^《》]*)*》|[^。；]*同时废止")
 # A first clause saying when the body acts (…核发失业保险金时，应当查验…) is circumstance.
 _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 
@@ -514,7 +522,7 @@ _FORWARD_AFTER = re.compile(
 # even when the addressee has no level (报共同的上一级人民政府…批准) or is a congress
 # (国务院提请全国人民代表大会常务委员会作出…决定). 报告/报送/报批/报备 are other words.
 _HANDED_ON = re.compile(
-    r"报请|报经|提请|(?<![举申情汇预公电通上呈填简学海警捷年月日周快])报(?!告|送|纸|刊|表|备|批|销|道|名|考|价|关|废|酬|社|案|建)"
+    r"报请|报经|提请|(?<![举申情汇预公电通上呈填简学海警捷年月日周快])报(?!告|送|纸|刊|表|备|批|销|道|名|考|价|关|废|酬|社|案|建|到)"
 )
 # A body that 移送s a case within the clause before the act refers it: the act is the
 # receiver's (将案件移送司法机关处理; 移送上一级人民政府卫生行政部门处理), not the case 所移送的.
@@ -673,6 +681,12 @@ _LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
 # internal staff (明确相关内设机构或者专门人员，负责…) is no power of the body.
 _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
+# The party a body signs a pledge or agreement with: a private one, the body itself organising
+# nothing (…部门应当与保护管理责任人签订…; not 组织小区业主与供热企业签订).
+_SIGNS_WITH_PARTY = re.compile(
+    r"(?:(?!组织|协调)[^，。；])*与(?:其|[^，。；]{0,20}?(?:责任人|权人|使用人|养护人|监护人|单位|个人|经营者|商户|住户))"
+    r"(?:等)?(?:分别)?(?:应当|可以)?$"
+)
 _INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
 # Roles that still make 负责…工作 a sector competence: guidance and supervision of outside
 # parties (负责…畜禽养殖废弃物综合利用的指导、服务工作).
@@ -817,6 +831,9 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             groups.append(_Group([w]))
 
     circumstances = [(m.start(), m.end()) for m in _CIRCUMSTANCE.finditer(text)] if groups else []
+    # A body inside a title (《国务院关于修改…的决定》) or in a repeal clause (1997年…国务院批准、…发布的
+    # 《…》同时废止) names who made a text, not who holds a power.
+    circumstances += [(m.start(), m.end()) for m in _TEXT_REFERENCE.finditer(text)] if groups else []
     previous: str | None = None
     for g in groups:
         # 本级/同级: the level of the body (or congress) named before it in the unit.
@@ -1155,6 +1172,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if in_charge:
                 continue  # 负责由其审批发证的…转让的审批: the act is further on
             return None  # attributive: 县级以上人民政府颁发的工作证件 (but 发放的许可证 counts)
+        if word == "签订" and not _SIGNS_WITH_PARTY.match(between, between.rfind("，") + 1):
+            continue  # 与下一级人民政府签订…责任书, 组织…与…签订: not a pledge taken from a party
         if word in _SUPERVISION and _supervises_bodies(text, g, c):
             continue  # supervises other bodies: not an act, look on
         if word in _ISSUE and _AWARD.match(text, c.end()) or _SETS_UP.search(between) or _STAFF_CHARGED.search(between):
