@@ -102,7 +102,7 @@ _MILITARY = (
 _NOT_IN_NAME = (
     r"应当|应(?!急)|可以|须|负责|会同|批准|责令|提请|提交|报|由|经(?!济|营|贸|信|费)|向|对|依照|按照|根据|依据|"
     r"规定|制定|组织|的|指定|确定|委托|授权|设立|在|将|予以|给予|实施|作出|同意|备案|处罚|处以|没收|"
-    r"吊销|并|从|为|是|未|鼓励|支持|实行|建立|推行|扶持|加强|工作人员|负责人"
+    r"吊销|并|从|为|是|未|鼓励|支持|实行|建立|推行|扶持|加强|工作人员|负责人|关于"
 )
 _NAME_CHAR = rf"(?:(?!{_NOT_IN_NAME})[^\s，。；：:,;“”\"（）()《》]|[（(][^）)，。；]{{1,10}}[）)])"
 _DEPT_SUFFIX = r"(?:主管部门|行政部门|管理部门|部门|管理机构|机构|机关|厅|局|委员会|办公室|总署|署)"
@@ -242,6 +242,9 @@ _GRADE_AFTER = re.compile(r"[、和及与或者省市县区乡镇级（）()]{0,
 # A body whose own setting up, internal offices or boundaries are the topic is what is decided,
 # not who decides (乡、民族乡、镇的设立、撤销…由省…审批; …行政机构的内设机构的设立…; fourth audit).
 _ORGAN_AFTER = re.compile(r"的(?:内设机构|设立|撤销|合并|更名|驻地|行政区域界线|机构编制)")
+# A body followed by 关于 names a document it issued (依照…公安部关于公安机关办理刑事案件程序的规定), a
+# title left without 《》: a source of rules, like the titles inside 《》.
+_DOCUMENT_AFTER = re.compile(r"(?:、[^，。；、]{1,12}?)*关于")
 _NOT_GOVERNMENT_AFTER = re.compile(
     r"(?:、[^，。；、]{1,6}?)*(?:以上)?的?(?:地方)?(?:各级)?(?:第[一二三四五六七八九十]{1,4}届)?(?:人民代表大会|人大|人民法院|人民检察院|中级人民法院|监察机关|监察委员会|"
     r"(?:人民政府)?法制(?:工作)?机构|"
@@ -858,7 +861,11 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             or _ORGAN_AFTER.match(text, g.end)
         ):
             g.role = "object"
-        if any(s <= g.start < e for s, e in circumstances) or _RULES_BEFORE.search(text, 0, g.start):
+        if (
+            any(s <= g.start < e for s, e in circumstances)
+            or _RULES_BEFORE.search(text, 0, g.start)
+            or _DOCUMENT_AFTER.match(text, g.end)
+        ):
             g.role = "source"  # …; 法律、行政法规和国务院…机构规定禁止…的人员: a source of rules
     return groups
 
