@@ -54,7 +54,7 @@ class Score:
         self.fp_labelled += len(got - want) if want else 0
         self.fn += len(want - got)
         if got != want:
-            self.mismatches.append((_unit_name(unit), ";".join(sorted(want)), ";".join(sorted(got)), text[:80]))
+            self.mismatches.append((_unit_name(unit), ";".join(sorted(want)), ";".join(sorted(got)), text))
 
 
 def _unit_name(unit: tuple[str, str, str, str]) -> str:

@@ -5,8 +5,9 @@ Precision and recall are counted at (unit, level) granularity: a unit labelled
 ``provincial;county`` and predicted ``county`` gives one true positive and one false
 negative. Prints the figures and every unit where prediction and label differ.
 
-Usage: ``scripts/level_dev_eval.py [LABELS.csv] [--laws DIR] [--quiet]``
-(default labels: tests/fixtures/level_dev.csv; default laws: /work/shared/laws).
+Usage: ``scripts/level_dev_eval.py [LABELS.csv] [--laws DIR] [--quiet]`` (default labels:
+tests/fixtures/level_dev.csv, or any labels file of tests/fixtures; default laws:
+/work/shared/laws). The scoring is ``quanze.evaluation.evaluate``, the one the tests use.
 
 The development set (tests/fixtures/level_dev.csv, 820 units, read and labelled by hand by
 the rules of docs/level-rules.md) is made of random draws from the units of the corpus, in
@@ -41,71 +42,18 @@ Labels: ``expected`` is the ';'-joined set of levels (national→township), empt
 from __future__ import annotations
 
 import argparse
-import csv
-from dataclasses import dataclass
 from pathlib import Path
 
-from quanze.level import LEVELS, assign_levels
-from quanze.provision import read_text
+from quanze.evaluation import Score, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LABELS = ROOT / "tests" / "fixtures" / "level_dev.csv"
 DEFAULT_LAWS = Path("/work/shared/laws")
 
 
-@dataclass
-class Scored:
-    path: str
-    article: str
-    paragraph: str
-    item: str
-    text: str
-    expected: set[str]
-    predicted: set[str]
-    evidence: list[str]
-
-
-def _levels(cell: str) -> set[str]:
-    return {x for x in cell.split(";") if x}
-
-
-def unit_text(parsed, article: str, paragraph: str, item: str) -> str:
-    art = next(a for a in parsed.articles if a.key == article)
-    par = art.paragraphs[int(paragraph) - 1]
-    if not item:
-        return par.text
-    return next(p.text for p in par.points if str(p.number) == item)
-
-
-def score(labels: Path = DEFAULT_LABELS, laws: Path = DEFAULT_LAWS) -> tuple[float, float, list[Scored]]:
-    """(precision, recall, scored units) of ``assign_levels`` on the labelled file."""
-    with open(laws / "manifest.csv", encoding="utf-8") as fh:
-        manifest = {r["path"]: r for r in csv.DictReader(fh)}
-    with open(labels, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    cache: dict[str, object] = {}
-    scored: list[Scored] = []
-    for row in rows:
-        path = row["path"]
-        if path not in cache:
-            cache[path] = read_text(laws / path, path)
-        meta = manifest[path]
-        text = unit_text(cache[path], row["article"], row["paragraph"], row["item"])
-        found = assign_levels(text, issuing_level=meta["issuing_level"], title=meta["title"])
-        scored.append(
-            Scored(path, row["article"], row["paragraph"], row["item"], text, _levels(row["expected"]),
-                   {a.level for a in found}, [f"{a.level}:{a.evidence}" for a in found])
-        )
-    tp = sum(len(s.expected & s.predicted) for s in scored)
-    fp = sum(len(s.predicted - s.expected) for s in scored)
-    fn = sum(len(s.expected - s.predicted) for s in scored)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall, scored
-
-
-def _fmt(levels: set[str]) -> str:
-    return ";".join(lvl for lvl in LEVELS if lvl in levels) or "-"
+def score(labels: Path = DEFAULT_LABELS, laws: Path = DEFAULT_LAWS) -> Score:
+    """``quanze.evaluation.evaluate`` on the labelled file: the one scorer of every sample."""
+    return evaluate(laws, labels)
 
 
 def main() -> None:
@@ -114,18 +62,12 @@ def main() -> None:
     ap.add_argument("--laws", default=str(DEFAULT_LAWS))
     ap.add_argument("--quiet", action="store_true", help="figures only, no mismatches")
     args = ap.parse_args()
-    precision, recall, scored = score(Path(args.labels), Path(args.laws))
-    positives = sum(1 for s in scored if s.expected)
+    s = score(Path(args.labels), Path(args.laws))
     if not args.quiet:
-        for s in scored:
-            if s.expected != s.predicted:
-                where = f"{s.path} 第{s.article}条 第{s.paragraph}款" + (f" 第{s.item}项" if s.item else "")
-                print(f"--- {where}\n    expected {_fmt(s.expected)}  predicted {_fmt(s.predicted)}")
-                print(f"    {s.text[:300]}")
-                for ev in s.evidence:
-                    print(f"    > {ev}")
-    print(f"units {len(scored)} (labelled with a level: {positives})")
-    print(f"precision {precision:.3f}  recall {recall:.3f}")
+        for unit, want, got, text in s.mismatches:
+            print(f"--- {unit}\n    expected {want or '-'}  predicted {got or '-'}\n    {text[:300]}")
+    print(f"units {s.units} (labelled with a level: {s.labelled})")
+    print(f"precision {s.precision:.3f}  recall {s.recall:.3f}  (TP {s.tp} / FP {s.fp} / FN {s.fn})")
 
 
 if __name__ == "__main__":
