@@ -34,8 +34,8 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 12)}
-DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11")  # two blind labellers and an adjudicator
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 13)}
+DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11", "set12")  # two blind labellers and an adjudicator
 CLEAN = ("set10",)
 
 
@@ -51,7 +51,7 @@ def scores(laws_dir):
 
 def test_samples_have_enough_labelled_units(scores):
     for name, s in scores.items():
-        assert s.units == (400 if name in ("set8", "set9", "set10", "set11") else 200)
+        assert s.units == (400 if name in ("set8", "set9", "set10", "set11", "set12") else 200)
         assert s.labelled >= 18
 
 
@@ -60,8 +60,9 @@ def test_no_regression_below_measured_figures(scores):
         "set1": (0.97, 0.95), "set2": (0.97, 0.90), "set3": (0.90, 0.90), "set4": (0.94, 0.89),
         "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.87),
         "set9": (0.98, 0.92),
-        "set10": (0.92, 0.76),  # never tuned on: a floor, not a target
+        "set10": (0.97, 0.80),  # touched only by fixes of whole classes found from its errors (README)
         "set11": (0.98, 0.96),
+        "set12": (0.93, 0.86),
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
