@@ -1,12 +1,13 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Eleven samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+Thirteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
 the units shown to the auditors of the extractor's output. Every label was given by someone
-who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_11.md).
-Sets 1–5 had one labeller each; sets 6–11 had two, labelling independently, and a third who
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_13.md).
+Sets 1–5 had one labeller each; sets 6–13 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
 … the adjudicated one). Each set was scored once, clean, by the extractor of that moment;
-sets 1–9 and 11 were then tuned on, set 10 was not:
+sets 1–9, 11 and 12 were then tuned on, set 10 only by fixes of whole classes of units that its
+errors pointed to, set 13 not at all:
 
 * set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
 * set 2 (seed 20210630): P 0.95, R 0.59;
@@ -18,11 +19,13 @@ sets 1–9 and 11 were then tuned on, set 10 was not:
 * set 8 (seed 20250630, 400 units): P 0.889, R 0.702 (40 / 5 / 17);
 * set 9 (seed 20251231, 400 units): P 0.881, R 0.788 (52 / 7 / 14);
 * set 10 (seed 20260630, 400 units): P 0.889, R 0.769 (40 / 5 / 12);
-* set 11 (seed 20261129, 400 units): P 0.860, R 0.827 (43 / 7 / 9) — on ac47660 and again,
-  unchanged, after the rules of a fourth audit (f1ea5fc): the last clean figure (README).
+* set 11 (seed 20261129, 400 units): P 0.860, R 0.827 (43 / 7 / 9);
+* set 12 (seed 20261231, 400 units): P 0.851, R 0.755 (40 / 7 / 13);
+* set 13 (seed 20270101, 400 units): P 0.896, R 0.782 (43 / 5 / 12) — on 926549c, the extractor
+  after this session's rules, and the same on fd74086, before them: the last clean figure (README).
 
 The sets scored before the current extractor guard against regressions only. The issue's bar
-(precision >= 0.97, recall >= 0.90) is not reached on set 10, never tuned on; it stays here as a
+(precision >= 0.97, recall >= 0.90) is not reached on set 13, never tuned on; it stays here as a
 strict xfail, which fails loudly — and must become a plain assertion — once it is reached.
 """
 
@@ -34,9 +37,9 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 13)}
-DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11", "set12")  # two blind labellers and an adjudicator
-CLEAN = ("set10",)
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 14)}
+DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11", "set12", "set13")  # two labellers and an adjudicator
+CLEAN = ("set13",)
 
 
 def pair(name: str):
@@ -51,7 +54,7 @@ def scores(laws_dir):
 
 def test_samples_have_enough_labelled_units(scores):
     for name, s in scores.items():
-        assert s.units == (400 if name in ("set8", "set9", "set10", "set11", "set12") else 200)
+        assert s.units == (400 if name in ("set8", "set9", "set10", "set11", "set12", "set13") else 200)
         assert s.labelled >= 18
 
 
@@ -63,6 +66,7 @@ def test_no_regression_below_measured_figures(scores):
         "set10": (0.97, 0.80),  # touched only by fixes of whole classes found from its errors (README)
         "set11": (0.98, 0.96),
         "set12": (0.93, 0.86),
+        "set13": (0.89, 0.78),  # never tuned on: a floor, not a target
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
@@ -108,7 +112,7 @@ def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(s
     assert any(s.fp_labelled < s.fp for s in scores.values())
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 10, never tuned on (README)")
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 13, never tuned on (README)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
