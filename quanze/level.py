@@ -500,9 +500,9 @@ _MASK = re.compile(
     rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}|{_PARTNERS}"
 )
 # A body named inside a time reference (接到县级以上人民政府…的情况通报后) or a frame is a
-# circumstance of another body's act.
-_CIRCUMSTANCE = re.compile(rf"{_SINCE}|{_WHEN}|{_FRAME}")
-_TEXT_REFERENCE = re.compile(r"《[^《》]*(?:〈[^〉]*〉[^《》]*)*》|[^。；]*同时废止")
+# circumstance of another body's act; one inside a title (《国务院关于修改…的决定》) or a repeal clause
+# (1997年…国务院批准、…发布的《…》同时废止) names who made a text, not who holds a power.
+_CIRCUMSTANCE = re.compile(rf"{_SINCE}|{_WHEN}|{_FRAME}|《[^《》]*(?:〈[^〉]*〉[^《》]*)*》|[^。；]*同时废止")
 # A first clause saying when the body acts (…核发失业保险金时，应当查验…) is circumstance.
 _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 
@@ -523,13 +523,12 @@ _FORWARD_AFTER = re.compile(
 )
 # A body that 报/报请/提请s another within the clause before the act hands the decision on,
 # even when the addressee has no level (报共同的上一级人民政府…批准) or is a congress
-# (国务院提请全国人民代表大会常务委员会作出…决定). 报告/报送/报批/报备 are other words.
+# (国务院提请全国人民代表大会常务委员会作出…决定). 报告/报送/报批/报备 are other words. A case
+# 移送ed within the clause is referred the same way (将案件移送司法机关处理), not the case 所移送的.
 _HANDED_ON = re.compile(
     r"报请|报经|提请|(?<![举申情汇预公电通上呈填简学海警捷年月日周快])报(?!告|送|纸|刊|表|备|批|销|道|名|考|价|关|废|酬|社|案|建|到)"
+    r"|(?<!所)(?:移送|移交)(?!的)"
 )
-# A body that 移送s a case within the clause before the act refers it: the act is the
-# receiver's (将案件移送司法机关处理; 移送上一级人民政府卫生行政部门处理), not the case 所移送的.
-_REFERRED = re.compile(r"(?<!所)(?:移送|移交)(?!的)")
 # The acts that prepare a decision rather than take it.
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
@@ -834,9 +833,6 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             groups.append(_Group([w]))
 
     circumstances = [(m.start(), m.end()) for m in _CIRCUMSTANCE.finditer(text)] if groups else []
-    # A body inside a title (《国务院关于修改…的决定》) or in a repeal clause (1997年…国务院批准、…发布的
-    # 《…》同时废止) names who made a text, not who holds a power.
-    circumstances += [(m.start(), m.end()) for m in _TEXT_REFERENCE.finditer(text)] if groups else []
     previous: str | None = None
     for g in groups:
         # 本级/同级: the level of the body (or congress) named before it in the unit.
@@ -1157,7 +1153,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             return None  # 决定由公路管理机构…行使…职责: allocating competence
         if _FORBIDDEN.search(between) and not g.governed:
             return None  # …不得组织实施: a prohibition
-        if _HANDED_ON.search(between, between.rfind("，") + 1) or _REFERRED.search(between, between.rfind("，") + 1):
+        if _HANDED_ON.search(between, between.rfind("，") + 1):
             return None  # 由县级以上地方人民政府报上一级…批准; …移送司法机关处理: the act is the addressee's
         if _TOPIC_OBJECT.fullmatch(between) and text.startswith("，", c.end()) and not _CUE.search(between):
             continue  # the topic 对…的实施， is what the body supports, not its act
