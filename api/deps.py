@@ -9,7 +9,8 @@ and one store object per process keeps every request on the same data. Routes ge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -48,17 +49,22 @@ StoreDep = Annotated[Store, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 
 
-def after_write_validation(store: Store, graph_iris: Sequence[str]) -> ValidationReport | None:
+def after_write_validation(store: Store, graph_iris: Sequence[str],
+                           before: Mapping[str, set[ox.Triple]] | None = None) -> ValidationReport | None:
     """**Hook**: check the store after an API write; return a report to reject it, None to accept.
 
     Called by :func:`api.writes.commit_write` — the only way the API writes — after the write
     has been applied and before the response, with the write lock held, for every SPARQL
     update and Graph Store PUT/POST/DELETE. ``graph_iris`` are the named graphs the write may
-    have changed. A non-None return makes ``commit_write`` put those graphs back as they were
-    (one update) and answer 422 with the report; an exception also rolls the write back (500).
+    have changed; ``before`` holds what those of them that existed held before the write. A
+    non-None return makes ``commit_write`` put those graphs back as they were (one update) and
+    answer 422 with the report; an exception also rolls the write back (500).
 
     The same SHACL validation as ``quanze load``: the items and adjustments the changed graphs
-    hold, with their neighbours; any violation rejects the write.
+    hold, with their neighbours. A write is rejected for the violations **it brings**: one found
+    after the write that the same nodes also had before it (a graph loaded with
+    ``--accept-violations``) does not block a harmless edit. The report lists the new
+    violations only, and counts the ones that were there already (``pre_existing``).
     """
     from quanze.namespaces import ID
     from quanze.validation import validate
@@ -70,4 +76,22 @@ def after_write_validation(store: Store, graph_iris: Sequence[str]) -> Validatio
     if not focus:
         return None
     report = validate(store, focus)
-    return report.to_dict() if report.violations else None
+    if not report.violations:
+        return None
+    if before is None:
+        return report.to_dict()
+    # The same nodes, with the written graphs seen as they were (absent ones empty).
+    earlier = validate(store, focus, replace={g: set(before.get(g, ())) for g in graph_iris})
+    known = {_violation_key(f) for f in earlier.results if f.severity == "Violation"}
+    new = [f for f in report.results if f.severity == "Violation" and _violation_key(f) not in known]
+    if not new:
+        return None
+    answer = replace(report, results=new).to_dict()
+    answer["pre_existing"] = report.violations - len(new)
+    return answer
+
+
+def _violation_key(finding: Any) -> tuple[str | None, ...]:
+    """What makes two findings the same violation, whatever the labels and messages say (a write
+    that renames an item keeps its old violations)."""
+    return (finding.focus, finding.shape, finding.path, finding.value, finding.component, finding.constraint)

@@ -74,7 +74,7 @@ def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[
         if not touched:
             return result
         try:
-            report = deps.after_write_validation(store, touched)
+            report = deps.after_write_validation(store, touched, snapshot)
         except Exception:
             _restore(store, touched, snapshot)
             raise

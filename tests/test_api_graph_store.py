@@ -290,7 +290,7 @@ def test_body_over_the_cap_is_413():
 def test_rejected_writes_are_422_and_rolled_back(any_gsp, monkeypatch):
     calls: list[list[str]] = []
 
-    def validator(store, graph_iris):
+    def validator(store, graph_iris, before=None):
         calls.append(list(graph_iris))
         bad = [str(x) for g in graph_iris for x in store.graph_triples(g) if x.object == ox.Literal("坏")]
         return f"sh:Violation — {bad}" if bad else None
@@ -311,7 +311,7 @@ def test_rejected_writes_are_422_and_rolled_back(any_gsp, monkeypatch):
 
 
 def test_validator_failing_rolls_back_and_is_500(gsp, monkeypatch):
-    def broken(store, graph_iris):
+    def broken(store, graph_iris, before=None):
         raise RuntimeError("validator crashed")
 
     monkeypatch.setattr("api.deps.after_write_validation", broken)

@@ -585,7 +585,7 @@ def test_rdflib_sparqlupdatestore_without_token_fails(any_api):
 def test_rejected_update_is_rolled_back_with_422(api, monkeypatch):
     seen: list[list[str]] = []
 
-    def validator(store, graph_iris):
+    def validator(store, graph_iris, before=None):
         seen.append(list(graph_iris))
         if any("坏" in str(x.object) for g in graph_iris for x in store.graph_triples(g)):
             return {"conforms": False, "results": ["名称含「坏」/ name contains 坏"]}

@@ -33,3 +33,38 @@ def test_invalid_graph_store_put_is_rejected_with_the_report(corpus_store):
         u = httpx.post(f"{base}/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {_item_turtle('API-PROBE-2')} }} }}"},
                        headers={"Authorization": f"Bearer {TOKEN}"})
         assert u.status_code == 422 and set(corpus_store.graph_names()) == before
+
+
+def test_a_write_is_judged_by_the_violations_it_brings():
+    """A graph committed with violations (``quanze load --accept-violations``) can still be edited
+    through the API; only a write that adds a violation is rejected, and its report lists that one."""
+    import pyoxigraph as ox
+
+    from quanze.reference import init
+    from quanze.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    init(store)
+    graph = str(graph_iri("load", "accepted-with-violations"))
+    # What --accept-violations leaves: an item with no 设定依据 and a related item that exists nowhere.
+    store.write({graph: {q.triple for q in ox.parse(_item_turtle("OLD-1", related="NOWHERE-1"), format=ox.RdfFormat.TURTLE)}})
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with live_server(store, settings(token=TOKEN)) as base:
+        renamed = _item_turtle("OLD-1", related="NOWHERE-1").replace("示例审批", "示例审批（改名）")
+        r = httpx.put(f"{base}/rdf-graphs", params={"graph": graph}, content=renamed.encode(),
+                      headers=auth | {"Content-Type": "text/turtle"})
+        assert r.status_code in (200, 204), r.text
+        assert any("改名" in str(t.object) for t in store.graph_triples(graph))
+        u = httpx.post(f"{base}/sparql", headers=auth, data={"update": (
+            f"DELETE DATA {{ GRAPH <{graph}> {{ <{ITEM}OLD-1> <{QZ}name> \"示例审批（改名）\" }} }} ;"
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{ITEM}OLD-1> <{QZ}name> \"示例审批\" }} }}")})
+        assert u.status_code == 204, u.text
+        # A second item with violations of its own is refused; the report names it, not the old one.
+        before = store.graph_triples(graph)
+        r = httpx.post(f"{base}/rdf-graphs", params={"graph": graph}, content=_item_turtle("NEW-1").encode(),
+                       headers=auth | {"Content-Type": "text/turtle"})
+        assert r.status_code == 422, r.text
+        report = r.json()["report"]
+        assert report["violations"] >= 1 and report["pre_existing"] >= 1
+        assert {f["focus"] for f in report["results"]} == {f"{ITEM}NEW-1"}
+        assert store.graph_triples(graph) == before
