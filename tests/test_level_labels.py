@@ -1,13 +1,13 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Thirteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+Fourteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
 the units shown to the auditors of the extractor's output. Every label was given by someone
-who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_13.md).
-Sets 1–5 had one labeller each; sets 6–13 had two, labelling independently, and a third who
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_14.md).
+Sets 1–5 had one labeller each; sets 6–14 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
 … the adjudicated one). Each set was scored once, clean, by the extractor of that moment;
-sets 1–9, 11 and 12 were then tuned on, set 10 only by fixes of whole classes of units that its
-errors pointed to, set 13 not at all:
+sets 1–9, 11, 12 and 14 were then tuned on, set 10 only by fixes of whole classes of units that
+its errors pointed to, set 13 not at all:
 
 * set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
 * set 2 (seed 20210630): P 0.95, R 0.59;
@@ -22,7 +22,9 @@ errors pointed to, set 13 not at all:
 * set 11 (seed 20261129, 400 units): P 0.860, R 0.827 (43 / 7 / 9);
 * set 12 (seed 20261231, 400 units): P 0.851, R 0.755 (40 / 7 / 13);
 * set 13 (seed 20270101, 400 units): P 0.896, R 0.782 (43 / 5 / 12) — on 926549c, the extractor
-  after this session's rules, and the same on fd74086, before them: the last clean figure (README).
+  after the sixth session's rules, and the same on fd74086, before them;
+* set 14 (seed 20270102, 400 units): P 0.912, R 0.788 (52 / 5 / 14) — on 1b07e20, the extractor
+  of set 13's figure; then tuned on. Set 13, untouched, went to P 0.898, R 0.800 (44 / 5 / 11).
 
 The sets scored before the current extractor guard against regressions only. The issue's bar
 (precision >= 0.97, recall >= 0.90) is not reached on set 13, never tuned on; it stays here as a
@@ -37,8 +39,8 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 14)}
-DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11", "set12", "set13")  # two labellers and an adjudicator
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 15)}
+DOUBLE = ("set6", "set7", "set8", "set9", "set10", "set11", "set12", "set13", "set14")  # two labellers and an adjudicator
 CLEAN = ("set13",)
 
 
@@ -54,7 +56,7 @@ def scores(laws_dir):
 
 def test_samples_have_enough_labelled_units(scores):
     for name, s in scores.items():
-        assert s.units == (400 if name in ("set8", "set9", "set10", "set11", "set12", "set13") else 200)
+        assert s.units == (400 if name in ("set8", "set9", "set10", "set11", "set12", "set13", "set14") else 200)
         assert s.labelled >= 18
 
 
@@ -67,6 +69,7 @@ def test_no_regression_below_measured_figures(scores):
         "set11": (0.98, 0.96),
         "set12": (0.93, 0.86),
         "set13": (0.89, 0.78),  # never tuned on: a floor, not a target
+        "set14": (0.91, 0.78),
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
