@@ -179,7 +179,7 @@ _LEVEL_WORD = re.compile(
             r"(?=人民政府|政府|[、和及与]|或者?|" + _NAME_AHEAD + ")"
             r"|(?:^|(?<=[、，。；：由经报向和及或对的各关在]))区(?=人民政府|政府|、县|" + _NAME_AHEAD + "))",
             # TOWNSHIP: 乡（镇）, 乡镇, 乡、民族乡、镇, 镇（乡）, 镇 before a government; 街道办事处.
-            r"(?P<township>街道办事处|乡、民族乡、镇|(?<!城)乡(?:[（(]镇[）)]|镇|、镇|级)?(?=人民政府|政府|[、和及与（(])"
+            r"(?P<township>街道办事处|乡、民族乡、镇|(?<!城)乡(?!、镇(?:已有|没有|既有|无))(?:[（(]镇[）)]|镇|、镇|级)?(?=人民政府|政府|[、和及与（(])"
             r"|镇(?:[（(]乡[）)]|、乡)?(?=人民政府|政府))",
             # 本级/同级人民政府 (…部门) takes the level of the body named before it.
             rf"(?P<same>本级|同级)(?={_GOV}|{_NAME_AHEAD})",
@@ -289,6 +289,8 @@ _FILLER_MAX = 8
 _PLACE_BEFORE = re.compile(
     rf"(?:(?!(?!设立)(?:{_MARKER.pattern}))[^，。；]){{1,16}}?(?:所在地|发生地|住所地|居住地|户籍地)的?$"
 )
+# A party obtaining a document (取得, 领取) ends the marker's reach: what follows names who issued it.
+_OBTAINS = re.compile(r"取得|获得|领取|申领")
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
 _RULES_BEFORE = re.compile(r"(?:法律|行政法规|法规|规章|的规定)(?:、|和|及|以及|或者)$")
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
@@ -325,7 +327,7 @@ _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制
 # documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
 # 有权 is the body's power only in its own clause (公众有权查阅 is not, see _predicate).
 _ACT_WORDS = (
-    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理|监督抽查|审核批准|审查批准|"
+    r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理(?!信息|系统|平台)|监督抽查|审核批准|审查批准|"
     r"作出(?:(?!复议|复核)[^，。；]){0,12}?决定|"
     r"批准(?!书|文件|证|文号)|审批|许可(?!证)|核准|核发|颁发|发放(?=[^，。；]{0,12}?[证照牌卡])|发给|换发|"
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
@@ -334,15 +336,15 @@ _ACT_WORDS = (
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below).
     rf"(?:组织)?(?<!的)(?<!规定)(?<!督促)(?<!编制和)(?<!制定和)实施(?!监督){_NOT_APPLIED}|"
-    r"监管|查验|核查|稽查|"
+    r"监管(?![^，。；]{0,6}?(?:信息|效能|能力|系统|平台))|查验|核查|稽查|"
     # Added after the fifth blind measurement: sampling tests of outside parties (对在用机动车…
     # 进行监督抽测), naming the party responsible for a thing (明确山体保护责任人; third sample,
     # hard case 8), control measures taken on an incident (采取管控处置措施, 采取…补救和管控措施;
     # not 采取措施 in general, a duty), and requiring a named party to act (要求土地使用权人…开展…调查).
     rf"监督抽测|抽测|抽检|{_RESPONSIBLE}(?!、)|{_MEASURES}|应急处置(?!设施|设备|能力|方案|预案)|"
-    # …a pledge or an agreement signed with a private party (与保护管理责任人签订文物保护管理责任书;
-    # see _SIGNS_WITH_PARTY),
-    r"签订(?=[^，。；]{0,20}?(?:责任书|协议))|"
+    # …a pledge, an agreement or an administrative contract signed with a private party
+    # (与保护管理责任人签订文物保护管理责任书; 出让合同由…与土地使用者签订; see _SIGNS_WITH_PARTY),
+    r"签订(?=[^，。；]{0,20}?(?:责任书|协议|(?:出让|承包|还林|还草|补偿|征收)合同)|[，。；]|$)|"
     r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
     # …declaring a state (宣布预报区进入临震应急期) or launching a plan (启动…应急预案), a public
     # reprimand (给予通报批评), designating a site (将…公布为文物保护单位), certifying (计量认证);
@@ -362,14 +364,15 @@ _ACT_WORDS = (
     r"取消(?=[^，。；]{0,10}?资格)(?![^，。；]{0,10}?(?:评审|委员))|(?<!强化)统筹调度|"
     # From the eleventh sample: a ruling on a request (作出裁定), supervising a party's destruction
     # (监督销毁), authorising an outside testing body (授权…计量检定机构), rescue after an accident
-    # (not a kind of team or its equipment: 应急救援装备, 应急救援、巡逻…队伍).
-    r"作出[^，。；]{0,6}?裁定|监督销毁|授权(?=[^，。；]{0,12}?(?:检定|检测|检验|鉴定|认证)机构)|"
+    # (not a kind of team or its equipment: 应急救援装备, 应急救援、巡逻…队伍); from the fourteenth,
+    # a group set up to take over or wind up a company, or to investigate (成立行政清理组).
+    r"作出[^，。；]{0,6}?裁定|监督销毁|成立(?=[^，。；]{0,4}?(?:清理组|接管组|托管组|清算组|调查组))|授权(?=[^，。；]{0,12}?(?:检定|检测|检验|鉴定|认证)机构)|"
     r"(?:事故|应急)救援(?!队|设施|设备|装备|器材|物资|能力|预案|体系|指挥)(?![^，。；]{0,16}?(?:情况|队伍))|"
     r"审核|审查|初审|审定|核定|鉴定|同意|批复|(?:统一|依法|分别|具体)(?:管理|调度)|主管(?!部门|机关|人员)(?![^，。；]{0,16}?工作的(?:部门|机构|机关))|"
     # Since the second blind measurement: accepting an application is the first step of the
     # grant (受理…专利国际申请, 负责受理); accepting complaints or filings is not.
     # 注册申请受理前, 热线事项受理 name a stage of the procedure, not the body's act.
-    r"(?<!申请|事项)受理(?![^，。；]{0,20}?(?:投诉|举报|控告|检举|申诉|复议|备案|信访|诉讼|报告))(?!条件|席位)(?![^，。；]{0,16}?的(?:地点|场所|窗口))|"
+    r"(?<!申请|事项)受理(?![^，。；]{0,20}?(?:投诉|举报|控告|检举|申诉|复议|备案|信访|诉讼|报告|推荐))(?!条件|席位)(?![^，。；]{0,16}?的(?:地点|场所|窗口))|"
     r"(?<![所专享拥具])有权(?!益|利|人)|"
     # Added after the first blind measurement (docs/level-rules.md): designating a body or a
     # place (指定的设关机场, 指定的媒体; not a deadline: 指定的期限), delimiting zones (划定疫区),
@@ -431,7 +434,7 @@ _CUE = re.compile(
             # plans (规划, 纳入), funds (经费, 保障, 补贴), encourages or supports (鼓励, 支持),
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
             r"(?P<role>制定|制订|拟定|拟订|起草|解释|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
-            r"备案|抄送|报告|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
+            r"备案|抄送|(?<!检测|检验|鉴定|审计|监测)报告(?!书|表)|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
             r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|公告|公示|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
             # 确定 decides a party or a site (确定…企业, 确定…责任人, 确定…区域) or sets a rule
@@ -458,10 +461,10 @@ _CUE = re.compile(
 # an adverbial naming a rule (依照食品安全法…的规定进行处理; 按照国务院规定的权限批准;
 # 按照各自职责) …
 _ADVERBIAL = re.compile(
-    r"(?:依照|按照|根据|依据|参照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
+    r"(?:依照|按照|根据|依据|参照|比照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
     r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排|需要|结果|任务)"
-    # …and what completes the rule named: 依照本条例的规定, 依据国家…标准和其他有关规定.
-    r"(?:的?(?:有关|相关)?(?:规定|要求))?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
+    # …and what completes the rule named: 依照本条例的规定, 比照本条例第三章的规定, 依据国家…标准和其他有关规定.
+    r"(?:第[^，。；]{1,12}?的)?(?:的?(?:有关|相关)?(?:规定|要求))?(?:(?:和|及|以及|、)(?:其他)?(?:有关|相关)?(?:规定|要求|标准))?"
     r"|(?:按照|依照|根据)?(?:各自的?)?职责(?:分工)?"
 )
 # … the object of the act (加强对…房屋征收…的指导; 将…审核工作委托…) …
@@ -481,7 +484,7 @@ _OBJECT_PHRASE = (
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，), also a long one (在收到国务院
 # 专利行政部门发出的发明专利申请进入实质审查阶段通知书之日起) …
 _SINCE = r"[自在][^，。；]{0,48}?之日起"
-_WHEN = r"(?:在|需要|当|接到|收到)[^，。；]{0,40}?(?:之前|以前|前|之后|以后|后|时|期间|过程中)(?=，)"
+_WHEN = r"(?:在|需要|(?<![应相适正])当|接到|收到)[^，。；]{0,40}?(?:之前|以前|前|之后|以后|后|时|期间|过程中)(?=，)"
 # … and a rule named as a modifier (法律、法规规定的有关部门).
 _RULE_MODIFIER = r"(?:法律|行政法规|法规|规章|本法|本条例|本办法|本规定|国家)[^，。；]{0,12}?规定的"
 # … a frame set by another body (在国务院价格主管部门公布的…项目的基础上; 在国务院…授权的范围内)
@@ -570,7 +573,7 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    rf"实施[^，。；]{{0,6}}?监督管理|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
+    rf"实施[^，。；]{{0,6}}?(?:监督管理|统一调度)|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
     # …组织或者参与事故的调查处理 after 建立健全…制度 (eleventh sample).
     r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查)))"
 )
@@ -587,7 +590,7 @@ _DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草
 _RULE_ACTS = frozenset({"批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定"})
 _CONDITION = re.compile(r"符合|按照|依照|根据|依据|违反|达到")
 _RULE_NOUN = re.compile(
-    r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)|(?:的|采用)(?:方法|方式)|"
+    r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)(?=[，。；]|$|[^，。；]{0,12}?(?:法|条例|规定|办法|细则|标准|规则|规范|程序|税率|政策|目录))|(?:的|采用)(?:方法|方式)|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
     r"(?:行政|机构|机关)编制|配备方案|派出机关|派出机构|聘任制|职位|招聘|借调|工作时间|组成人员|"
     # …and honours (授予荣誉称号…审批: commendation, fifth sample), a syllabus, a measurement
@@ -618,7 +621,8 @@ _IS_AUTHORITY = re.compile(
 )
 _ACT_TOPIC = re.compile(r"(?:登记|审批|许可|核准|注册|认定)(?:手续|事项|工作)?，$")
 _OWN_FRAME = re.compile(
-    r"(?:应当|依法)?(?:在|进行)(?:[^，。；]{0,2}?)(审批|批准|核发|监督检查|检查|调查|划定|指定)[^，。；]{0,40}?(?:过程中|时)，"
+    r"(?:应当|依法)?(?:在|进行|组织)?(?:(?![自报])[^，。；]){0,8}?(审批|批准|核发|监督检查|检查|调查|划定|指定|查处|审查|审核)"
+    r"[^，。；]{0,40}?(?:过程中|时)，"
 )
 _OTHER_APPROVER = re.compile(r"经(?:有关|相关)[^，。；]{0,8}?(?:部门|机关|机构)$")
 _REVIEW_BEFORE = re.compile(_REVIEWS)
@@ -686,7 +690,7 @@ _ACCOUNTABLE = re.compile(r"对[^，。；]*$")
 # The party a body signs a pledge or agreement with: a private one, the body itself organising
 # nothing (…部门应当与保护管理责任人签订…; not 组织小区业主与供热企业签订).
 _SIGNS_WITH_PARTY = re.compile(
-    r"(?:(?!组织|协调)[^，。；])*与(?:其|[^，。；]{0,20}?(?:责任人|权人|使用人|养护人|监护人|单位|个人|经营者|商户|住户))"
+    r"(?:(?!组织|协调)[^，。；])*与(?:其|[^，。；]{0,20}?(?:责任人|权人|使用人|使用者|养护人|监护人|单位|个人|经营者|商户|住户))"
     r"(?:等)?(?:分别)?(?:应当|可以)?$"
 )
 _INTERNAL_STAFF = re.compile(r"内设机构|专门人员|专人|工作人员|指定机构|(?:确定|指定|明确)[^，。；]{0,4}负责")
@@ -792,8 +796,8 @@ def _marker_before(text: str, clause: int, start: int) -> tuple[str | None, str]
             break
         if m.end() <= start + 1:
             last = m
-    if last is None:
-        return None, ""
+    if last is None or _OBTAINS.search(text, last.end(), start):
+        return None, ""  # 依照本条例的规定取得…部门颁发的许可证: the rule ends before 取得
     if start - last.end() > _FILLER_MAX and not (
         last.lastgroup == "source" and _RULE_LIST.fullmatch(text, last.end(), start)
     ):
@@ -924,6 +928,7 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
         sentence = _sentence_start(text, g.start)
         first = _CLAUSE_END.search(text, sentence)
         topic = text[sentence : first.start() if first else g.start]
+        topic = _NEW_ACTOR.split(topic, maxsplit=1)[0]  # 治安保卫重点单位由…提出: the topic ends at 由
         if _names_party(topic[-8:]):
             return True  # 制造民用枪支的企业，由…提出，由国务院公安部门确定
     # The noun the phrase ends in decides (确定的…符合…条件的检测机构), else the whole phrase.
@@ -1198,13 +1203,20 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
 
 
 
-# One competence split by area: the higher body over the whole country or province (全国, 全省),
-# the lower over its own area (本行政区域, 本辖区).
-_WHOLE_AREA = re.compile(r"全国|全省")
+# One competence split by area: the higher body over the whole country, province or city (全国,
+# 全省, 全市), the lower over its own area (本行政区域, 本辖区).
+_WHOLE_AREA = re.compile(r"全国|全省|全市")
+# The words of a general competence: 市…部门主管全市…工作；区…部门负责本辖区…工作 is one competence.
+_COMPETENCE = frozenset({"主管", "负责", "管理", "监督管理"})
 _OWN_AREA = re.compile(r"本行政区域|本辖区")
 # The closing article on the text itself (本条例由国务院农业行政主管部门负责解释，并组织实施):
 # interpreting and implementing the text is no power over the public (rulebook: 组织实施本条例).
 _OWN_TEXT = re.compile(r"^本(?:法|条例|办法|规定|细则|实施细则|决定)(?:由|经[^，。；]{0,20}?批准)")
+
+
+# Some local texts separate clauses with half-width commas and semicolons (制定…调度计划,实施水量统一调度):
+# read them as clause ends, but not a comma inside a number (1,000).
+_HALF_WIDTH = re.compile(r"(?<!\d),|,(?!\d)|;")
 
 
 def _clause_of(text: str, a: Assignment) -> str:
@@ -1226,6 +1238,8 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     """
     if not _PREFILTER.search(text) or _SCOPE.search(text) or _OWN_TEXT.match(text):
         return []
+    source = text  # evidence is quoted from the text as written
+    text = _HALF_WIDTH.sub(lambda m: "，" if m.group() == "," else "；", text)  # one for one: offsets hold
     lead_in = _LEAD_IN.search(text)
     lead_in_clause = _clause_start(text, lead_in.start()) if lead_in else len(text)
     groups = _find_groups(text, _issuer(issuing_level, title))
@@ -1251,7 +1265,7 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
         act, act_end = pred
         if act_end > lead_in_clause:
             continue  # the act is in the lead-in clause: its items carry it
-        found.append((g, Assignment(low.level, text[low.start : act_end], act, low.start)))
+        found.append((g, Assignment(low.level, source[low.start : act_end], act, low.start)))
     # 向甲申请…报乙批准: when the unit names an approving body after the one that receives the
     # application, the receiver only forwards the file (the approving body counts, not the
     # one that forwards).
@@ -1261,7 +1275,7 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
         if g.role == "to" and any(start > a.start for start in approvals):
             continue
         if _WHOLE_AREA.search(_clause_of(text, a)) and any(
-            b.act == a.act and _RANK[b.level] > _RANK[a.level] and _OWN_AREA.search(_clause_of(text, b)) for _, b in found
+            (b.act == a.act or {a.act, b.act} <= _COMPETENCE) and _RANK[b.level] > _RANK[a.level] and _OWN_AREA.search(_clause_of(text, b)) for _, b in found
         ):
             continue  # 国务院…负责全国…；县级以上地方…负责本行政区域…: one competence, split by area
         out.setdefault((a.level, a.evidence), a)
