@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import Depends, Request
@@ -20,6 +20,9 @@ from api.errors import ApiError
 from api.security import QueryRunner
 from quanze.settings import Settings
 from quanze.store import Store
+
+if TYPE_CHECKING:  # quanze.validation is imported when a write is validated, not at start-up
+    from quanze.validation import Finding
 
 #: Whatever the validator returns when it rejects a write: a SHACL report as text, a dict or a
 #: list of results. It is sent back to the client (JSON when it can be, text otherwise).
@@ -81,7 +84,7 @@ def after_write_validation(store: Store, graph_iris: Sequence[str],
     if before is None:
         return report.to_dict()
     # The same nodes, with the written graphs seen as they were (absent ones empty).
-    earlier = validate(store, focus, replace={g: set(before.get(g, ())) for g in graph_iris})
+    earlier = validate(store, focus, replace={g: before.get(g, set()) for g in graph_iris})
     known = {_violation_key(f) for f in earlier.results if f.severity == "Violation"}
     new = [f for f in report.results if f.severity == "Violation" and _violation_key(f) not in known]
     if not new:
@@ -91,7 +94,7 @@ def after_write_validation(store: Store, graph_iris: Sequence[str],
     return answer
 
 
-def _violation_key(finding: Any) -> tuple[str | None, ...]:
+def _violation_key(finding: Finding) -> tuple[str | None, ...]:
     """What makes two findings the same violation, whatever the labels and messages say (a write
     that renames an item keeps its old violations)."""
     return (finding.focus, finding.shape, finding.path, finding.value, finding.component, finding.constraint)

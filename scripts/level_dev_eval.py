@@ -44,16 +44,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quanze.evaluation import Score, evaluate
+from quanze.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LABELS = ROOT / "tests" / "fixtures" / "level_dev.csv"
 DEFAULT_LAWS = Path("/work/shared/laws")
-
-
-def score(labels: Path = DEFAULT_LABELS, laws: Path = DEFAULT_LAWS) -> Score:
-    """``quanze.evaluation.evaluate`` on the labelled file: the one scorer of every sample."""
-    return evaluate(laws, labels)
 
 
 def main() -> None:
@@ -62,7 +57,7 @@ def main() -> None:
     ap.add_argument("--laws", default=str(DEFAULT_LAWS))
     ap.add_argument("--quiet", action="store_true", help="figures only, no mismatches")
     args = ap.parse_args()
-    s = score(Path(args.labels), Path(args.laws))
+    s = evaluate(Path(args.laws), Path(args.labels))
     if not args.quiet:
         for unit, want, got, text in s.mismatches:
             print(f"--- {unit}\n    expected {want or '-'}  predicted {got or '-'}\n    {text[:300]}")
