@@ -9,8 +9,9 @@ run. So ``/sparql`` runs its queries of the on-disk store in worker processes in
   handle; it takes ~10 ms), reopened when the server has written since it opened it;
 * a worker still busy at the time limit is killed, so its slot, CPU and memory are free at
   once and the next query gets a fresh worker;
-* each worker's address space is capped (``query_memory_mb``): a query that would take the
-  machine's memory kills its worker instead, and is answered 503;
+* each worker's address space is capped at ``query_memory_mb`` above what the opened store
+  takes: a query that would take the machine's memory kills its worker instead, and is
+  answered 503;
 * SELECT rows are read one at a time up to the row cap (:meth:`EmbeddedStore.capped_select`).
 
 The in-memory store (tests) and remote endpoints (which enforce their own limits) keep the
@@ -70,15 +71,27 @@ def _receive(stream: IO[bytes]) -> Any:
     return pickle.loads(data)  # noqa: S301 — our own worker, over its own pipe
 
 
-def _work(path: str, memory_mb: int) -> None:
-    """A worker's loop (``python -m api.sandbox PATH MEMORY_MB``): jobs from stdin, answers to
-    stdout, until the server closes the pipe or kills it."""
+def _address_space() -> int:
+    """This process's address space in bytes (VmSize)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _work(path: str, revision: int, memory_mb: int) -> None:
+    """A worker's loop (``python -m api.sandbox PATH REVISION MEMORY_MB``): jobs from stdin,
+    answers to stdout, until the server closes the pipe or kills it."""
+    store = EmbeddedStore(path, read_only=True)
+    opened = revision  # the server's revision when it started us: we see at least that much
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
+        # Capped on top of the opened store: RocksDB alone reserves 400–600 MiB of address space
+        # (its arenas, hardly any of it resident), so a cap on the whole process would measure
+        # the machine rather than the query, and could refuse a one-triple ASK.
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     jobs, answers = sys.stdin.buffer, sys.stdout.buffer
-    store: EmbeddedStore | None = None
-    opened = -1
     while True:
         try:
             job: Job = _receive(jobs)
@@ -86,6 +99,8 @@ def _work(path: str, memory_mb: int) -> None:
             return
         try:
             if store is None or job.revision != opened:
+                if store is not None:
+                    store.close()  # before reopening, so the two openings never share the cap
                 store = EmbeddedStore(path, read_only=True)
                 opened = job.revision
             _send(answers, ("ok", answer(store, job)))
@@ -99,10 +114,10 @@ def _work(path: str, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, path: str, memory_mb: int):
+    def __init__(self, path: str, revision: int, memory_mb: int):
         # A plain subprocess rather than multiprocessing: spawning re-imports the server's
         # __main__, and forking a threaded server is unsafe.
-        self.process = subprocess.Popen([sys.executable, "-m", "api.sandbox", path, str(memory_mb)],
+        self.process = subprocess.Popen([sys.executable, "-m", "api.sandbox", path, str(revision), str(memory_mb)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert self.process.stdin and self.process.stdout
         self.jobs, self.answers = self.process.stdin, self.process.stdout
@@ -145,7 +160,9 @@ class QueryProcesses:
         with self._lock:
             worker = self._idle.pop() if self._idle else None
         if worker is None or not worker.alive():
-            worker = _Worker(self.store.path or "", self.memory_mb)
+            # The revision is read before the worker opens the store, so a write in between
+            # shows as a newer revision on the job and the worker reopens.
+            worker = _Worker(self.store.path or "", self.store.revision, self.memory_mb)
         job.revision = self.store.revision
         try:
             reply = worker.ask(job, timeout)
@@ -156,14 +173,17 @@ class QueryProcesses:
             worker.kill()
             raise QueryTimeout(timeout)
         kind, payload = reply
+        if kind == "memory":
+            # Python's MemoryError came back, but the allocator may be left fragmented right
+            # under the cap: the next query gets a fresh worker.
+            worker.kill()
+            raise _out_of_memory(self.memory_mb)
         with self._lock:
             self._idle.append(worker)
         if kind == "ok":
             return payload
         if kind == "syntax":
             raise QuerySyntaxError(payload)
-        if kind == "memory":
-            raise _out_of_memory(self.memory_mb)
         raise StoreError(payload)
 
     def close(self) -> None:
@@ -181,4 +201,4 @@ def start(store: Any, memory_mb: int) -> QueryProcesses | None:
 
 
 if __name__ == "__main__":
-    _work(sys.argv[1], int(sys.argv[2]))
+    _work(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # HTTP service
     token: str | None = None  # bearer token for writes; none = read-only
     query_timeout: float = 30.0
-    query_memory_mb: int = 4096  # address space of a /sparql worker process (on-disk store); 0 = no cap
+    query_memory_mb: int = 4096  # address space a /sparql worker may add to its opened store (on-disk); 0 = no cap
     max_rows: int = 10_000
     max_body: int = 20 * 1024 * 1024
     cors_origins: list[str] = []

@@ -58,7 +58,20 @@ def test_a_query_past_the_memory_cap_is_503_and_the_next_one_runs(disk_store, tm
     with live_server(disk_store, cfg) as base, httpx.Client(timeout=90) as client:
         r = client.get(base + "/sparql", params={"query": GREEDY})
         assert r.status_code == 503 and "QUANZE_QUERY_MEMORY_MB" in r.text
-        assert ask(client, base).json()["boolean"] is True
+        after = ask(client, base)
+        assert after.status_code == 200, after.text
+        assert after.json()["boolean"] is True
+
+
+def test_the_memory_cap_is_counted_above_the_opened_store(disk_store, tmp_path):
+    # Regression (CI, stop 15): the cap once covered the whole worker, and RocksDB alone reserves
+    # 400–600 MiB of address space, so a small cap refused even a one-triple ASK.
+    cfg = settings(store=str(tmp_path / "store"), query_memory_mb=64)
+    with live_server(disk_store, cfg) as base, httpx.Client(timeout=30) as client:
+        for _ in range(3):
+            r = ask(client, base)
+            assert r.status_code == 200, r.text
+            assert r.json()["boolean"] is True
 
 
 def test_workers_see_writes_made_through_the_server(disk_store, tmp_path):

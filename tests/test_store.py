@@ -260,3 +260,13 @@ def test_on_disk_store_persists_and_locks(tmp_path):
     reopened = EmbeddedStore(path)
     assert reopened.count(G1) == 1
     reopened.close()
+
+
+def test_a_read_only_opening_reads_beside_the_writer_and_closes(tmp_path):
+    path = tmp_path / "store"
+    store = EmbeddedStore(path)
+    store.write({G1: {t("a", "p", "1")}})
+    reader = EmbeddedStore(path, read_only=True)
+    assert reader.count(G1) == 1
+    reader.close()  # regression: it used to flush, which a read-only opening refuses
+    store.close()

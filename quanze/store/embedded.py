@@ -70,6 +70,7 @@ class EmbeddedStore(Store):
         self.path = str(path) if path else None
         self.backend = "oxigraph" if path else "memory"
         self.revision = 0  # counts the writes through this object, so readers elsewhere know to reopen
+        self.read_only = bool(path and read_only)
         try:
             if path and read_only:
                 self._store = ox.Store.read_only(self.path)
@@ -199,6 +200,6 @@ class EmbeddedStore(Store):
         return True
 
     def close(self) -> None:
-        if self.path:
+        if self.path and not self.read_only:  # a read-only opening has nothing to flush, and refuses to
             self._store.flush()
         del self._store
