@@ -309,7 +309,8 @@ _PIVOT = frozenset(
 # 城乡规划主管部门, 登记管理机关, 行政审批服务部门); one followed by 职责 describes a duty
 # (负有…监督管理职责的部门).
 _NOT_NAME = (
-    r"(?![^\s，。；：、的]{0,3}?(?:部门|机构|机关|局|厅|署|委员会))"
+    # …but the act's object may be a body (征用国家机关…的房屋, 检查有关部门…).
+    r"(?!(?!国家机关|有关|相关|其他|下级|所属)[^\s，。；：、的]{0,3}?(?:部门|机构|机关|局|厅|署|委员会))"
     r"(?![^\s，。；：、的]{0,6}?(?:职责|职能|职权|人员|工作中|中发现))"
 )
 # An act word followed by these is a noun (监督检查要点, 监督管理机制, 实施细则, 邮件处理中心,
@@ -320,7 +321,10 @@ _NOT_NOUN = (
     r"报告|内容|排名|机构|专家|系统|医学|(?<!批准)(?<!核准)项目|进行(?:指导|监督|督促|督导|协调|统筹|研究|评估)))"
 )
 _RESPONSIBLE = r"明确[^，。；]{0,8}?责任(?:人|主体|单位)"
-_MEASURES = r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入|禁止[^，。；]{0,4}|限制[^，。；]{0,4})的?措施"
+_MEASURES = (
+    r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入|禁止[^，。；]{0,4}|限制[^，。；]{0,4})的?措施|"
+    r"采取[^，。；]{0,8}?措施(?=[^，。；]{0,2}?(?:消除|制止|排除)[^，。；]{0,4}?(?:危害|影响|违法))"
+)
 _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴|储备|本(?:法|条例|办法|规定|细则)))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
@@ -351,7 +355,7 @@ _ACT_WORDS = (
     # and, from the samples after the fifth (docs/level-rules.md): restoration a government bears,
     # orders served (下达…责任书), jurisdiction and its powers (管辖, 行使…处罚权), accepting (认可,
     # 验收), inquiries of banks (查询…账户), lifting measures, filing numbers, quotas allocated.
-    r"宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|"
+    r"发出(?=[^，。；]{0,8}?(?:预警|警报)(?!机制|制度|系统|体系|平台|设施))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|"
     r"(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
     r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
     r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其所])管辖(?!权|范围|区域|区|的|内)|认可(?!的?(?:机构|实验室))|"
@@ -419,6 +423,8 @@ _INCIDENT = re.compile(r"事故|突发事件|案件|违法|异议|申请人|举�
 # on third parties (rulebook: 指导, 监督 of other bodies).
 _SUPERVISION = frozenset({"监督检查", "检查", "监督管理", "抽查", "核查", "稽查", "监管", "督查"})
 _SUPERVISED_BODY = re.compile(r"下级|所属|部门|政府|机关|国务院|(?:监督管理|监管|管理|行政)机构|职责")
+_WARNING = re.compile(r"预警(?!机制|制度|系统|体系|平台|设施|通道|监测|能力)|警报(?!器|设施|系统)")
+_OBJECT_BODY = re.compile(r"(?:有关|相关|所属|下级|其他|各)[^，。；、]{0,6}?(?:部门|政府|机关|机构)")
 _SUPERVISED_PARTY = re.compile(r"企业|单位|经营者|从业|人员|机构|事务所|协会|医师|教师|律师|公司|银行|市场主体")
 _CUE = re.compile(
     "|".join(
@@ -452,6 +458,7 @@ _CUE = re.compile(
             # Commanding an operation (负责海上应急救援…的组织、协调和指挥; 服从…的统一指挥) is
             # implementing it: an act under 负责 or after 接受/服从, not a 指挥体系 or 指挥机构.
             r"(?P<command>指挥)(?!部|机构|中心|体系|平台|系统|机制|长|人员|协调|和作业)",
+            r"(?P<execute>执行)",
             r"(?P<manage>管理)(?![^\s，。；：、的]{0,6}?(?:部门|机构|机关|局|办法|规定|制度|规范|条例|职责|人员))(?!法规|政策)",
         ]
     )
@@ -461,6 +468,7 @@ _CUE = re.compile(
 # an adverbial naming a rule (依照食品安全法…的规定进行处理; 按照国务院规定的权限批准;
 # 按照各自职责) …
 _ADVERBIAL = re.compile(
+    r"(?:依据|依照|根据|按照)职权|"  # first: 依据职权决定 is no rule named 决定
     r"(?:依照|按照|根据|依据|参照|比照|遵照)(?:《[^》]{0,60}》|[^，。；《]){0,40}?"
     r"(?:规定|办法|标准|要求|程序|权限|职责分工|职责|分工|决定|细则|条例|规划|计划|方案|意见|目标|原则|安排|需要|结果|任务)"
     # …and what completes the rule named: 依照本条例的规定, 比照本条例第三章的规定, 依据国家…标准和其他有关规定.
@@ -586,7 +594,7 @@ _RESTART = re.compile(
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
 # 授权 of an outside testing body is itself the act (an act word: 授权有关单位的计量检定机构), and
 # asking the army to act (请求当地驻军…参与事故救援) hands the act on like 授权.
-_DELEGATED = re.compile(r"(?:授权|请求)(?!的)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
+_DELEGATED = re.compile(r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
 _DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
@@ -642,7 +650,7 @@ _ALLOCATES = re.compile(r"由[^，。；]{0,30}?(?:行使|承担|负责)")
 # An item's own number: （一）, (3).
 _ITEM_NUMBER = r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?"
 _DEFINITION = re.compile(
-    rf"(?:所称|^{_ITEM_NUMBER}[^，。；“”]{{1,12}}?，?(?=是指)|^{_ITEM_NUMBER}“[^”]{{1,30}}”[，,]?)(?:[^。；]{{0,40}}?[，,])?(?:是指|指)"
+    rf"所称[^，。；]{{1,20}}?包括|(?:所称|^{_ITEM_NUMBER}[^，。；“”]{{1,12}}?，?(?=是指)|^{_ITEM_NUMBER}“[^”]{{1,30}}”[，,]?)(?:[^。；]{{0,40}}?[，,])?(?:是指|指)"
 )
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定|细则)。?$")
 # A 款 that introduces the items listing its duties (…应当履行下列职责：) carries none itself.
@@ -956,9 +964,22 @@ def _inquires(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
 def _supervises_bodies(text: str, g: _Group, cue: re.Match) -> bool:
     """Whether the object (对…) of a supervision act is other bodies: 对所属有关部门和下级人民政府…
     进行监督检查."""
+    if _OBJECT_BODY.match(text, cue.end()):
+        return True  # 指导、检查有关部门做好…工作
     left = max(g.end, text.rfind("，", 0, cue.start()) + 1)
     on = text.rfind("对", left, cue.start())
     return on >= 0 and bool(_SUPERVISED_BODY.search(text, on, cue.start()))
+
+
+def _warns(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
+    """Whether 发布 (cue) issues a warning: 发布相应级别的警报, or 预警信息由…发布 (the topic before
+    由). Not 发布的…预警期间 (a time), nor 发布…旅游服务信息 with a warning among the items."""
+    if text.startswith("的", cue.end()):
+        return False
+    after = text[cue.end() : _clause_end(text, cue.end(), stop)]
+    if _WARNING.match(after, after.find("预") if "预" in after[:12] else after.find("警") if "警" in after[:12] else len(after)):
+        return True
+    return g.marker == "由" and bool(_WARNING.search(text, _clause_start(text, g.start), g.start))
 
 
 def _supervises_parties(text: str, g: _Group, cue: re.Match) -> bool:
@@ -1112,6 +1133,13 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if in_charge or g.marker == "由" and _CLAUSE_END.match(text, c.end()):
                 return word, c.end()  # 负责…管理; 全国综合性运动会由国务院体育行政部门管理。
             continue
+        if kind == "execute":
+            between = text[g.end : c.start()]
+            if g.marker == "由" and _CLAUSE_END.match(text, c.end()) and not re.search(r"[，；]|申请|交", between):
+                return word, c.end()  # 其他交通设施的防护，由其所在地县级以上人民政府按照有关规定执行。
+            continue
+        if kind == "role" and word == "发布" and _warns(text, g, c, stop):
+            kind = "act"  # 发布…预警信息, 预警信息由…发布: warning the public is the emergency power itself
         if kind == "role" and word == "监督" and _supervises_parties(text, g, c):
             kind = "act"  # 对…会计师事务所…进行监督
         if kind == "role":
@@ -1141,8 +1169,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if comma >= 0 and _OWN_SUBJECT.fullmatch(text, comma + 1, c.start()):
             return None  # …统一制作，审批机关核发…: the later clause names its own actor
         between = text[g.end : c.start()]
-        if _DELEGATED.search(between):
-            return None  # 授权…政府: the delegate acts
+        if _DELEGATED.search(between + ("组织" if word.startswith("组织") else "")):
+            return None  # 授权…政府, 委托…的组织实施: the delegate acts
         duty = _STRENGTHEN.search(re.sub(r"《[^》]*》", "", between))
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
             continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
