@@ -23,6 +23,7 @@ from __future__ import annotations
 import pickle
 import resource
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -166,9 +167,11 @@ class QueryProcesses:
         job.revision = self.store.revision
         try:
             reply = worker.ask(job, timeout)
-        except (EOFError, OSError):  # it died: the address-space cap (Rust aborts on failed allocation)
+        except (EOFError, OSError):
             worker.kill()
-            raise _out_of_memory(self.memory_mb) from None
+            if worker.process.returncode == -signal.SIGABRT:  # Rust aborts on a failed allocation: the cap
+                raise _out_of_memory(self.memory_mb) from None
+            raise StoreError(f"查询进程异常退出 / the query worker exited ({worker.process.returncode})") from None
         if reply is None:
             worker.kill()
             raise QueryTimeout(timeout)

@@ -372,6 +372,8 @@ def test_validation_page_groups_findings(browser, shots):
         pg.wait_for_function(f"() => document.querySelectorAll('main section[data-group]').length === {len(items)}")
         pg.get_by_role("button", name="English").click()
         pg.wait_for_function("() => document.documentElement.lang === 'en'")
+        # The switch re-renders the page from the report (Loading… first): wait for the rows.
+        pg.wait_for_function(f"() => document.querySelectorAll('main section[data-group]').length === {len(items)}")
         assert first["message_en"] in pg.locator("main").inner_text()
         context.close()
         assert not errors, errors

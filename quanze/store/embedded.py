@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -62,6 +63,20 @@ def _json_term(t: Any) -> dict[str, Any]:
     return out
 
 
+def _open_read_only(path: str, attempts: int = 20) -> ox.Store:
+    """A read-only opening of ``path``. It can lose a race with the writer's background
+    compaction, which deletes a table file the opening just read about in the manifest ("No
+    such file"); the next attempt reads the new manifest."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class EmbeddedStore(Store):
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         """The on-disk store at ``path`` (None: in memory). ``read_only`` opens it beside the
@@ -73,7 +88,7 @@ class EmbeddedStore(Store):
         self.read_only = bool(path and read_only)
         try:
             if path and read_only:
-                self._store = ox.Store.read_only(self.path)
+                self._store = _open_read_only(str(path))
                 self.recovered: list[str] = []
                 return
             if path:
