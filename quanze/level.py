@@ -148,7 +148,8 @@ _LEVEL_WORD = re.compile(
             # …and a ministry under the state's name in older texts (中华人民共和国工商行政管理总局,
             # 报请中华人民共和国对外贸易部批准).
             r"|中华人民共和国(?!驻)[^\s，。；：、和及与或《》（）()“”]{2,10}?(?:总局|总署|部(?![分队位门]))"
-            r"|国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方|级|和|、"
+            # 所在国家或者地区金融监管当局: a foreign country's authority, not the state.
+            r"|(?<!所在)(?<!外国)(?<!其他)国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方|或者?地区|级|和|、"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门])|搜寻援救组织)"
             r")",
             # PROVINCIAL: 省、自治区、直辖市; 省、自治区; 省级(以上); 自治区/直辖市人民政府;
@@ -357,7 +358,7 @@ _ACT_WORDS = (
     # 验收), inquiries of banks (查询…账户), lifting measures, filing numbers, quotas allocated.
     r"发出(?=[^，。；]{0,8}?(?:预警|警报)(?!机制|制度|系统|体系|平台|设施))|宣布(?!废止|失效|无效)|启动(?=[^，。；]{0,24}?(?:预案|应急响应))|通报批评|公布为|"
     r"(?<!计量|从事)认证(?!机构|证书|标志|结果)|计量认证|"
-    r"承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
+    r"告知申请人(?=[^，。；]{0,16}?补正)|(?:予以|责令)纠正|承担[^，。；]{0,6}?修复责任|下达[^，。；]{0,8}?(?:责任书|决定书|通知书)|"
     r"行使[^，。；]{0,8}?(?:处罚|许可|审批|检查|管理)权|(?<![的其所])管辖(?!权|范围|区域|区|的|内)|认可(?!的?(?:机构|实验室))|"
     r"(?<!提供)查询(?=[^，。；]{0,16}?(?:情况|账户|帐户|存款|资料))|验收|解除(?=[^，。；]{0,10}?措施)|"
     r"发放[^，。；]{0,6}?编号|分解(?:落实)?到(?=[^，。；]{0,4}?(?:排污单位|企业))|"
@@ -415,6 +416,7 @@ _NOT_DETERMINED = re.compile(
     r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务|总量(?!控制)|布局|结构"
 )
 # 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
+_RESTRICTED_SITE = re.compile(r"(?:禁止|限制)[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段)")
 _OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
 # 调查 is an inquiry (no survey word next to it) into an incident, a case or a claim.
 _SURVEY = re.compile(r"统计|监测|评估|评价|普查|摸排|区划|资源|地质|土地|研究|结果|报告|制度|规划|基础|需求|水土")
@@ -944,6 +946,8 @@ def _determines_party(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
         topic = _NEW_ACTOR.split(topic, maxsplit=1)[0]  # 治安保卫重点单位由…提出: the topic ends at 由
         if _names_party(topic[-8:]):
             return True  # 制造民用枪支的企业，由…提出，由国务院公安部门确定
+    if _RESTRICTED_SITE.search(obj):
+        return True  # 确定限制或者禁止燃放烟花爆竹的时间、地点和种类: the sites, whatever else is fixed
     # The noun the phrase ends in decides (确定的…符合…条件的检测机构), else the whole phrase.
     return _names_party(obj[-8:]) or _names_party(obj)
 
@@ -1135,7 +1139,13 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             continue
         if kind == "execute":
             between = text[g.end : c.start()]
-            if g.marker == "由" and _CLAUSE_END.match(text, c.end()) and not re.search(r"[，；]|申请|交", between):
+            topic = text[_clause_start(text, _clause_start(text, g.start) - 1) : g.start]
+            if (
+                g.marker == "由"
+                and _CLAUSE_END.match(text, c.end())
+                and not re.search(r"[，；]|申请|交", between)
+                and not re.search(r"办法|标准", topic)  # 抚恤优待的办法和标准，由…依照…执行: rules applied
+            ):
                 return word, c.end()  # 其他交通设施的防护，由其所在地县级以上人民政府按照有关规定执行。
             continue
         if kind == "role" and word == "发布" and _warns(text, g, c, stop):

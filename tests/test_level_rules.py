@@ -1020,6 +1020,27 @@ CASES: list[tuple[str, str, str, str, set[str]]] = [
      '重点交通目标以外的其他交通设施的防护，由其所在地县级以上人民政府按照有关规定执行。', 'national', "", {C}),
     ('由…申请人民法院强制执行',
      '对处罚决定不履行逾期又不起诉的，由国家核安全局申请人民法院强制执行。', 'national', "", set()),
+    # --- from the fifteenth sample's errors, after it was scored; each checked across the corpus ---
+    # 外资银行管理条例 第十四条第一款第九项: a foreign country's authority is not the state.
+    ('所在国家或者地区…当局: foreign',
+     '（九）申请人所在国家或者地区金融监管当局核发的营业执照或者经营金融业务许可文件的复印件及对其申请的意见书；',
+     'national', "", set()),
+    # 民用运力国防动员条例 第四十一条第一款: rules applied (办法和标准…执行) give no power.
+    ('办法和标准，由…依照…执行',
+     '拥有或者管理民用运力的单位和个人，因履行民用运力国防动员义务遭受人员伤亡的，其抚恤优待的办法和标准，由县级以上地方人民'
+     '政府退役军人事务部门依照《军人抚恤优待条例》的规定执行。', 'national', "", set()),
+    # 军工关键设备设施管理条例 第十五条第二款: 予以纠正 a party's conduct, like 责令改正.
+    ('予以纠正',
+     '企业、事业单位改变使用国家财政资金购建的军工关键设备设施的用途，影响武器装备科研生产任务完成的，国务院国防科技工业主管部门'
+     '应当及时予以纠正。', 'national', "", {N}),
+    # 互联网药品信息服务管理办法 第十五条第一款: telling an applicant what to complete is a step of the grant.
+    ('一次告知申请人需要补正',
+     '对于申请材料不规范、不完整的，省、自治区、直辖市食品药品监督管理部门自申请之日起5日内一次告知申请人需要补正的全部内容；'
+     '逾期不告知的，自收到材料之日起即为受理。', 'national', "", {P}),
+    # 济宁市烟花爆竹燃放管理条例 第十三条第一款: the sites where something is banned, whatever else is fixed.
+    ('确定限制或者禁止…的时间、地点和种类',
+     '县（市）人民政府根据本辖区实际，可以确定限制或者禁止燃放烟花爆竹的时间、地点和种类，并向社会公布。',
+     'municipal', "济宁市烟花爆竹燃放管理条例", {C}),
 ]
 
 
