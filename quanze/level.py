@@ -415,8 +415,9 @@ _NOT_DETERMINED = re.compile(
     r"部门|内设|政府|职责|分工|标准|办法|目录|(?<!栖息地)名录|(?<!保护|用地|控制|管理)范围|期限|时间|比例|税率|幅度|方案|模式|方式|程序|条件|限额|"
     r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务|总量(?!控制)|布局|结构"
 )
-# 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
+# The sites of a ban (确定限制或者禁止燃放烟花爆竹的时间、地点和种类) are decided, whatever else is fixed with them.
 _RESTRICTED_SITE = re.compile(r"(?:禁止|限制)[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段)")
+# 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
 _OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
 # 调查 is an inquiry (no survey word next to it) into an incident, a case or a claim.
 _SURVEY = re.compile(r"统计|监测|评估|评价|普查|摸排|区划|资源|地质|土地|研究|结果|报告|制度|规划|基础|需求|水土")
@@ -425,6 +426,10 @@ _INCIDENT = re.compile(r"事故|突发事件|案件|违法|异议|申请人|举�
 # on third parties (rulebook: 指导, 监督 of other bodies).
 _SUPERVISION = frozenset({"监督检查", "检查", "监督管理", "抽查", "核查", "稽查", "监管", "督查"})
 _SUPERVISED_BODY = re.compile(r"下级|所属|部门|政府|机关|国务院|(?:监督管理|监管|管理|行政)机构|职责")
+# …，由…按照规定执行。 gives the work to the body, unless another executes it (由…申请人民法院强制执行,
+# 交…部门执行) or what is executed is a rule (其抚恤优待的办法和标准，由…依照…的规定执行).
+_EXECUTED_BY_OTHERS = re.compile(r"[，；]|申请|交")
+_APPLIED_RULES = re.compile(r"办法|标准")
 _WARNING = re.compile(r"预警(?!机制|制度|系统|体系|平台|设施|通道|监测|能力)|警报(?!器|设施|系统)")
 _OBJECT_BODY = re.compile(r"(?:有关|相关|所属|下级|其他|各)[^，。；、]{0,6}?(?:部门|政府|机关|机构)")
 _SUPERVISED_PARTY = re.compile(r"企业|单位|经营者|从业|人员|机构|事务所|协会|医师|教师|律师|公司|银行|市场主体")
@@ -593,7 +598,9 @@ _RESTART = re.compile(
     r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查)))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
-# is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照), while 委托 leaves it with 甲.
+# is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照). So, since set 13 (row 186), is
+# the act after 委托: the entrusted organisation exercises it (委托…的组织实施劳动保障监察), though
+# the entrusting body keeps the legal responsibility. 授权部门 / 委托机构 are nouns.
 # 授权 of an outside testing body is itself the act (an act word: 授权有关单位的计量检定机构), and
 # asking the army to act (请求当地驻军…参与事故救援) hands the act on like 授权.
 _DELEGATED = re.compile(r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
@@ -980,9 +987,9 @@ def _warns(text: str, g: _Group, cue: re.Match, stop: int) -> bool:
     由). Not 发布的…预警期间 (a time), nor 发布…旅游服务信息 with a warning among the items."""
     if text.startswith("的", cue.end()):
         return False
-    after = text[cue.end() : _clause_end(text, cue.end(), stop)]
-    if _WARNING.match(after, after.find("预") if "预" in after[:12] else after.find("警") if "警" in after[:12] else len(after)):
-        return True
+    warning = _WARNING.search(text, cue.end(), _clause_end(text, cue.end(), stop))
+    if warning and warning.start() - cue.end() < 12:
+        return True  # what is issued is a warning, not information with a warning among its items
     return g.marker == "由" and bool(_WARNING.search(text, _clause_start(text, g.start), g.start))
 
 
@@ -1143,8 +1150,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             if (
                 g.marker == "由"
                 and _CLAUSE_END.match(text, c.end())
-                and not re.search(r"[，；]|申请|交", between)
-                and not re.search(r"办法|标准", topic)  # 抚恤优待的办法和标准，由…依照…执行: rules applied
+                and not _EXECUTED_BY_OTHERS.search(between)
+                and not _APPLIED_RULES.search(topic)
             ):
                 return word, c.end()  # 其他交通设施的防护，由其所在地县级以上人民政府按照有关规定执行。
             continue
