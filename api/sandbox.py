@@ -84,7 +84,7 @@ def _address_space() -> int:
 def _work(path: str, revision: int, memory_mb: int) -> None:
     """A worker's loop (``python -m api.sandbox PATH REVISION MEMORY_MB``): jobs from stdin,
     answers to stdout, until the server closes the pipe or kills it."""
-    store = EmbeddedStore(path, read_only=True)
+    store: EmbeddedStore | None = EmbeddedStore(path, read_only=True)
     opened = revision  # the server's revision when it started us: we see at least that much
     if memory_mb > 0:
         # Capped on top of the opened store: RocksDB alone reserves 400–600 MiB of address space
