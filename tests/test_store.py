@@ -270,3 +270,8 @@ def test_a_read_only_opening_reads_beside_the_writer_and_closes(tmp_path):
     assert reader.count(G1) == 1
     reader.close()  # regression: it used to flush, which a read-only opening refuses
     store.close()
+
+
+def test_a_read_only_opening_of_no_store_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError, match="cannot open the store"):
+        EmbeddedStore(tmp_path / "none", read_only=True)

@@ -65,16 +65,18 @@ def _json_term(t: Any) -> dict[str, Any]:
 
 def _open_read_only(path: str, attempts: int = 20) -> ox.Store:
     """A read-only opening of ``path``. It can lose a race with the writer's background
-    compaction, which deletes a table file the opening just read about in the manifest ("No
-    such file"); the next attempt reads the new manifest."""
+    compaction, which deletes a table file the opening just read about in the manifest (a
+    RuntimeError, "Corruption: … No such file"); the next attempt reads the new manifest. A
+    missing store is an OSError, raised at once."""
     for attempt in range(attempts):
         try:
             return ox.Store.read_only(path)
-        except (OSError, RuntimeError) as exc:
-            if "No such file" not in str(exc) or attempt == attempts - 1:
-                raise OSError(str(exc)) from None
+        except RuntimeError as exc:
+            error = str(exc)
+            if "No such file" not in error:
+                break
             time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+    raise OSError(error)  # reported by the caller as StoreError
 
 
 class EmbeddedStore(Store):
@@ -88,7 +90,7 @@ class EmbeddedStore(Store):
         self.read_only = bool(path and read_only)
         try:
             if path and read_only:
-                self._store = _open_read_only(str(path))
+                self._store = _open_read_only(self.path)
                 self.recovered: list[str] = []
                 return
             if path:
