@@ -158,7 +158,8 @@ _LEVEL_WORD = re.compile(
             # department (省人民政府, 省林业行政主管部门 in Shandong texts).
             r"(?P<provincial>(?<!跨)(?:省、自治区、直辖市|省、自治区(?!、直辖市)|省级以上|省级)" + _IS_BODY
             + r"|(?:北京|天津|上海|重庆)市(?=人民政府|政府)|自治区(?=人民政府)|直辖市(?=人民政府)"
-            r"|两省一市"
+            # 两省一市 as a body, not the places (两省一市相关行政区域, 两省一市行政区域边界水域).
+            rf"|两省一市(?={_GOV}|可以|应当)"
             rf"|(?<![本全外各跨该邻节反我两一])省{_BODY_FOLLOWS})",
             # MUNICIPAL: 设区的市(级)(以上); 自治州; 地级市; 计划单列市; 市级(以上); a named
             # prefecture city; a bare 市 before a government or a department (市人民政府,
@@ -340,6 +341,9 @@ _ACT_WORDS = (
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
     r"处罚|罚款(?![^，。；]{0,4}?(?:上缴|缴纳|缴入|收入))|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
+    # A ban named as an attribute of the zone or time it covers (县级以上地方人民政府禁止设置户外
+    # 广告的区域; 城市人民政府禁止的时段): the government decides the zone.
+    r"(?<=政府)(?:禁止|限制)(?:或者限制)?(?=[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段|时段))|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below). After 的, 组织 is an
     # organisation (委托…的组织实施): the act is 实施 alone, and the organisation its holder.
@@ -386,8 +390,9 @@ _ACT_WORDS = (
     # place (指定的设关机场, 指定的媒体; not a deadline: 指定的期限), delimiting zones (划定疫区),
     # rating or examining third parties (对从业单位…进行评价, 考试合格; see _RATING for when the
     # rated are bodies), assigning a number (给予申请号), organising a restoration (组织复垦).
-    # 依据划定的控制线, 按照指定的区域 refer to a zone delimited before, by someone else.
-    r"(?<!依据|按照|依照|根据)(?:指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|专门|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
+    # 依据划定的控制线, 按照指定的区域, 在指定的专业报刊上 refer to a zone or a place
+    # delimited or designated before, by someone else.
+    r"(?<!依据|按照|依照|根据)(?:(?<!在)指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|专门|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
     r"评价|评定|考核|考试|考评|给予[^，。；]{0,8}?号|"
     # 组织…修复 is the restoration itself, not 组织编制…修复规划 nor 组织制定…修复标准.
     r"组织(?:(?!编制|制定|制订|拟定|拟订|规划|计划|方案|标准)[^，。；]){0,64}?(?:复垦|修复)"
@@ -490,14 +495,17 @@ _OBJECT_PHRASE = (
     # 对水工程建设是否符合流域综合规划进行审查: the whole object up to 进行/予以
     r"对(?!外)(?:(?!实施|加强|，)[^。；]){0,40}?(?=进行|予以|作出|给予)"
     r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强|采取)[^，。；的]){0,30}的"
+    # 对因…实施退田还湖…导致转产转业的农民: the cause names what others did
+    r"|对因[^，。；]{0,60}?的"
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     # …为海洋环境保护监督管理、信息共享提供服务: what the service is for
     r"|为(?!了|主)[^，。；]{0,30}?(?=提供)"
-    r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报)"
-    # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long
+    r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报|录入|输入|上传)"
+    # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long; and what is
+    # reported or entered into a system (将房屋装修、安全鉴定…等信息，录入…系统)
     r"|将[^。；]{0,120}?(?:经费|费用)(?=纳入|列入)"
-    r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告))"
+    r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告|录入|输入|上传))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，), also a long one (在收到国务院
 # 专利行政部门发出的发明专利申请进入实质审查阶段通知书之日起) …
@@ -520,8 +528,10 @@ _FRAME = (
 _EXCEPT = r"除[^，。；]{0,60}?(?:以外|之外)"
 # … and the partners after 会同 (会同自然资源和规划、生态环境部门划定…: 规划 names a department).
 _PARTNERS = r"会同[^，。；]{0,40}?(?:部门|机构|机关)(?:等)?"
+# … and carrying out a plan the body drew up (制定…应急监测方案并组织实施): planning (rulebook).
+_OWN_PLAN = r"(?:制定|制订|编制|拟定|拟订)[^，。；]{0,30}?(?:方案|规划|计划|预案)并(?:组织)?实施"
 _MASK = re.compile(
-    rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}|{_PARTNERS}"
+    rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}|{_PARTNERS}|{_OWN_PLAN}"
 )
 # A body named inside a time reference (接到县级以上人民政府…的情况通报后) or a frame is a
 # circumstance of another body's act; one inside a title (《国务院关于修改…的决定》) or a repeal clause
@@ -598,7 +608,9 @@ _RESTART = re.compile(
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
     rf"实施[^，。；]{{0,6}}?(?:监督管理|统一调度)|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
     # …组织或者参与事故的调查处理 after 建立健全…制度 (eleventh sample).
-    r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查)))"
+    r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查|"
+    # …及时受理…申请 after 建立统一受理…申请的窗口 (sixteenth sample).
+    r"(?:及时|依法)?受理[^，。；]{0,8}?申请)))"
 )
 # Added after the fifth blind measurement. 甲授权乙… hands the power to 乙: the act that follows
 # is the delegate's (中央人民政府授权香港特别行政区政府…签发…护照). So, since set 13 (row 186), is
@@ -606,9 +618,14 @@ _RESTART = re.compile(
 # the entrusting body keeps the legal responsibility. 授权部门 / 委托机构 are nouns.
 # 授权 of an outside testing body is itself the act (an act word: 授权有关单位的计量检定机构), and
 # asking the army to act (请求当地驻军…参与事故救援) hands the act on like 授权.
-_DELEGATED = re.compile(r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)")
-# A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public.
-_DRAFT = re.compile(r"草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
+_DELEGATED = re.compile(
+    r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)"
+    # …部门委托的高等学校组织实施: a delegate that is no department of the body's level.
+    r"|^委托的[^，。；]{0,12}?(?:学校|单位|组织|机构|协会|中心)"
+)
+# A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public;
+# a plan's draft (在审批…专项规划草案，作出决策前) is the plan, approved as an act (set 16 row 262).
+_DRAFT = re.compile(r"(?<!规划)草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
@@ -624,8 +641,8 @@ _RULE_NOUN = re.compile(
     # …a rate (储蓄存款利率…经国务院批准后公布; an insurer's 保险费率 is its own, approved as an act),
     # how competence is shared (管理权限确需调整的，由市人民政府批准: internal allocation), from the
     # fourth audit; a budget (编制预算，报本级人民政府批准: funding; a project's 设计与预算 is the project),
-    # from the eleventh sample.
-    r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整|(?<!设计与)(?<!项目)预算"
+    # from the eleventh sample; and its accounts (编制…收支计划…决算，报同级财政部门审批).
+    r"利率|(?<!保险)费率|汇率|权限[^，。；]{0,6}?调整|(?<!设计与)(?<!项目)预算|决算|收支计划"
 )
 # A body of government that breaks a duty (…统计机构…违反本条例规定…的) is sanctioned by another
 # body: 责令改正, 通报批评 of a department is supervision of bodies, not an act on the public.
@@ -633,12 +650,13 @@ _RULE_NOUN = re.compile(
 _BODY_VIOLATOR = re.compile(rf"(?:(?:及其|或者)[^，。；]{{0,24}}?|或者其他[^，。；]{{0,32}}?及其工作人员)?，?(?:及其工作人员)?(?:{_BREACH})")
 # A prohibition on the body (…有关部门不得组织实施…) grants it no power.
 _FORBIDDEN = re.compile(r"(?:不得|禁止)[^，。；的]*$")
-_PUBLISHED = re.compile(r"[、和并]{1,2}(?:发布|公布)")
+_PUBLISHED = re.compile(r"[、和并]{1,2}(?:会同[^，。；]{0,16}?)?(?:发布|公布)")
 # Added from the eighth sample's errors: a body named as the authority (…部门是…的登记和管理机关);
 # 由…办理 of an act named as the topic (执业登记，由…办理); an act in the body's own time frame
-# (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2).
+# (在审批…申请书的过程中, 进行监督检查时, fourth sample hard case 2). Since set 16, also with a
+# partner (…部门会同见义勇为基金会…，作为见义勇为确认机构).
 _IS_AUTHORITY = re.compile(
-    r"，?(?:是|为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|执法|监督管理)(?:和?管理)?(?:机关|部门|机构)|主管(?:部门|机关))"
+    r"(?:会同[^，。；]{0,24}?)?，?(?:是|为|作为)(?!了)[^，。；]{0,24}?((?:登记|审批|许可|发证|注册|核准|确认|认定|执法|监督管理)(?:和?管理)?(?:机关|部门|机构)|主管(?:部门|机关))"
     r"(?=[，。；（(]|$)"
     # …or named so for the rest of the text (…商务主管部门(以下称负责审批的商务主管部门); …承担市场
     # 主体登记工作的部门（以下称登记机关）).
@@ -1075,7 +1093,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
     if frame and g.role == "agent":
         cue = _CUE.match(text, frame.start(1))
         if cue and cue.lastgroup in ("act", "inquiry") and not (
-            _DRAFT.search(frame.group())  # 在审批专项规划草案时: law-making
+            _DRAFT.search(frame.group())  # 在审批…条例草案时: law-making
             or cue.group() in _SUPERVISION and _SUPERVISED_BODY.search(text, cue.end(), frame.end())
         ):
             return cue.group(), cue.end()  # 在审批…的过程中, 进行监督检查时: the body's own act
@@ -1195,8 +1213,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         sentence = _sentence_start(text, c.start())
         if _DRAFT.search(text, sentence, _clause_end(text, c.end())):
             return None  # 草案…审批, 审核…预算草案: law-making
-        if word in _PREPARE and _PUBLISHED.match(text, c.end()):
-            return None  # 旱情由…统一审核、发布: vetting information for publication
+        if (word in _PREPARE or word == "审定") and _PUBLISHED.match(text, c.end()):
+            return None  # 旱情由…统一审核、发布, 普查数据…审定并会同…公布: vetting information for publication
         if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
             return None  # 经省人民政府同意后，报国务院审批: the province forwards
         if word in _RULE_ACTS and _makes_rule(text, g, c, sentence):
