@@ -82,7 +82,7 @@ _MINISTRIES = (
     "生态环境部|环境保护部|住房和城乡建设部|住房城乡建设部|建设部|交通运输部|交通部|铁道部|水利部|"
     "农业农村部|农业部|林业部|文化和旅游部|文化部|卫生部|应急管理部|退役军人事务部|监察部|信息产业部|"
     "邮电部|地质矿产部|对外贸易经济合作部|对外经济贸易部|广播电影电视部|审计署|海关总署|"
-    "中国人民银行|中国民用航空局|中国民用航空总局|中国气象局|中国地震局|中国证券监督管理委员会|"
+    "中国人民银行|中国民用航空局|中国民用航空总局|(?<!地区)(?<!简称)民航局|中国气象局|中国地震局|中国证券监督管理委员会|"
     "中国银行业监督管理委员会|中国保险监督管理委员会|中国银行保险监督管理委员会|"
     # …and their short names in older texts (证监会复审同意; 报国家计委批准).
     "(?<![（(])证监会|证券委|银监会|保监会|银保监会|国家计委|国家经贸委"
@@ -148,6 +148,9 @@ _LEVEL_WORD = re.compile(
             # …and a ministry under the state's name in older texts (中华人民共和国工商行政管理总局,
             # 报请中华人民共和国对外贸易部批准).
             r"|中华人民共和国(?!驻)[^\s，。；：、和及与或《》（）()“”]{2,10}?(?:总局|总署|部(?![分队位门]))"
+            # …and the national harbour superintendency of the shipping texts (中华人民共和国港务监督
+            # 机构是船舶登记主管机关), set against the ports' own 港务监督.
+            r"|中华人民共和国港务监督(?:局|机构)?"
             # 所在国家或者地区金融监管当局: a foreign country's authority, not the state.
             r"|(?<!所在)(?<!外国)(?<!其他)国家(?!机关|安全(?!部)|行政机关|权力机关|机构|行政机构|情报|农业技术推广|法定|渔业船舶检验|监察|国防动员|国防交通|或地方|或者?地区|级|和|、"
             rf"|工作人员)(?:{_NAME_CHAR}{{0,12}}?)(?:总局|局|委员会|总署|部门|机构|主管机关|部(?![分队位门])|搜寻援救组织)"
@@ -329,7 +332,7 @@ _MEASURES = (
     r"采取[^，。；]{0,12}?(?:管控|处置|控制|强制|封锁|隔离|应急|禁入|禁止[^，。；]{0,4}|限制[^，。；]{0,4})的?措施|"
     r"采取[^，。；]{0,8}?措施(?=[^，。；]{0,2}?(?:消除|制止|排除)[^，。；]{0,4}?(?:危害|影响|违法))"
 )
-_NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|统计调查|普查|监测|补贴|储备|本(?:法|条例|办法|规定|细则)))"
+_NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制度|政策|优惠|统计调查|普查|监测|补贴|储备|本(?:法|条例|办法|规定|细则)))"
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
 # documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
@@ -341,6 +344,12 @@ _ACT_WORDS = (
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
     r"处罚|罚款(?![^，。；]{0,4}?(?:上缴|缴纳|缴入|收入))|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
+    # Compensation for what the state took (强制扑杀的动物…征收征用的物品…给予补偿; set 1 hard case 7;
+    # see _TAKEN).
+    r"给予[^，。；]{0,6}?补偿(?=[。；]|$)|"
+    # A hearing is a step of the decision it precedes (…认为拟定的征地补偿安置方案不符合…的，县级以上
+    # 地方人民政府应当组织听证; see _HEARD).
+    r"(?:组织|举行)听证(?!会|和)|"
     # A ban named as an attribute of the zone or time it covers (县级以上地方人民政府禁止设置户外
     # 广告的区域; 城市人民政府禁止的时段): the government decides the zone.
     r"(?<=政府)(?:禁止|限制)(?:或者限制)?(?=[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段|时段))|"
@@ -357,7 +366,7 @@ _ACT_WORDS = (
     # …a pledge, an agreement or an administrative contract signed with a private party
     # (与保护管理责任人签订文物保护管理责任书; 出让合同由…与土地使用者签订; see _SIGNS_WITH_PARTY),
     r"签订(?=[^，。；]{0,20}?(?:责任书|协议|(?:出让|承包|还林|还草|补偿|征收)合同)|[，。；]|$)|"
-    r"要求(?=[^，。；]{0,12}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司))|"
+    r"要求(?=[^，。；]{0,24}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司|银行|金融机构))|"
     # …declaring a state (宣布预报区进入临震应急期) or launching a plan (启动…应急预案), a public
     # reprimand (给予通报批评), designating a site (将…公布为文物保护单位), certifying (计量认证);
     # and, from the samples after the fifth (docs/level-rules.md): restoration a government bears,
@@ -401,6 +410,11 @@ _ACT_WORDS = (
 # Rating counts only when third parties are rated or examined (rulebook). Rating bodies is
 # supervision (对下级人民政府…进行考核, 考核评价各级人民政府…); a 考核 of nobody is a system
 # (目标责任制和考核评价制度); assessing nature or policy is study (水资源调查评价, 海洋环境质量).
+# Compensation counts only for what the state took or destroyed (征收, 征用, 扑杀, 收回…), not for
+# losses from a protection rule or a plan, which is funding (rulebook).
+_TAKEN = re.compile(r"征收|征用|扑杀|销毁|收回|强制")
+# A hearing counts as a step of a licence, a penalty or an expropriation (not of a price: rule-making).
+_HEARD = re.compile(r"许可|审批|处罚|征收|征地|征用")
 _RATING = frozenset({"评价", "评定", "考核", "考试", "考评"})
 _RATED_BODY = re.compile(r"政府|部门|下级|机关|干部|工作人员|负责人|绩效|目标|其管理的|所属")
 _RATED_PARTY = re.compile(
@@ -416,7 +430,7 @@ _PASSED = re.compile(r"(?:[、和][^，。；]{0,6}?)?合格")
 # when it fixes a standard, a scope, a time, a method or a department (补偿费的标准，由…确定;
 # 确定…部门职责划分; 确定相关机构…承担…工作).
 _DETERMINED = re.compile(
-    r"(?:保护|用地|控制|管理)范围|等级|企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|栖息地名录|"
+    r"(?:保护|用地|控制|管理)范围|禁区|管理区|等级|企业|单位|医院|责任人|服务人|管理人|经营者|代表|人选|区块|基地|责任区|(?<!行政)区域|收集点|地点|指标|栖息地名录|"
     r"(?:援助|培训|检测|检验|鉴定|定点)(?:机构|所)"
 )
 _NOT_DETERMINED = re.compile(
@@ -495,8 +509,10 @@ _OBJECT_PHRASE = (
     # 对水工程建设是否符合流域综合规划进行审查: the whole object up to 进行/予以
     r"对(?!外)(?:(?!实施|加强|，)[^。；]){0,40}?(?=进行|予以|作出|给予)"
     r"|对(?!外)(?:(?!进行|实施(?!情况)|予以|作出|给予|加强|采取)[^，。；的]){0,30}的"
-    # 对因…实施退田还湖…导致转产转业的农民: the cause names what others did
+    # 对因…实施退田还湖…导致转产转业的农民: the cause names what others did; and so does what is
+    # supported (对…上游地区实施生态环境修复和其他保护措施给予支持)
     r"|对因[^，。；]{0,60}?的"
+    r"|对(?!外)[^。；]{0,80}?(?=给予(?:支持|扶持|帮助|补助|补贴|资助))"
     # 应当为纳入机构编制管理的公办幼儿园核定编制: the beneficiary of the act
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     # …为海洋环境保护监督管理、信息共享提供服务: what the service is for
@@ -530,8 +546,11 @@ _EXCEPT = r"除[^，。；]{0,60}?(?:以外|之外)"
 _PARTNERS = r"会同[^，。；]{0,40}?(?:部门|机构|机关)(?:等)?"
 # … and carrying out a plan the body drew up (制定…应急监测方案并组织实施): planning (rulebook).
 _OWN_PLAN = r"(?:制定|制订|编制|拟定|拟订)[^，。；]{0,30}?(?:方案|规划|计划|预案)并(?:组织)?实施"
+# … and the means of an encouragement (采取划定养殖小区、财政扶持等措施，鼓励、支持养殖户…).
+_INCENTIVES = r"采取[^，。；]{0,30}?等(?:措施|方式|办法)(?=，?(?:鼓励|支持|引导|扶持|推动|促进))"
 _MASK = re.compile(
     rf"{_ADVERBIAL.pattern}|{_OBJECT_PHRASE}|{_SINCE}|{_WHEN}|{_RULE_MODIFIER}|{_FRAME}|{_EXCEPT}|{_PARTNERS}|{_OWN_PLAN}"
+    rf"|{_INCENTIVES}"
 )
 # A body named inside a time reference (接到县级以上人民政府…的情况通报后) or a frame is a
 # circumstance of another body's act; one inside a title (《国务院关于修改…的决定》) or a repeal clause
@@ -543,14 +562,14 @@ _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 # …or a party or a scope the body approved (省…财政部门批准的会计师事务所; 按照国务院…机构批准的
 # 业务范围; 国务院…主管部门依法作出的禁止决定): the attribute still names who approves.
 _APPROVED_PARTY = re.compile(
-    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|结论|许可|登记证|执照)"
+    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|结论|许可|登记证|执照|说明书|标签)"
 )
 
 # Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
 _FORWARD_AFTER = re.compile(
     r"[^。；]{0,24}?(?:报|上报|报送|报请|提请|推荐)"
     # 审核同意并经总后勤部卫生部批准: another body approves (not 审查，经审查合格的，颁发…).
-    r"|[^。；]{0,24}?(?:后|并|，|再)经(?!营|济|费|常|过|审|核|检|考|批)[^，。；]{0,30}?(?:批准|同意|审批|核准)"
+    r"|[^。；]{0,24}?(?:后|并|，|再)经(?!营|济|费|常|过|审|核|检|考|批)[^，。；]{0,60}?(?:批准|同意|审批|核准)"
     # 经…初审同意后，由省…部门核发: the body after 由 grants.
     r"|[^，。；]{0,6}?后，由[^，。；]{0,30}?(?:批准|审批|核准|核发|颁发|发放)"
     # 核查…损失情况，…提出补偿方案: an inquiry that ends in a proposal prepares another body's
@@ -567,6 +586,11 @@ _HANDED_ON = re.compile(
 )
 # The acts that prepare a decision rather than take it.
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
+# A review only filed upward afterwards (进行审核，并报国务院文物行政部门备案) is the decision itself.
+_FILED_AFTER = re.compile(r"[^，。；]{0,8}?，?并?报[^，。；]{0,24}?备案(?=[，。；]|$)")
+# …and an acceptance inspection followed by another body's approval (经省…部门验收合格，并报国务院…
+# 批准后，方可投产使用).
+_ACCEPTED_THEN_APPROVED = re.compile(r"合格?[，、]?(?:并|后)?报[^。；]{0,30}?(?:批准|审批|核准)")
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
 _REVIEWS = r"复议|复核|复审|再次鉴定|重新鉴定"
 _REVIEW_AFTER = re.compile(
@@ -629,8 +653,8 @@ _DRAFT = re.compile(r"(?<!规划)草案|立法(?:工作)?(?:计划|规划)|立�
 # Approving or deciding a standard, a ratio, a rate, a list or how a law applies is making a rule
 # (彩票资金构成比例由国务院决定; 规模标准…报国务院批准; 名录…报国务院批准后公布; rulebook: 制定…
 # 标准/办法/目录): the noun is the topic before the body or the object after the act.
-_RULE_ACTS = frozenset({"批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定"})
-_CONDITION = re.compile(r"符合|按照|依照|根据|依据|违反|达到")
+_RULE_ACTS = frozenset({"批准", "审批", "决定", "核准", "同意", "审定", "有权", "审核", "审查", "核定", "审核批准", "审查批准"})
+_CONDITION = re.compile(r"符合|满足|按照|依照|根据|依据|违反|达到|已有")
 _RULE_NOUN = re.compile(
     r"标准|比例|税额|税率|幅度|具体范围|适用范围|(?<!本)办法|(?<!本)细则|名录|目录|实施步骤|(?<!法律)适用(?!于)(?=[，。；]|$|[^，。；]{0,12}?(?:法|条例|规定|办法|细则|标准|规则|规范|程序|税率|政策|目录))|(?:的|采用)(?:方法|方式)|"
     # …and so is staffing the administration (对…行政机构的行政编制实行专项管理): internal organisation.
@@ -1114,6 +1138,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             continue  # masked, or passive (被检查、调查的单位, 被监督单位): not the body's act
         kind, word = c.lastgroup, c.group()
         if kind == "charge":
+            if _STAFF_CHARGED.search(text, _clause_start(text, c.start()), c.end()):
+                continue  # 确定其内设机构具体负责…管理工作: the body's own unit is charged
             comma = text.find("，", c.end(), stop)
             charge_end = comma if comma >= 0 else stop
             if g.role != "to" and _charged_work(text, g, c, charge_end):
@@ -1123,6 +1149,10 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if in_charge and kind == "act" and "标准" in text[g.end : c.start()]:
             return None  # 负责强制性国家标准的…技术审查: work on a standard is rule-making
 
+        if kind == "act" and word.endswith("补偿") and not _TAKEN.search(text):
+            continue  # compensation for losses from a protection or a plan is funding
+        if kind == "act" and word.endswith("听证") and (not _HEARD.search(text) or "价格" in text):
+            continue  # a hearing on a price or on no named decision
         if kind == "act" and word in _RATING and not _rates_party(text, g, c, stop):
             continue  # rates bodies or nature, or names a system: not an act, look on
         if kind == "determine":
@@ -1205,8 +1235,10 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if comma >= 0 and _OWN_SUBJECT.fullmatch(text, comma + 1, c.start()):
             return None  # …统一制作，审批机关核发…: the later clause names its own actor
         between = text[g.end : c.start()]
-        if _DELEGATED.search(between):
-            return None  # 授权…政府, 委托…的组织实施: the delegate acts
+        if _DELEGATED.search(between) and not (
+            re.match(r"(?:授权|委托)(?!的)", between) and "或" in text[g.start : g.end]
+        ):
+            return None  # 授权…政府, 委托…的组织实施: the delegate acts (not 由国务院或者国务院授权有关部门…: either)
         duty = _STRENGTHEN.search(re.sub(r"《[^》]*》", "", between))
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
             continue  # 加强对…的监督检查, 做好…征收…工作: a general duty, look on
@@ -1237,8 +1269,10 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
             comma = text.rfind("，", g.end, c.start())
             if comma >= 0 and not _OWN_CLAUSE.fullmatch(text, comma + 1, c.start()):
                 continue
-        if word in _PREPARE and _FORWARD_AFTER.match(text, c.end()):
-            return None  # forwards the file: 由甲审核后报乙批准
+        if word == "验收" and _ACCEPTED_THEN_APPROVED.match(text, c.end()):
+            return None  # the province inspects, the State Council approves
+        if word in _PREPARE and _FORWARD_AFTER.match(text, c.end()) and not _FILED_AFTER.match(text, c.end()):
+            return None  # forwards the file: 由甲审核后报乙批准 (not 进行审核，并报…备案: the review decides)
         if (
             not g.governed
             and _APPROVAL.fullmatch(word)
@@ -1293,6 +1327,11 @@ def _clause_of(text: str, a: Assignment) -> str:
     return text[a.start : _clause_end(text, a.start + len(a.evidence))]
 
 
+# A body that organises another body to act holds the act too (县级人民政府应当组织有关部门和乡(镇)
+# 人民政府…逐户进行登记; set 17 row 372, like 责成).
+_ORGANISES = re.compile(r"(?:应当|负责|可以|依法)?组织(?:有关部门|相关部门)?[和、及与]?")
+
+
 def assign_levels(text: str, *, issuing_level: str = "national", title: str = "") -> list[Assignment]:
     """The levels to which ``text`` (one 款 or 项) gives a power, with evidence.
 
@@ -1329,6 +1368,11 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
         if any(sentence <= v.start and v.end <= g.end and _BODY_VIOLATOR.match(text, v.end) for v in groups):
             continue  # sanctions a government body that broke a duty: supervision of bodies
         pred = _predicate(text, groups, gi)
+        if not pred and gi + 1 < len(groups) and _ORGANISES.fullmatch(text, g.end, groups[gi + 1].start):
+            # 县级人民政府应当组织…乡(镇)人民政府(含街道办事处…)…进行登记: the organiser acts too
+            end = _SENTENCE_END.search(text, g.end)
+            organised = (h for h in range(gi + 1, len(groups)) if not end or groups[h].start < end.start())
+            pred = next(filter(None, (_predicate(text, groups, h) for h in organised)), None)
         if not pred:
             continue
         act, act_end = pred
