@@ -221,7 +221,7 @@ _JOIN = re.compile(rf"(?:、|和|及|以及|与|或者|或)?(?:当地|有关|相
 # §2 Not an actor.
 # ======================================================================================
 # The violator of a duty: 国务院铁路主管部门…未立即启动应急预案; …有下列行为之一的.
-_BREACH = r"未|不按照|不依照|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越"
+_BREACH = r"未|不按照|不依照|不依法|不履行|违反|滥用|玩忽|徇私|有下列|拒不|擅自|超越"
 _VIOLATOR_AFTER = re.compile(
     r"(?:及其|的)?(?:工作人员|有关人员)?"
     r"(?:[^，。；]{0,14}?(?:以及|和)其他[^，。；]{0,8}?)?"
@@ -275,7 +275,7 @@ _MARKER = re.compile(
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     rf"|(?P<object>对(?!外)|针对|设在|{_CONSULT}|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
-    r"请示|报告|报送|上报(?![^，。；]{0,24}?(?:批准|审批|核准))|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托)|将|"
+    r"请示|报告|报送|上报(?![^，。；]{0,24}?(?:批准|审批|核准))|提交|送交|移送|移交|函告|转告|考核|赋予|授予|奖励|表彰|商请|征求|听取|会同|受(?!托|水区|益)|将|"
     r"设立|组织|(?:分解|落实|下达|分配)到)"
     # ACTOR: 由…, 经…批准, 报…批准, 报请, 征得…同意, 委托…实施.
     # OVERSEER: 接受…的监督, 服从…的统一指挥 (see _OVERSIGHT).
@@ -344,6 +344,9 @@ _ACT_WORDS = (
     r"登记|注册|认定|确认|(?<!共同)(?<!的)决定|"
     r"处罚|罚款(?![^，。；]{0,4}?(?:上缴|缴纳|缴入|收入))|(?:给予|予以)(?:警告|告诫)|并处|处(?=[一二三四五六七八九十百千万\d])|处以|责令|没收|吊销|撤销|注销|查封|扣押|"
     r"征收|收取|征用|收缴|追缴|取缔|查处|处理|拆除|关闭|关停|停业|暂扣|禁止其|签发|检查|抽查|检验|检疫|"
+    r"宣告(?=[^，。；]{0,12}?无效)|限制其|授予(?=[^，。；]{0,8}?经营权)|"
+    # 调整饮用水水源保护区的范围: changing a zone is fixing it (like 划定).
+    r"调整(?=[^，。；]{0,12}?保护区的?(?:范围|边界))|"
     # Compensation for what the state took (强制扑杀的动物…征收征用的物品…给予补偿; set 1 hard case 7;
     # see _TAKEN).
     r"给予[^，。；]{0,6}?补偿(?=[。；]|$)|"
@@ -400,8 +403,8 @@ _ACT_WORDS = (
     # rating or examining third parties (对从业单位…进行评价, 考试合格; see _RATING for when the
     # rated are bodies), assigning a number (给予申请号), organising a restoration (组织复垦).
     # 依据划定的控制线, 按照指定的区域, 在指定的专业报刊上 refer to a zone or a place
-    # delimited or designated before, by someone else.
-    r"(?<!依据|按照|依照|根据)(?:(?<!在)指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|专门|人员|[^，。；]{0,4}负责人))|划定|划入(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围)))|"
+    # delimited or designated before, by someone else; 指定的其他产品 lists products (a rule).
+    r"(?<!依据|按照|依照|根据)(?:(?<!在)指定(?![^，。；]{0,2}?(?:期限|期间|时间|日期|时限|专人|专门|人员|[^，。；]{0,4}负责人))(?!的(?:其他)?(?:产品|商品|物品|品种)(?!质量|检测|检验))|划定|(?:划入|划为)(?=[^，。；]{0,12}?(?:保护区|保护地|公园|保护范围|管制区|禁区)))|"
     r"评价|评定|考核|考试|考评|给予[^，。；]{0,8}?号|"
     # 组织…修复 is the restoration itself, not 组织编制…修复规划 nor 组织制定…修复标准.
     r"组织(?:(?!编制|制定|制订|拟定|拟订|规划|计划|方案|标准)[^，。；]){0,64}?(?:复垦|修复)"
@@ -462,7 +465,7 @@ _CUE = re.compile(
             rf"(?P<act>{_ACT_WORDS}){_NOT_NAME}{_NOT_NOUN}",
             # What a private party does towards a body: decisive only after 向 (向…申请).
             # 向…请求（行政）裁决/处理 asks the body to decide a dispute (fifth sample, hard case 12).
-            rf"(?P<apply>申请|申报|申领|办理|领取|请求(?=(?:行政)?(?:裁决|处理|查处)|恢复)){_NOT_NAME}",
+            rf"(?P<apply>申请|申报|申领|办理|领取|请求(?=(?:行政)?(?:裁决|处理|查处)|恢复)|提交(?![^，。；的]{{0,8}}?(?:复审|复议|复核))(?=[^，。；的]{{0,8}}?请求书)){_NOT_NAME}",
             # A role that is not the deciding authority: sets rules or standards (制定, 规定,
             # 确定, 公布, 编制), receives a filing or report (备案, 报告, 抄送), hears a review
             # (复议, 复核, 申诉, 裁决), guides or supervises others (指导, 监督, 督促, 考核),
@@ -470,7 +473,7 @@ _CUE = re.compile(
             # leads (领导, 统筹, 协调), assists (协助, 配合), proposes (提出, 建议, 推荐).
             r"(?P<role>制定|制订|拟定|拟订|起草|解释|另行规定|规定|发布|公布|颁布|编制|规划|目录|"
             r"备案|抄送|(?<!检测|检验|鉴定|审计|监测)报告(?!书|表)|报送|通报|上报|复议|复核|申诉|裁决|指导|监督|督促|督导|领导|统筹|协调|"
-            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|公告|公示|提交(?!(?:[^，。；的]{0,6}?)申请)|聘任|聘用|任命|"
+            r"鼓励|支持|扶持|引导|宣传|保障|经费|纳入|列入|建立|健全|印制|制作|提出|建议|会商|评估|推行|简化|公告|公示|提交(?!(?:[^，。；的]{0,6}?)申请)(?![^，。；的]{0,8}?请求书)|聘任|聘用|任命|"
             rf"推进|推动|培训|补贴|奖励|表彰|研究|推荐|协助|配合){_NOT_NAME}",
             # 确定 decides a party or a site (确定…企业, 确定…责任人, 确定…区域) or sets a rule
             # (确定…标准, 确定…部门职责): see _determines_party.
@@ -483,7 +486,7 @@ _CUE = re.compile(
             r"(?P<complain>投诉|举报|控告|检举|缴纳|交纳|咨询)",
             # 负责 is decided by what it governs: 负责…管理/审批 is an act, 负责编制规划 is not,
             # nor is 负责…工作 without 管理 (a general responsibility). 负责人 is a person.
-            r"(?P<charge>负责(?!人)|主持)",
+            r"(?P<charge>负责(?!人)|主持|承担(?![^，。；]{0,30}?(?:技术|保管|录用|招录|服务))(?=[^，。；]{0,30}?工作(?:[，。；]|$)))",
             # Commanding an operation (负责海上应急救援…的组织、协调和指挥; 服从…的统一指挥) is
             # implementing it: an act under 负责 or after 接受/服从, not a 指挥体系 or 指挥机构.
             r"(?P<command>指挥)(?!部|机构|中心|体系|平台|系统|机制|长|人员|协调|和作业)",
@@ -521,7 +524,7 @@ _OBJECT_PHRASE = (
     # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long; and what is
     # reported or entered into a system (将房屋装修、安全鉴定…等信息，录入…系统)
     r"|将[^。；]{0,120}?(?:经费|费用)(?=纳入|列入)"
-    r"|将[^。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告|录入|输入|上传))"
+    r"|将[^，。；]{0,80}?(?=，(?:分别|逐级|及时|并|应当)*(?:上报|报送|报告|通报|抄送|告知|向社会公布|公布|公告|录入|输入|上传))"
 )
 # … a time reference (自收到申请之日起; 在实施…7日前，; 接到…通报后，), also a long one (在收到国务院
 # 专利行政部门发出的发明专利申请进入实质审查阶段通知书之日起) …
@@ -611,7 +614,7 @@ _ISSUE = frozenset({"颁发", "发放", "核发", "签发", "发给", "换发"})
 # 颁发“扫盲奖”: an award is commendation, not a licence (fifth sample; fourth audit).
 _AWARD = re.compile(r"[^，。；]{0,12}?(?:奖(?!励金)|荣誉|称号|奖章|奖状)")
 # 指定专门单位负责保管、处理…礼品: the body's own unit does the work (internal organisation).
-_STAFF_CHARGED = re.compile(r"(?:指定|确定|明确|设立|设置)[^，。；]{0,4}?(?:专门|内设|专人|专职)[^，。；]{0,8}?负责")
+_STAFF_CHARGED = re.compile(r"(?:指定|确定|明确|设立|设置)[^，。；]{0,4}?(?:专门|内设|专人|专职|相应)[^，。；]{0,8}?(?:负责|承担)")
 # 设立检验机构，负责本行业…的检验工作: the technical, service or arbitration institution set up
 # does the work, not the body (a department's own 检查站 or 审定委员会 still acts for it).
 _SETS_UP = re.compile(r"设立[^，。；]{0,24}?(?:检验|检测|技术|服务|援助|遴选|惩戒|仲裁)[^，。；]{0,6}?(?:机构|中心|站|委员会)，")
@@ -630,7 +633,7 @@ _RESTART = re.compile(
     # …or opens with a decisive act (建立…机制，划定…重点区域; 制定…修复计划，组织对…进行生态修复).
     r"(?:划定|指定|批准|审批|核准|核发|颁发|发放|责令|吊销|撤销|组织[^，。；]{0,64}?(?:复垦|修复)|"
     # …明确…责任人 (建立保护档案，明确山体保护责任人); 应当及时采取…管控措施 after an assessment.
-    rf"实施[^，。；]{{0,6}}?(?:监督管理|统一调度)|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
+    rf"(?:实施[^，。；]{{0,6}}?)?(?:监督管理|统一调度)|{_RESPONSIBLE}|(?:应当)?(?:及时|立即)?{_MEASURES}|"
     # …组织或者参与事故的调查处理 after 建立健全…制度 (eleventh sample).
     r"(?:组织|参与)[^，。；]{0,8}?(?:事故|事件|案件)[^，。；]{0,4}?调查|"
     # …及时受理…申请 after 建立统一受理…申请的窗口 (sixteenth sample).
@@ -643,7 +646,7 @@ _RESTART = re.compile(
 # 授权 of an outside testing body is itself the act (an act word: 授权有关单位的计量检定机构), and
 # asking the army to act (请求当地驻军…参与事故救援) hands the act on like 授权.
 _DELEGATED = re.compile(
-    r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队)"
+    r"(?:授权|请求|委托)(?!的|部门|机构)[^，。；]{0,20}?(?:政府|部门|机构|机关|组织|驻军|部队|特别行政区)"
     # …部门委托的高等学校组织实施: a delegate that is no department of the body's level.
     r"|^委托的[^，。；]{0,12}?(?:学校|单位|组织|机构|协会|中心)"
 )
@@ -919,8 +922,10 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
         if low and (previous is None or marker not in ("object", "source")):
             previous = low.level
         g.governed = marker == "agent"
-        if marker in ("source", "to", "object", "overseen") and g.marker != "责成":
-            g.role = marker  # 责成乡（镇）人民政府…实施强行制止: the body charged acts
+        if marker in ("source", "to", "object", "overseen") and g.marker != "责成" and not (
+            g.marker == "报送" and _REVIEWED_AFTER.match(text, g.end)
+        ):
+            g.role = marker  # 责成乡（镇）人民政府…实施强行制止, 报送…部门进行审核: the body acts
         if (
             _VIOLATOR_AFTER.match(text, g.end)
             or not g.governed and _PERSON_AFTER.match(text, g.end)
@@ -1194,6 +1199,8 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if kind == "manage":
             if in_charge or g.marker == "由" and _CLAUSE_END.match(text, c.end()):
                 return word, c.end()  # 负责…管理; 全国综合性运动会由国务院体育行政部门管理。
+            if c.start() == g.end and _SECTOR_WORK.match(text, c.end()):
+                return word, c.end()  # …财政部门管理本行政区域内的会计工作: a sector competence, like 主管
             continue
         if kind == "execute":
             if (
@@ -1327,6 +1334,11 @@ def _clause_of(text: str, a: Assignment) -> str:
     return text[a.start : _clause_end(text, a.start + len(a.evidence))]
 
 
+# 管理 a sector's work in the body's area (县级以上地方各级人民政府财政部门管理本行政区域内的会计工作)
+# is a sector competence, like 主管…工作.
+_SECTOR_WORK = re.compile(r"(?:本行政区域|本辖区|全国|全省|全市)(?:内)?的?[^，。；]{1,20}?工作(?=[，。；]|$)")
+# What is sent to a body for its review (地图…应当依法报送…部门进行审核) is sent for its decision.
+_REVIEWED_AFTER = re.compile(r"(?:进行|予以)?(?:审核|审查|审批|批准|核准)")
 # A body that organises another body to act holds the act too (县级人民政府应当组织有关部门和乡(镇)
 # 人民政府…逐户进行登记; set 17 row 372, like 责成).
 _ORGANISES = re.compile(r"(?:应当|负责|可以|依法)?组织(?:有关部门|相关部门)?[和、及与]?")
