@@ -123,7 +123,7 @@ _IS_BODY = rf"(?=(?:以上)?的?(?:{_GOV}|{_NAME_AHEAD}|[、和及与（(]|或�
 # A new alternative must add its first character here.
 _STARTS = "国党中省北天上重自直两设地计市县区街乡镇本同人" + "".join(
     sorted(
-        {re.sub(r"^\(\?<![^)]*\)", "", name)[0]
+        {re.sub(r"^(?:\(\?<!(?:\[[^\]]*\]|[^)\[])*\))+", "", name)[0]
          for names in (_MINISTRIES, _PREFECTURE_CITIES, _COUNTY_CITIES, _MILITARY) for name in names.split("|")}
     )
 )
@@ -299,6 +299,8 @@ _OBTAINS = re.compile(r"取得|获得|领取|申领")
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
 _RULES_BEFORE = re.compile(r"(?:法律|行政法规|法规|规章|的规定)(?:、|和|及|以及|或者)$")
 _RULE_LIST = re.compile(r"(?:有关|相关)?(?:(?:法律|行政法规|法规|规章|本法|本条例|国家)(?:、|和|及|以及|或者)?)+")
+# What is sent to a body for its review (地图…应当依法报送…部门进行审核) is sent for its decision.
+_REVIEWED_AFTER = re.compile(r"(?:进行|予以)?(?:审核|审查|审批|批准|核准)")
 # Objects of a verb that passes the action on (通知县、市征兵办公室领回, 责成…改正, 移送…处理)
 # start a predicate of their own. Other objects sit inside the predicate of the group before
 # them (会同同级…部门批准, 约谈该县人民政府…并暂停审批, …的主要负责人): it reads through them.
@@ -752,6 +754,9 @@ _TOPIC_BEFORE = re.compile(
 # counts as 负责…管理 — unless the work is leading, coordinating, planning or promoting, or is
 # done on lower bodies (负责未成年人保护工作的组织、协调、指导、督促; 负责…的组织领导工作).
 _CHARGED_WORK = re.compile(r"[^，。；]*工作$")
+# 管理 a sector's work in the body's area (县级以上地方各级人民政府财政部门管理本行政区域内的会计工作)
+# is a sector competence, like 主管…工作.
+_SECTOR_WORK = re.compile(r"(?:本行政区域|本辖区|全国|全省|全市)(?:内)?的?[^，。；]{1,20}?工作(?=[，。；]|$)")
 # …nor running the office of a command body or a commission (负责…应急指挥机构的日常工作).
 _LEADING = re.compile(r"促进|下级|所属|联络|做好|日常工作")
 # 对…负责 is accountability to a congress or a superior (国务院对全国人民代表大会负责); a 负责 of
@@ -1334,11 +1339,6 @@ def _clause_of(text: str, a: Assignment) -> str:
     return text[a.start : _clause_end(text, a.start + len(a.evidence))]
 
 
-# 管理 a sector's work in the body's area (县级以上地方各级人民政府财政部门管理本行政区域内的会计工作)
-# is a sector competence, like 主管…工作.
-_SECTOR_WORK = re.compile(r"(?:本行政区域|本辖区|全国|全省|全市)(?:内)?的?[^，。；]{1,20}?工作(?=[，。；]|$)")
-# What is sent to a body for its review (地图…应当依法报送…部门进行审核) is sent for its decision.
-_REVIEWED_AFTER = re.compile(r"(?:进行|予以)?(?:审核|审查|审批|批准|核准)")
 # A body that organises another body to act holds the act too (县级人民政府应当组织有关部门和乡(镇)
 # 人民政府…逐户进行登记; set 17 row 372, like 责成).
 _ORGANISES = re.compile(r"(?:应当|负责|可以|依法)?组织(?:有关部门|相关部门)?[和、及与]?")
