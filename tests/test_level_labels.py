@@ -1,13 +1,13 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Eighteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+Nineteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
 the units shown to the auditors of the extractor's output. Every label was given by someone
-who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_18.md).
-Sets 1–5 had one labeller each; sets 6–18 had two, labelling independently, and a third who
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_19.md).
+Sets 1–5 had one labeller each; sets 6–19 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
 … the adjudicated one). Each set was scored once, clean, by the extractor of that moment;
-sets 1–9 and 11–17 were then tuned on, set 10 only by fixes of whole classes of units that
-its errors pointed to, set 18 not at all:
+sets 1–9 and 11–18 were then tuned on, set 10 only by fixes of whole classes of units that
+its errors pointed to, set 19 not at all:
 
 * set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
 * set 2 (seed 20210630): P 0.95, R 0.59;
@@ -34,10 +34,13 @@ its errors pointed to, set 18 not at all:
 * set 17 (seed 20270105, 400 units): P 0.826, R 0.717 (38 / 8 / 15) — on 5e3a11c, after set 16's
   rules, and the same on 64f172e, before them. Tuned on once set 18 had been drawn;
 * set 18 (seed 20270106, 400 units): P 0.833, R 0.648 (35 / 7 / 19) — on 30f5be6, after set 17's
-  rules, and the same on 5e3a11c and 64f172e, before them.
+  rules, and the same on 5e3a11c and 64f172e, before them. Tuned on once set 19 had been drawn;
+* set 19 (seed 20270107, 400 units): P 0.875, R 0.824 (42 / 6 / 9) — on 81f00da, after set 18's
+  rules, and the same on 30f5be6, 5e3a11c and 64f172e, before them. Its two labellers agreed on
+  all 400 units.
 
 The sets scored before the current extractor guard against regressions only. The issue's bar
-(precision >= 0.97, recall >= 0.90) is not reached on set 18, never tuned on; it stays here as a
+(precision >= 0.97, recall >= 0.90) is not reached on set 19, never tuned on; it stays here as a
 strict xfail, which fails loudly — and must become a plain assertion — once it is reached.
 """
 
@@ -49,10 +52,10 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 19)}
-DOUBLE = tuple(f"set{i}" for i in range(6, 19))  # two labellers and an adjudicator
-CLEAN = ("set18",)
-UNANIMOUS = ("set16",)  # its two labellers gave the same levels to all 400 units (level_labels_16.md)
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 20)}
+DOUBLE = tuple(f"set{i}" for i in range(6, 20))  # two labellers and an adjudicator
+CLEAN = ("set19",)
+UNANIMOUS = ("set16", "set19")  # their two labellers gave the same levels to all 400 units (level_labels_16.md, _19.md)
 
 
 def pair(name: str):
@@ -84,7 +87,8 @@ def test_no_regression_below_measured_figures(scores):
         "set15": (0.92, 0.94),
         "set16": (0.97, 0.97),
         "set17": (0.97, 0.90),
-        "set18": (0.83, 0.64),  # never tuned on: a floor, not a target
+        "set18": (0.91, 0.81),
+        "set19": (0.87, 0.82),  # never tuned on: a floor, not a target
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
@@ -98,7 +102,7 @@ def test_adjudicated_label_is_one_labellers(name):
     a, b = (read_labels(p) for p in pair(name))
     assert final.keys() == a.keys() == b.keys()
     assert all(final[u] in (a[u], b[u]) for u in final)
-    assert (name in UNANIMOUS) != any(a[u] != b[u] for u in final)  # they did disagree, but on set 16
+    assert (name in UNANIMOUS) != any(a[u] != b[u] for u in final)  # they did disagree, but on sets 16 and 19
 
 
 @pytest.mark.parametrize("name", DOUBLE)
@@ -131,7 +135,7 @@ def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(s
     assert any(s.fp_labelled < s.fp for s in scores.values())
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 18, never tuned on (README)")
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 19, never tuned on (README)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
