@@ -170,7 +170,7 @@ _LEVEL_WORD = re.compile(
             r"(?P<municipal>(?:设区的市级以上|设区的市级|设区的市|自治州|地级市|计划单列市|市级以上|市级)"
             + _IS_BODY
             + rf"|(?:{_PREFECTURE_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
-            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容民区辖属内外长委]|政(?!府))"
+            rf"|(?<![城都辖级本超夜早集股上门街全各该])市(?![场容民区辖属内外长委]|政(?!府)|[（(]县[）)])"
             rf"(?=[、和及与]|或者?|{_GOV}|{_NAME_AHEAD}))",
             # COUNTY: 县级以上, 县以上, 县级(市), 市辖区, 自治县; a named county or county-level
             # city; 县, 县（市、区）; 区 as a district government (区人民政府, 区（市）, 区县, or
@@ -178,9 +178,11 @@ _LEVEL_WORD = re.compile(
             r"(?P<county>(?:县级以上|县以上|县级市|县级|市辖区|自治县)" + _IS_BODY
             + rf"|(?:{_COUNTY_CITIES})市(?={_GOV}|{_NAME_AHEAD})"
             r"|[\u4e00-\u9fff]{1,3}县(?=人民政府)"
+            # 市（县）住房城乡建设主管部门: the city's or the county's, so the county at the lowest.
+            rf"|市[（(]县[）)](?={_GOV}|{_NAME_AHEAD})"
             rf"|县(?:[（(][^）)]{{1,8}}[）)])?(?:区)?(?=人民政府|政府|[、和及与（(]|或者?|{_NAME_AHEAD})"
             r"|(?<!自治|行政|开发)(?<!特)区(?=人民政府)"
-            r"|(?<![自治行政开发保护风景景林矿社园小辖城特])区(?:[（(][^）)]{1,8}[）)]|县)"
+            r"|(?<![自治行政开发保护风景景林矿社园小辖城特])区(?:[（(][^）)]{1,8}[）)]|县)(?:以上)?"
             r"(?=人民政府|政府|[、和及与]|或者?|" + _NAME_AHEAD + ")"
             r"|(?:^|(?<=[、，。；：由经报向和及或对的各关在]))区(?=人民政府|政府|、县|" + _NAME_AHEAD + "))",
             # TOWNSHIP: 乡（镇）, 乡镇, 乡、民族乡、镇, 镇（乡）, 镇 before a government; 街道办事处.
@@ -294,6 +296,8 @@ _FILLER_MAX = 8
 _PLACE_BEFORE = re.compile(
     rf"(?:(?!(?!设立)(?:{_MARKER.pattern}))[^，。；]){{1,16}}?(?:所在地|发生地|住所地|居住地|户籍地)的?$"
 )
+# Counted areas (两个以上的县、不设区的市、市辖区或者两个以上设区的市需要…) are places, not bodies.
+_COUNTED = re.compile(r"[两二三多]个以上的?[^，。；由经报向]{0,20}$")
 # A party obtaining a document (取得, 领取) ends the marker's reach: what follows names who issued it.
 _OBTAINS = re.compile(r"取得|获得|领取|申领")
 # …but a list of rules may stand between 根据 and the body: 根据有关法律、行政法规和财政部的规定.
@@ -358,6 +362,8 @@ _ACT_WORDS = (
     # A ban named as an attribute of the zone or time it covers (县级以上地方人民政府禁止设置户外
     # 广告的区域; 城市人民政府禁止的时段): the government decides the zone.
     r"(?<=政府)(?:禁止|限制)(?:或者限制)?(?=[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段|时段))|"
+    # …and sites a government fixes (设区的市级人民政府规定的场所).
+    r"(?<=政府)规定(?=的(?:场所|地点|区域|路段))|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below). After 的, 组织 is an
     # organisation (委托…的组织实施): the act is 实施 alone, and the organisation its holder.
@@ -371,7 +377,7 @@ _ACT_WORDS = (
     # …a pledge, an agreement or an administrative contract signed with a private party
     # (与保护管理责任人签订文物保护管理责任书; 出让合同由…与土地使用者签订; see _SIGNS_WITH_PARTY),
     r"签订(?=[^，。；]{0,20}?(?:责任书|协议|(?:出让|承包|还林|还草|补偿|征收)合同)|[，。；]|$)|"
-    r"要求(?=[^，。；]{0,24}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司|银行|金融机构))|"
+    r"要求(?=[^，。；]{0,24}?(?:使用权人|权利人|责任人|当事人|申请人|经营者|生产者|所有人|供应商|单位|企业|公司|银行|金融机构|公民|法人))|"
     # …declaring a state (宣布预报区进入临震应急期) or launching a plan (启动…应急预案), a public
     # reprimand (给予通报批评), designating a site (将…公布为文物保护单位), certifying (计量认证);
     # and, from the samples after the fifth (docs/level-rules.md): restoration a government bears,
@@ -522,6 +528,8 @@ _OBJECT_PHRASE = (
     r"|(?<=应当|可以|负责)为(?!了|主)[^，。；]{0,30}?的"
     # …为海洋环境保护监督管理、信息共享提供服务: what the service is for
     r"|为(?!了|主)[^，。；]{0,30}?(?=提供)"
+    # …提供进出口商品检验方面的信息: what is provided (information), not an act
+    r"|提供[^，。；]{0,24}?(?:信息|资料|数据)(?=[，。；]|$)"
     r"|将[^，。；]{0,30}?(?=委托|交由|交给|移交|移送|授权|纳入|列入|报|录入|输入|上传)"
     # 将…检疫、监督管理…等所需经费纳入本级财政预算: what is funded, however long; and what is
     # reported or entered into a system (将房屋装修、安全鉴定…等信息，录入…系统)
@@ -567,7 +575,7 @@ _LEAD_CLAUSE = re.compile(r"[^，。；]{0,40}?(?:时|之前|以前|前)，")
 # …or a party or a scope the body approved (省…财政部门批准的会计师事务所; 按照国务院…机构批准的
 # 业务范围; 国务院…主管部门依法作出的禁止决定): the attribute still names who approves.
 _APPROVED_PARTY = re.compile(
-    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|结论|许可|登记证|执照|说明书|标签)"
+    r"(?:设立)?的(?:[^，。；的]{0,12}?的)?[^，。；的]{0,8}?(?:事务所|企业|公司|银行|业务|经营范围|区域|决定|结论|许可|登记证|执照|说明书|标签|交易场所|会计师)"
 )
 
 # Chains. 审核/审查/初审 followed by 报…/推荐: the body forwards the file (由甲审核后报乙批准).
@@ -933,6 +941,7 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
             g.role = marker  # 责成乡（镇）人民政府…实施强行制止, 报送…部门进行审核: the body acts
         if (
             _VIOLATOR_AFTER.match(text, g.end)
+            or _COUNTED.search(text, _clause_start(text, g.start), g.end)  # 两个以上的县、…: places
             or not g.governed and _PERSON_AFTER.match(text, g.end)
             or _GRADE_AFTER.match(text, g.end)
             or _ORGAN_AFTER.match(text, g.end)
