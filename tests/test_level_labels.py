@@ -1,13 +1,13 @@
 """The level extractor measured on hand-labelled units drawn at random from the corpus.
 
-Nineteen samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
+Twenty samples, each drawn excluding the earlier ones, the development set and (from set 7 on)
 the units shown to the auditors of the extractor's output. Every label was given by someone
-who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_19.md).
-Sets 1–5 had one labeller each; sets 6–19 had two, labelling independently, and a third who
+who never saw the extractor or its output (tests/fixtures/level_labels.md … level_labels_20.md).
+Sets 1–5 had one labeller each; sets 6–20 had two, labelling independently, and a third who
 adjudicated their differences (level_labels_6a.csv/6b.csv … the two files, level_labels_6.csv
 … the adjudicated one). Each set was scored once, clean, by the extractor of that moment;
-sets 1–9 and 11–18 were then tuned on, set 10 only by fixes of whole classes of units that
-its errors pointed to, set 19 not at all:
+sets 1–9 and 11–19 were then tuned on, set 10 only by fixes of whole classes of units that
+its errors pointed to, set 20 not at all:
 
 * set 1 (seed 20201231): P 0.846, R 0.629 — the first extractor;
 * set 2 (seed 20210630): P 0.95, R 0.59;
@@ -37,10 +37,12 @@ its errors pointed to, set 19 not at all:
   rules, and the same on 5e3a11c and 64f172e, before them. Tuned on once set 19 had been drawn;
 * set 19 (seed 20270107, 400 units): P 0.875, R 0.824 (42 / 6 / 9) — on 81f00da, after set 18's
   rules, and the same on 30f5be6, 5e3a11c and 64f172e, before them. Its two labellers agreed on
-  all 400 units.
+  all 400 units. Tuned on once set 20 had been drawn;
+* set 20 (seed 20270108, 400 units): P 0.774, R 0.707 (41 / 12 / 17) — on c3d10f5, after set 19's
+  rules, and the same on every extractor back to 64f172e.
 
 The sets scored before the current extractor guard against regressions only. The issue's bar
-(precision >= 0.97, recall >= 0.90) is not reached on set 19, never tuned on; it stays here as a
+(precision >= 0.97, recall >= 0.90) is not reached on set 20, never tuned on; it stays here as a
 strict xfail, which fails loudly — and must become a plain assertion — once it is reached.
 """
 
@@ -52,9 +54,9 @@ from quanze.evaluation import agreement, evaluate, read_labels
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 20)}
-DOUBLE = tuple(f"set{i}" for i in range(6, 20))  # two labellers and an adjudicator
-CLEAN = ("set19",)
+SETS = {f"set{i}": f"level_labels{'' if i == 1 else f'_{i}'}.csv" for i in range(1, 21)}
+DOUBLE = tuple(f"set{i}" for i in range(6, 21))  # two labellers and an adjudicator
+CLEAN = ("set20",)
 UNANIMOUS = ("set16", "set19")  # their two labellers gave the same levels to all 400 units (level_labels_16.md, _19.md)
 
 
@@ -88,7 +90,8 @@ def test_no_regression_below_measured_figures(scores):
         "set16": (0.97, 0.97),
         "set17": (0.97, 0.90),
         "set18": (0.91, 0.81),
-        "set19": (0.87, 0.82),  # never tuned on: a floor, not a target
+        "set19": (0.94, 0.92),
+        "set20": (0.77, 0.70),  # never tuned on: a floor, not a target
     }
     for name, (precision, recall) in floors.items():
         assert scores[name].precision >= precision and scores[name].recall >= recall, name
@@ -135,7 +138,7 @@ def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(s
     assert any(s.fp_labelled < s.fp for s in scores.values())
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 19, never tuned on (README)")
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 20, never tuned on (README)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
