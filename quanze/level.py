@@ -599,6 +599,8 @@ _HANDED_ON = re.compile(
 )
 # The acts that prepare a decision rather than take it.
 _PREPARE = frozenset({"审核", "审查", "初审", "核查"})
+# …and those that vet information for publication (旱情由…统一审核、发布; 普查数据…审定并会同…公布).
+_VETTING = _PREPARE | {"审定"}
 # A review only filed upward afterwards (进行审核，并报国务院文物行政部门备案) is the decision itself.
 _FILED_AFTER = re.compile(r"[^，。；]{0,8}?，?并?报[^，。；]{0,24}?备案(?=[，。；]|$)")
 # …and an acceptance inspection followed by another body's approval (经省…部门验收合格，并报国务院…
@@ -660,6 +662,8 @@ _DELEGATED = re.compile(
     # …部门委托的高等学校组织实施: a delegate that is no department of the body's level.
     r"|^委托的[^，。；]{0,12}?(?:学校|单位|组织|机构|协会|中心)"
 )
+# …but in 由国务院或者国务院授权有关部门… the first alternative acts itself, next to its delegate.
+_DELEGATES = re.compile(r"(?:授权|委托)(?!的)")
 # A draft (行政法规草案由国务院…审批) is approved in making a rule, not as an act on the public;
 # a plan's draft (在审批…专项规划草案，作出决策前) is the plan, approved as an act (set 16 row 262).
 _DRAFT = re.compile(r"(?<!规划)草案|立法(?:工作)?(?:计划|规划)|立法法|起草")
@@ -1256,9 +1260,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         if comma >= 0 and _OWN_SUBJECT.fullmatch(text, comma + 1, c.start()):
             return None  # …统一制作，审批机关核发…: the later clause names its own actor
         between = text[g.end : c.start()]
-        if _DELEGATED.search(between) and not (
-            re.match(r"(?:授权|委托)(?!的)", between) and "或" in text[g.start : g.end]
-        ):
+        if _DELEGATED.search(between) and not (_DELEGATES.match(between) and "或" in text[g.start : g.end]):
             return None  # 授权…政府, 委托…的组织实施: the delegate acts (not 由国务院或者国务院授权有关部门…: either)
         duty = _STRENGTHEN.search(re.sub(r"《[^》]*》", "", between))
         if duty and (duty.group().startswith("加强") or word != "监督管理"):
@@ -1266,7 +1268,7 @@ def _predicate(text: str, groups: list[_Group], gi: int) -> tuple[str, int] | No
         sentence = _sentence_start(text, c.start())
         if _DRAFT.search(text, sentence, _clause_end(text, c.end())):
             return None  # 草案…审批, 审核…预算草案: law-making
-        if (word in _PREPARE or word == "审定") and _PUBLISHED.match(text, c.end()):
+        if word in _VETTING and _PUBLISHED.match(text, c.end()):
             return None  # 旱情由…统一审核、发布, 普查数据…审定并会同…公布: vetting information for publication
         if word == "同意" and _FORWARD_AFTER.match(text, c.end()):
             return None  # 经省人民政府同意后，报国务院审批: the province forwards
