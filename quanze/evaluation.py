@@ -11,12 +11,30 @@ read the same rulebook agree bounds how precisely any extractor can be measured.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quanze.laws import read_manifest
 from quanze.level import assign_levels
-from quanze.provision import read_text
+from quanze.provision import ParseError, read_text
+
+
+def corpus_units(laws: Path) -> Iterator[tuple[str, str, int, int | str, str]]:
+    """Every unit the extractor reads — each 款 and each of its 项 — as (path, article,
+    paragraph, item or "", text), in manifest order; a file that cannot be parsed is left out.
+    The samples are drawn from this sequence (scripts/sample_paragraphs.py), so its order is
+    part of every draw's reproducibility."""
+    for entry in read_manifest(laws):
+        try:
+            text = read_text(laws / entry.path, entry.path)
+        except ParseError:
+            continue
+        for article in text.articles:
+            for paragraph in article.paragraphs:
+                yield entry.path, article.key, paragraph.number, "", paragraph.text
+                for point in paragraph.points:
+                    yield entry.path, article.key, paragraph.number, point.number, point.text
 
 
 @dataclass

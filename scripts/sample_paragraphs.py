@@ -22,22 +22,9 @@ import re
 import sys
 from pathlib import Path
 
-from quanze.provision import ParseError, read_text
+from quanze.evaluation import corpus_units
 
 AUTHORITY = re.compile(r"人民政府|部门|国务院|批准|许可|审批|登记|备案")
-
-
-def units(laws: Path):
-    for row in csv.DictReader(open(laws / "manifest.csv", encoding="utf-8")):  # noqa: SIM115
-        try:
-            text = read_text(laws / row["path"], row["path"])
-        except ParseError:
-            continue
-        for art in text.articles:
-            for par in art.paragraphs:
-                yield row["path"], art.key, par.number, "", par.text
-                for pt in par.points:
-                    yield row["path"], art.key, par.number, pt.number, pt.text
 
 
 def main(laws: str, out: str, n_uniform: int = 100, n_authority: int = 100, seed: int = 20201231,
@@ -46,7 +33,7 @@ def main(laws: str, out: str, n_uniform: int = 100, n_authority: int = 100, seed
     for path in exclude:
         with open(path, encoding="utf-8") as fh:
             seen |= {(r["path"], r["article"], str(r["paragraph"]), str(r["item"] or "")) for r in csv.DictReader(fh)}
-    everything = [u for u in units(Path(laws)) if (u[0], u[1], str(u[2]), str(u[3])) not in seen]
+    everything = [u for u in corpus_units(Path(laws)) if (u[0], u[1], str(u[2]), str(u[3])) not in seen]
     rng = random.Random(seed)
     uniform = rng.sample(everything, n_uniform)
     taken = {u[:4] for u in uniform}
