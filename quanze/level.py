@@ -342,6 +342,8 @@ _NOT_APPLIED = r"(?![^，。；]{0,16}?(?:清单|规划|计划|预案|标准|制
 # The acts of the rulebook: approve, license, register, decide, sanction, inspect, implement,
 # be in charge of (主管, 负责…管理, 履行监督检查职责). 批准书/批准文件 and 许可证 are
 # documents; 发放 counts for a licence (发放…证), not for funds; 共同决定 is others' decision;
+# The places a ban or a government's rule fixes (…禁止设置户外广告的区域; 确定限制或者禁止…的地点).
+_SITES = r"地点|区域|地段|路段"
 # 有权 is the body's power only in its own clause (公众有权查阅 is not, see _predicate).
 _ACT_WORDS = (
     r"履行[^，。；]{0,8}?(?:监督检查|监督管理|行政执法)职责|监督检查|监督管理(?!信息|系统|平台)|监督抽查|审核批准|审查批准|"
@@ -360,10 +362,10 @@ _ACT_WORDS = (
     # 地方人民政府应当组织听证; see _HEARD).
     r"(?:组织|举行)听证(?!会|和)|"
     # A ban named as an attribute of the zone or time it covers (县级以上地方人民政府禁止设置户外
-    # 广告的区域; 城市人民政府禁止的时段): the government decides the zone.
-    r"(?<=政府)(?:禁止|限制)(?:或者限制)?(?=[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段|时段))|"
+    # 广告的区域; 城市人民政府禁止的时段): the government decides the zone (see _RESTRICTED_SITE).
+    rf"(?<=政府)(?:禁止|限制)(?:或者限制)?(?=[^，。；]{{0,16}}?的[^，。；]{{0,8}}?(?:{_SITES}|时段))|"
     # …and sites a government fixes (设区的市级人民政府规定的场所).
-    r"(?<=政府)规定(?=的(?:场所|地点|区域|路段))|"
+    rf"(?<=政府)规定(?=的(?:{_SITES}|场所))|"
     # 实施 a norm, a plan or a survey (严格实施…负面清单, 组织实施…发展规划, 实施统计调查) is a
     # general duty or planning, and 实施监督 is 监督 (decided below). After 的, 组织 is an
     # organisation (委托…的组织实施): the act is 实施 alone, and the organisation its holder.
@@ -449,7 +451,7 @@ _NOT_DETERMINED = re.compile(
     r"数额|名额|政策|领域|项目|规划|原则|要求|内容|牵头|工作|承办|主办|协办|体系|任务|总量(?!控制)|布局|结构"
 )
 # The sites of a ban (确定限制或者禁止燃放烟花爆竹的时间、地点和种类) are decided, whatever else is fixed with them.
-_RESTRICTED_SITE = re.compile(r"(?:禁止|限制)[^，。；]{0,16}?的[^，。；]{0,8}?(?:地点|区域|地段|路段)")
+_RESTRICTED_SITE = re.compile(rf"(?:禁止|限制)[^，。；]{{0,16}}?的[^，。；]{{0,8}}?(?:{_SITES})")
 # 国家确定的, 上级人民政府确定的, 计划确定的: a 确定 whose own subject is named just before it is not the group's.
 _OTHER_DECIDER = re.compile(r"(?:国家|上级|上一级|国务院|省|政府|部门|计划|规划|方案)$")
 # 调查 is an inquiry (no survey word next to it) into an incident, a case or a claim.
