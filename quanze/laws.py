@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from quanze import __version__
 from quanze.catalog import record_ops
+from quanze.entrustment import find_entrustments
 from quanze.level import assign_levels
 from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, XSD, graph_iri, law_version, law_work, segment
 from quanze.provision import Article, ParsedText, ParseError, read_text
@@ -55,6 +56,7 @@ class ImportSummary:
     paragraphs: int = 0
     points: int = 0
     assignments: int = 0
+    entrustments: int = 0
     triples: int = 0
     inserted: int = 0
     deleted: int = 0
@@ -127,6 +129,7 @@ _T = {k: str(v) for k, v in {
     "type": RDF.type, "part_of": ELI.is_part_of, "number": ELI.number, "ordinal": QZ.ordinal,
     "text": QZ.text, "instrument": QZ.instrument, "assigns": QZ.assigns, "level": QZ.level,
     "evidence": QZ.evidence, "act": QZ.act, "insert": QZ.insertNumber, "position": QZ.position,
+    "provides": QZ.providesEntrustment, "from": QZ.entrustingLevel, "to": QZ.entrustedLevel,
 }.items()}
 
 
@@ -195,6 +198,15 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
         b.add(node, _T["evidence"], lit(found.evidence))
         b.add(node, _T["act"], lit(found.act))
         summary.assignments += 1
+    for k, e in enumerate(find_entrustments(text, issuing_level=issuing_level, title=title), start=1):
+        node = f"{provision}/entrust_{k}"
+        b.add(provision, _T["provides"], node)
+        b.add(node, _T["type"], str(QZ.Entrustment))
+        b.add(node, _T["from"], str(LEVEL[e.level]))
+        for level in e.delegate_levels:
+            b.add(node, _T["to"], str(LEVEL[level]))
+        b.add(node, _T["evidence"], lit(e.evidence))
+        summary.entrustments += 1
 
 
 def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = None) -> tuple[set[ox.Triple], ImportSummary]:

@@ -1347,6 +1347,30 @@ _OWN_TEXT = re.compile(r"^本(?:法|条例|办法|规定|细则|实施细则|决
 _HALF_WIDTH = re.compile(r"(?<!\d),|,(?!\d)|;")
 
 
+def full_width_stops(text: str) -> str:
+    """Half-width , and ; (not a digit group's comma) as ，and ；, one for one, so that
+    offsets into the result are offsets into ``text``."""
+    return _HALF_WIDTH.sub(lambda m: "，" if m.group() == "," else "；", text)
+
+
+@dataclass(frozen=True)
+class Body:
+    level: str | None  # one of LEVELS; None where the text fixes none (本级 with nothing before it, a bare 市 in a national text)
+    start: int
+    end: int  # end of the whole body phrase: level word, 人民政府, department
+    group: int  # bodies joined into one group (市、县（市、区）人民政府) share it
+
+
+def bodies(text: str, *, issuing_level: str = "national", title: str = "") -> list[Body]:
+    """Every government body of a named level in ``text`` (§1), in order, read as
+    :func:`assign_levels` reads them, whatever role it plays. Offsets are into ``text``."""
+    if not _PREFILTER.search(text):
+        return []
+    text = full_width_stops(text)
+    return [Body(w.level if w.level in _RANK else None, w.start, w.end, gi)
+            for gi, g in enumerate(_find_groups(text, _issuer(issuing_level, title))) for w in g.words]
+
+
 def _clause_of(text: str, a: Assignment) -> str:
     """The assignment's text up to the end of its clause."""
     return text[a.start : _clause_end(text, a.start + len(a.evidence))]
@@ -1372,7 +1396,7 @@ def assign_levels(text: str, *, issuing_level: str = "national", title: str = ""
     if not _PREFILTER.search(text) or _SCOPE.search(text) or _OWN_TEXT.match(text):
         return []
     source = text  # evidence is quoted from the text as written
-    text = _HALF_WIDTH.sub(lambda m: "，" if m.group() == "," else "；", text)  # one for one: offsets hold
+    text = full_width_stops(text)
     lead_in = _LEAD_IN.search(text)
     lead_in_clause = _clause_start(text, lead_in.start()) if lead_in else len(text)
     groups = _find_groups(text, _issuer(issuing_level, title))

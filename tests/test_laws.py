@@ -52,6 +52,19 @@ def _corpus(tmp_path: Path, files: dict[str, bytes]) -> Path:
 GOOD = "# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了示例，制定本条例。\n\n第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n\n县级以上地方人民政府示例主管部门负责本行政区域内的监督检查。\n\n（一）第一项；\n\n（二）第二项。"
 
 
+def test_entrustment_recorded_with_its_levels(corpus_store):
+    # 山东省测绘地理信息条例: 第十一条第一款 (省自然资源主管部门或者其委托的部门) names no level for
+    # the entrusted body; 第二十六条第一款 names the city's and the county's departments.
+    rows = corpus_store.select(Q + """SELECT ?art ?from ?evidence (GROUP_CONCAT(STR(?to); separator=" ") AS ?tos) WHERE {
+        ?v eli:title "山东省测绘地理信息条例" . ?a qz:instrument ?v ; qz:ordinal ?art . FILTER(?art IN (11, 26))
+        ?p eli:is_part_of ?a ; qz:ordinal 1 ; qz:providesEntrustment ?e .
+        ?e a qz:Entrustment ; qz:entrustingLevel ?from ; qz:evidence ?evidence . OPTIONAL { ?e qz:entrustedLevel ?to }
+    } GROUP BY ?art ?from ?evidence ORDER BY ?art""")
+    assert [(r["art"], r["from"].rsplit("/", 1)[-1], sorted(t.rsplit("/", 1)[-1] for t in (r["tos"] or "").split())) for r in rows] == [
+        (11, "provincial", []), (26, "provincial", ["county", "municipal"])]
+    assert rows[0]["evidence"] == "省自然资源主管部门或者其委托的部门"
+
+
 def test_bad_files_are_reported_and_skipped(tmp_path):
     laws = _corpus(tmp_path, {
         "good.md": GOOD.encode(),
