@@ -92,6 +92,7 @@ class Facts:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     bases: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     assignments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    entrustments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → 委托规定
     texts: dict[str, str] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -211,6 +212,13 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
         for r in store.select(query_text("basis_assignments"), {"cited": [Iri(c) for c in cited]}):
             f.assignments[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
                                                     "evidence": r["evidence"], "act": r["act"]})
+        entrusted: dict[tuple[str, str, str, str], list[str]] = {}
+        for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
+            levels = entrusted.setdefault((str(r["cited"]), str(r["unit"]), _tail(str(r["from"])), r["evidence"]), [])
+            if r["to"]:  # one row per entrusted level; none where the text names no level
+                levels.append(_tail(str(r["to"])))
+        for (c, unit, by, evidence), to in entrusted.items():
+            f.entrustments[c].append({"unit": unit, "from": by, "to": to, "evidence": evidence})
         units = sorted({a["unit"] for al in f.assignments.values() for a in al})
         if units:
             f.texts = {str(r["unit"]): str(r["text"]) for r in store.select(query_text("provision_text"),
@@ -244,6 +252,11 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
         chain = frozenset(reachable(start, graph))
         out.update(dict.fromkeys(chain, chain))
     return out
+
+
+def _cited_as(e: dict[str, Any]) -> str:
+    """《title》第X条第X款第X项, as legal staff write a provision."""
+    return f"《{e['instrument']}》{e['article'] or ''}{e['paragraph'] or ''}{e['item'] or ''}"
 
 
 def authority(inst: dict[str, Any]) -> str:
@@ -337,13 +350,9 @@ class Analysis:
             return [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
         entrust = self._entrust.get(id(blocking))
         if entrust is None:  # the same for every item with these blocking provisions
-            permits = [b for b in blocking if "委托" in b["text"]]
-            entrust = self._entrust[id(blocking)] = {
-                "path": "entrust", "label": "委托", "available": bool(permits),
-                "basis": sorted({f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}" for b in permits}),
-                "note": "法定依据允许委托：委托机关对委托行为的后果承担法律责任" if permits else
-                        "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"}
-        out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]))]
+            entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
+        out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
+                                          entrustments=[dict(e) for e in entrust["entrustments"]])]
         if it["handling"] and _tail(str(it["handling"])) == "on-application":
             out.append({"path": "window_forward", "label": "窗口前移", "available": True,
                         "note": "在下级设立服务窗口受理，审批仍由法定层级作出"})
@@ -351,6 +360,46 @@ class Analysis:
                         "note": "下级受理并审核，报法定层级批准（审核转报件）"})
         out += [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
         return out
+
+    def entrust_path(self, blocking: list[dict[str, Any]]) -> dict[str, Any]:
+        """The 委托 path: open only where each blocking provision itself provides that a body may
+        entrust another (a 委托规定 of the cited provision, from the blocking level or above:
+        省…部门或者其委托的设区的市级…部门 is blocking at the city's level), and names the target
+        level among the entrusted body's, or names no level (其委托的部门; for a functional
+        zone, whose bodies no text names by level, only this). An entrustment needs such a
+        provision (行政许可法第二十四条, 行政处罚法第二十条), and the entrusting body keeps the legal
+        responsibility."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        covered = []
+        for b in blocking:
+            reach = False
+            for e in self.f.entrustments.get(b["cited"], []):
+                if RANK.get(e["from"], 9) > RANK.get(b["level"], 9):
+                    continue
+                reaches = not e["to"] or self.target != "zone" and any(RANK.get(lv) == self.rank for lv in e["to"])
+                reach = reach or reaches
+                version, art, par, pt = provision_parts(e["unit"])
+                title = self.f.instruments.get(version, {}).get("title")
+                found.setdefault((e["unit"], e["evidence"]), {
+                    "provision": e["unit"], "instrument": title, "article": art, "paragraph": par, "item": pt,
+                    "from_level": LEVEL_ZH.get(e["from"], e["from"]),
+                    "to_levels": [LEVEL_ZH.get(lv, lv) for lv in sorted(e["to"], key=lambda lv: RANK.get(lv, 9))],
+                    "evidence": e["evidence"], "reaches_target": reaches})
+            covered.append(reach)
+        entrustments = sorted(found.values(), key=lambda e: (e["provision"], e["evidence"]))
+        reaching = [e for e in entrustments if e["reaches_target"]]
+        target = TARGET_ZH[self.target]
+        if entrustments and all(covered):
+            note = f"法定依据允许委托至{target}：委托机关对委托行为的后果承担法律责任"
+        elif reaching:
+            note = f"只有部分阻碍条文允许委托至{target}，其余条文仍须修改后才能下放"
+        elif entrustments:
+            levels = "、".join(dict.fromkeys(lv for e in entrustments for lv in e["to_levels"]))
+            note = f"法定依据只允许委托至{levels}，未及{target}"
+        else:
+            note = "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"
+        return {"path": "entrust", "label": "委托", "available": bool(entrustments) and all(covered),
+                "basis": sorted({_cited_as(e) for e in reaching}), "note": note, "entrustments": entrustments}
 
     def assess(self, item: str) -> dict[str, Any]:
         """The full assessment: own findings, the chain with each member's, and the status."""

@@ -87,6 +87,60 @@ def test_city_target_blocks_less_than_county(corpus_store, county):
     assert sum(a["needs_legal_change"] for a in city.values()) < sum(a["needs_legal_change"] for a in county.values())
 
 
+def _entrust(assessment: dict) -> dict:
+    return next(x for x in assessment["alternatives"] if x["path"] == "entrust")
+
+
+def test_entrust_path_is_open_only_where_a_blocking_provision_provides_for_it(corpus_store, county):
+    # 行政许可法第二十四条: entrustment needs a provision that provides for it. Every open 委托
+    # path names such provisions, and every entrustment shown quotes its own paragraph.
+    from quanze.devolution import query_text
+    from quanze.store.base import Iri
+
+    shown = [e for a in county.values() if a["blocking"] for e in _entrust(a)["entrustments"]]
+    assert shown
+    texts = {str(r["unit"]): r["text"] for r in corpus_store.select(
+        query_text("provision_text"), {"unit": [Iri(e["provision"]) for e in shown]})}
+    for e in shown:
+        assert "委托" in e["evidence"] and e["evidence"] in texts[e["provision"]]
+    for a in county.values():
+        path = _entrust(a) if a["blocking"] else None
+        if path and path["available"]:
+            assert path["basis"] and any(e["reaches_target"] for e in path["entrustments"])
+
+
+def test_entrust_path_reads_whom_the_provision_lets_be_entrusted(corpus_store, county):
+    city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
+    zone = {a["code"]: a for a in blockers(corpus_store, "功能区", all_items=True)}
+    # 测绘地理信息条例 第十一条第一款: 省自然资源主管部门或者其委托的部门 names no level, so any.
+    survey = [c for c, a in county.items() if any(b["instrument"] == "山东省测绘地理信息条例" for b in a["blocking"])]
+    assert survey
+    for code in survey:
+        assert _entrust(county[code])["available"] and _entrust(city[code])["available"]
+    # 种子法 第三十一条第一款: the State Council department may entrust the province only.
+    seeds = next(c for c, a in county.items() if any(b["instrument"] == "中华人民共和国种子法" and b["article"] == "第三十一条"
+                                                    and b["paragraph"] == "第一款" for b in a["blocking"]))
+    for target in (county, city, zone):
+        path = _entrust(target[seeds])
+        assert not path["available"] and "省级" in path["note"]
+        assert [(e["from_level"], e["to_levels"]) for e in path["entrustments"]] == [("国家级", ["省级"])]
+    # 旅行社条例 第七条第一款: the province may entrust a city's department, so not the county.
+    travel = next(c for c, a in county.items() if any(b["instrument"] == "旅行社条例" and b["article"] == "第七条"
+                                                     for b in a["blocking"]))
+    assert not _entrust(county[travel])["available"] and "市级" in _entrust(county[travel])["note"]
+
+
+def test_the_word_alone_does_not_open_the_entrust_path(county):
+    # Regression: any blocking text containing 委托 opened the path — 工伤保险条例 第二十五条
+    # (委托…医疗机构协助进行有关的诊断) and 教师资格条例 第十三条 (未受…委托的高等学校) among them.
+    worded = [a for a in county.values() if any("委托" in b["text"] for b in a["blocking"])
+              and any(b["instrument"] in ("工伤保险条例", "教师资格条例") for b in a["blocking"])]
+    assert worded
+    for a in worded:
+        if all(b["instrument"] in ("工伤保险条例", "教师资格条例") for b in a["blocking"]):
+            assert not _entrust(a)["available"] and not _entrust(a)["entrustments"]
+
+
 def test_impact_of_amending_a_provision(corpus_store, county):
     code, a = next((c, a) for c, a in county.items() if a["status"] == "needs_legal_change" and len(
         {b["provision"] for b in a["blocking"]}) == 1)

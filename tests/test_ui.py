@@ -215,6 +215,23 @@ def test_item_page_marks_the_evidence(page, api, shots):
     page.locator(f'article.basis[data-provision="{basis["provision"]}"]').wait_for()
 
 
+def test_item_page_quotes_the_provision_that_allows_entrustment(page, api):
+    # The 委托 path of the 县级 assessment names each entrustment provision with its words and a
+    # link to it; the link opens the paragraph that says so.
+    item, path = next((a["code"], x) for a in devolution(api, "县级") for x in a["alternatives"]
+                      if x["path"] == "entrust" and x["available"] and x["entrustments"])
+    entrustment = path["entrustments"][0]
+    page.goto(f"{page.base}/#/item/{item}")
+    listed = page.locator('.assessment[data-target="县级"] ul.entrustments li').first
+    listed.wait_for()
+    assert entrustment["evidence"] in listed.locator("mark").all_inner_texts()
+    assert path["note"] in page.locator('.assessment[data-target="县级"]').inner_text()
+    listed.locator("a").click()
+    selected = page.locator(".paragraph.selected, .points li.selected")
+    selected.wait_for()
+    assert entrustment["evidence"] in selected.inner_text().replace("\n", "")
+
+
 def test_graph_click_opens_a_provision(page, api):
     detail = api.get(f"/items/{ITEM}").json()
     page.goto(f"{page.base}/#/item/{ITEM}")

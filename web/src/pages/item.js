@@ -63,7 +63,11 @@ function assessmentCard(target, a) {
       h("ul", { class: "plain" }, a.alternatives.map((x) => h("li", { class: x.available === false ? "muted" : "" },
         x.path === "recorded" ? [colon(t("recorded")), zh(x.label.replace(/^已记录：/, "")),
           x.to_body ? [" → ", zh(x.to_body)] : null, x.deadline ? ` (${x.deadline})` : null]
-          : [zh(x.label), x.available === false ? t("unavailable") : null, x.note ? [" — ", zh(x.note)] : null])))) : null);
+          : [zh(x.label), x.available === false ? t("unavailable") : null, x.note ? [" — ", zh(x.note)] : null,
+            (x.entrustments || []).length ? h("ul", { class: "entrustments" }, x.entrustments.map((e) => h("li", null,
+              h("a", { href: provisionHref(e.provision) }, zh(citation(e))), colon(""), h("mark", { lang: "zh-CN" }, e.evidence),
+              h("span", { class: "small" }, ` (${levelLabel(e.from_level)} → `,
+                (e.to_levels || []).length ? joinList(e.to_levels.map(levelLabel)) : t("levelOpen"), ")")))) : null])))) : null);
 }
 
 export async function itemPage({ main, args, signal, onCleanup }) {
