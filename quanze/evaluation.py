@@ -11,12 +11,12 @@ read the same rulebook agree bounds how precisely any extractor can be measured.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quanze.laws import read_manifest
-from quanze.level import assign_levels
+from quanze.level import Assignment, assign_levels
 from quanze.provision import ParseError, read_text
 
 
@@ -101,8 +101,14 @@ def agreement(reference: Path, other: Path) -> Score:
     return score
 
 
-def evaluate(laws: Path, labels: Path) -> Score:
-    """The extractor scored against the hand labels in ``labels`` (units resolved in ``laws``)."""
+def evaluate(laws: Path, labels: Path, *, extractor: Callable[..., list[Assignment]] = assign_levels,
+             above: frozenset[str] | None = None) -> Score:
+    """The extractor scored against the hand labels in ``labels`` (units resolved in ``laws``).
+
+    ``extractor`` stands in for the current one (an earlier version, to score a sample on the
+    extractor frozen before it was drawn). With ``above``, each unit is scored on the devolution
+    analysis's question instead: does it fix a level in ``above`` (for 县级: national,
+    provincial or municipal)?"""
     meta = {r.path: r for r in read_manifest(laws)}
     score = Score()
     cache = {}
@@ -114,6 +120,9 @@ def evaluate(laws: Path, labels: Path) -> Score:
             par = cache[path][row["article"]].paragraphs[int(row["paragraph"]) - 1]
             text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
             title = meta[path].title
-            got = {a.level for a in assign_levels(text, issuing_level=meta[path].issuing_level, title=title)}
-            score.add((path, row["article"], row["paragraph"], row["item"]), _levels(row["expected"]), got, text)
+            got = {a.level for a in extractor(text, issuing_level=meta[path].issuing_level, title=title)}
+            want = _levels(row["expected"])
+            if above is not None:
+                want, got = ({"blocks"} if want & above else set()), ({"blocks"} if got & above else set())
+            score.add((path, row["article"], row["paragraph"], row["item"]), want, got, text)
     return score

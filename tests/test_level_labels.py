@@ -142,3 +142,15 @@ def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(s
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
+
+
+def test_blocking_question_scores_units_not_levels(laws_dir, scores):
+    # evaluate(above=…) asks of each unit whether it fixes a level above the target: a unit
+    # labelled national;provincial counts once, and an extractor that finds nothing finds no blocker.
+    labels = read_labels(FIXTURES / SETS["set20"])
+    above = frozenset({"national", "provincial", "municipal"})
+    blocking = evaluate(laws_dir, FIXTURES / SETS["set20"], above=above)
+    assert blocking.units == scores["set20"].units == len(labels)
+    assert blocking.tp + blocking.fn == sum(bool(levels & above) for levels in labels.values())
+    nothing = evaluate(laws_dir, FIXTURES / SETS["set20"], extractor=lambda text, **_: [], above=above)
+    assert (nothing.tp, nothing.fp, nothing.fn) == (0, 0, blocking.tp + blocking.fn)
