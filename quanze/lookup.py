@@ -78,6 +78,7 @@ LAW_CACHE_SIZE = 4096
 _TYPE = str(RDF.type)
 _PART_OF = str(ELI.is_part_of)
 _ASSIGNS = str(QZ.assigns)
+_PROVIDES = str(QZ.providesEntrustment)
 _QZ = str(QZ)
 _ELI_TITLE = str(ELI.title)
 _ELI_NUMBER = str(ELI.number)
@@ -465,7 +466,8 @@ def _bearing(ctx: Triples, cited: str) -> list[str]:
 
 
 def _assignment_nodes(ctx: Triples, cited: Iterable[str]) -> set[str]:
-    return {str(a) for c in cited for u in _bearing(ctx, c) for a in ctx.values(u, _ASSIGNS)}
+    """The level assignments and entrustments (委托规定) bearing on cited provisions."""
+    return {str(a) for c in cited for u in _bearing(ctx, c) for p in (_ASSIGNS, _PROVIDES) for a in ctx.values(u, p)}
 
 
 def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
@@ -484,6 +486,23 @@ def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
     out.sort(key=lambda a: (a["unit"], LEVELS.index(a["level_code"]) if a["level_code"] in LEVELS else 9,
                             a["evidence"] or ""))
     return out
+
+
+def _entrustments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
+    """The entrustments (委托规定) bearing on a cited provision: who may entrust, whom, in whose words."""
+    out = []
+    for unit in _bearing(ctx, cited):
+        for e in ctx.values(unit, _PROVIDES):
+            by = ctx.one(str(e), _q("entrustingLevel"))
+            if by is None:
+                continue
+            to = sorted((tail(str(v)) for v in ctx.values(str(e), _q("entrustedLevel"))),
+                        key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+            entry = {"unit": unit, "unit_label": unit_label(unit), "from_level": LEVEL_ZH.get(tail(str(by)), tail(str(by))),
+                     "to_levels": [LEVEL_ZH.get(lv, lv) for lv in to], "evidence": ctx.text(str(e), _q("evidence"))}
+            if entry not in out:
+                out.append(entry)
+    return sorted(out, key=lambda e: (e["unit"], e["evidence"] or ""))
 
 
 def _instrument(ctx: Triples, version: str, labels: dict[str, str]) -> dict[str, Any] | None:
@@ -551,6 +570,7 @@ def _basis(role: str, cited: str, ctx: Triples, labels: dict[str, str]) -> dict[
         "lead_in": ctx.text(cited.rsplit("/pt_", 1)[0], _q("text")) if pt else None,
         "found": ctx.has(cited),
         "level_assignments": _assignments(ctx, cited),
+        "entrustments": _entrustments(ctx, cited),
     }
 
 
@@ -567,8 +587,8 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
     """A provision (条, 款 or 项) in its article, or None when it is not stored.
 
     With: its text, the whole article (every paragraph and item, the one asked for marked), the
-    divisions containing the article, the instrument, the level assignments bearing on it, and
-    the items relying on it (cited directly, through the article or paragraph containing it, or
+    divisions containing the article, the instrument, the level assignments and entrustments
+    bearing on it, and the items relying on it (cited directly, through the article or paragraph containing it, or
     through an item or paragraph inside it)."""
     article = article_of(iri)
     if not iri.startswith(LAW) or article is None or safe_iri(iri) is None or safe_iri(article) is None:
@@ -609,6 +629,7 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
             "paragraphs": [_unit(ctx, p, iri) for p in _children(ctx, article)],
         },
         "level_assignments": _assignments(ctx, iri),
+        "entrustments": _entrustments(ctx, iri),
         "items": items,
     }
 

@@ -239,6 +239,20 @@ def test_provision_by_iri_in_its_article(api):
     assert item["cites"] == [{"role": "设定依据", "cited": LAW + PAR, "citation": "《中华人民共和国药品管理法》第四十一条第一款"}]
 
 
+def test_provision_with_its_entrustments(api):
+    # 山东省测绘地理信息条例 第二十六条: the province may entrust the city's and the county's departments.
+    r = api.get("/provisions", params={"cite": "《山东省测绘地理信息条例》第二十六条"})
+    assert r.status_code == 200
+    p = r.json()
+    assert [(e["unit_label"], e["from_level"], e["to_levels"]) for e in p["entrustments"]] == [
+        ("第二十六条第一款", "省级", ["市级", "县级"])]
+    assert p["entrustments"][0]["evidence"] in p["text"]
+    assert api.get(f"/provisions/{PAR}").json()["entrustments"] == []  # 药品管理法 第四十一条第一款 provides none
+    # an item's bases carry them too (37ZR-XK-0009 cites 第十一条第一款: 省…或者其委托的部门)
+    basis = next(b for b in api.get("/items/37ZR-XK-0009").json()["bases"] if b["article"] == "第十一条")
+    assert [(e["from_level"], e["to_levels"]) for e in basis["entrustments"]] == [("省级", [])]
+
+
 def test_provision_by_citation_is_the_same(api):
     by_cite = api.get("/provisions", params={"cite": CITE})
     assert by_cite.status_code == 200

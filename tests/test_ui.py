@@ -230,6 +230,9 @@ def test_item_page_quotes_the_provision_that_allows_entrustment(page, api):
     selected = page.locator(".paragraph.selected, .points li.selected")
     selected.wait_for()
     assert entrustment["evidence"] in selected.inner_text().replace("\n", "")
+    # marked in the text (within a longer level-assignment phrase where the two overlap)
+    assert any(entrustment["evidence"] in m for m in selected.locator("mark").all_inner_texts())
+    assert entrustment["evidence"] in page.locator("#entrustment-table").inner_text()
 
 
 def test_graph_click_opens_a_provision(page, api):

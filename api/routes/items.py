@@ -66,6 +66,18 @@ class LevelAssignmentOut(BaseModel):
     act: str | None = Field(description="the act (批准, 许可, 登记, 决定, 实施 …)", examples=["批准"])
 
 
+class EntrustmentOut(BaseModel):
+    """A provision that lets a body entrust (委托) its power to another (委托规定); the entrusting
+    body keeps the legal responsibility."""
+
+    unit: str = Field(description="IRI of the 款 or 项 that provides for the entrustment")
+    unit_label: str = Field(description="第X条第X款（第X项）", examples=["第十一条第一款"])
+    from_level: str = Field(description="委托机关层级", examples=["省级"])
+    to_levels: list[str] = Field(description="受委托机关可在的层级；条文未写明层级时为空", examples=[[]])
+    evidence: str | None = Field(description="the exact phrase, from the entrusting body to the entrusted one",
+                                 examples=["省自然资源主管部门或者其委托的部门"])
+
+
 class BasisOut(BaseModel):
     """One legal basis of an item: the cited provision with its exact text."""
 
@@ -91,6 +103,7 @@ class BasisOut(BaseModel):
     lead_in: str | None = Field(description="for a cited 项: the text of its paragraph (the lead-in)")
     found: bool = Field(description="whether the cited provision is stored")
     level_assignments: list[LevelAssignmentOut] = Field(description="level assignments bearing on the provision")
+    entrustments: list[EntrustmentOut] = Field(default=[], description="entrustments (委托规定) bearing on the provision")
 
 
 class RelatedOut(BaseModel):

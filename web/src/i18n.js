@@ -27,7 +27,7 @@ const STRINGS = {
     graphItem: "事项", graphProvision: "条款", graphInstrument: "法律文件", graphRelated: "关联事项",
     blocking: "阻碍下放的条文", noBlocking: "没有阻碍下放的条文。", authority: "修改主体", chainBlockedBy: "一链办理受阻于",
     alternatives: "过渡办法", sensitiveYes: "涉及安全", securityCategory: "安全类别", relatedItems: "关联事项",
-    backToSearch: "返回检索", handling: "办理方式", note: "备注", relation: "关联方式", recorded: "已记录", unavailable: "（不可用）", levelOpen: "条文未写明层级", basisDocument: "依据文件", transitive: "经由其他关联事项", subItem: "子项",
+    backToSearch: "返回检索", handling: "办理方式", note: "备注", relation: "关联方式", recorded: "已记录", unavailable: "（不可用）", levelOpen: "条文未写明层级", entrustments: "委托规定", entrustingLevel: "委托机关层级", entrustedLevels: "受委托机关层级", basisDocument: "依据文件", transitive: "经由其他关联事项", subItem: "子项",
     acceptedAt: "受理层级", approvedAt: "审批层级", implementingBody: "实施机关",
     // devolution
     devTitle: "下放看板", devIntro: "选择目标层级，查看各实施主体的事项下放结论和需由哪一层级修改法律依据。",
@@ -85,7 +85,7 @@ const STRINGS = {
     blocking: "Provisions blocking devolution", noBlocking: "No provision blocks devolution.", authority: "Who must amend",
     chainBlockedBy: "Chain blocked by", alternatives: "Interim options", sensitiveYes: "Security-sensitive",
     securityCategory: "Security category", relatedItems: "Related items", backToSearch: "Back to search",
-    handling: "Handling", note: "Note", relation: "Relation", recorded: "Recorded", unavailable: " (not available)", levelOpen: "no level named in the text", basisDocument: "Basis document", transitive: "through another related item", subItem: "Sub-item", acceptedAt: "Accepted at",
+    handling: "Handling", note: "Note", relation: "Relation", recorded: "Recorded", unavailable: " (not available)", levelOpen: "no level named in the text", entrustments: "Entrustment provisions", entrustingLevel: "Entrusting level", entrustedLevels: "Entrusted levels", basisDocument: "Basis document", transitive: "through another related item", subItem: "Sub-item", acceptedAt: "Accepted at",
     approvedAt: "Approved at", implementingBody: "Implementing body",
     devTitle: "Devolution dashboard", devIntro: "Choose a target level to see each department's devolution status and who must amend the law.",
     devForm: "Dashboard settings", devTarget: "Target level", devDepartment: "Department", show: "Show",

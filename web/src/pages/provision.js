@@ -1,5 +1,6 @@
 // Provision page: the article in its context (every paragraph and item, the one asked for marked,
-// with its divisions and instrument), the level assignments bearing on it, and the items relying
+// with its divisions and instrument), the level assignments and entrustments (委托规定) bearing on
+// it, and the items relying
 // on it with their status now and if the provision allowed the target level (impact list).
 import { getJson } from "../api.js";
 import { field, h, highlight, select, zh } from "../dom.js";
@@ -59,7 +60,7 @@ export async function provisionPage({ main, params, signal }) {
   }
   loading.remove();
   const inst = provision.instrument || {};
-  const phrases = (provision.level_assignments || []).map((a) => a.evidence).filter(Boolean);
+  const phrases = [...(provision.level_assignments || []), ...(provision.entrustments || [])].map((a) => a.evidence).filter(Boolean);
   main.querySelector("h1").replaceChildren(zh(provision.citation || provision.iri));
   document.title = `${provision.citation || provision.iri} · Quanze 权责`;
 
@@ -90,6 +91,14 @@ export async function provisionPage({ main, params, signal }) {
       h("tbody", null, provision.level_assignments.map((a) => h("tr", null,
         h("td", null, zh(a.unit_label || "")), h("td", null, levelLabel(a.level)),
         h("td", null, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null,
+    (provision.entrustments || []).length ? h("table", { class: "data compact", id: "entrustment-table" },
+      h("caption", null, t("entrustments")),
+      h("thead", null, h("tr", null, [t("graphProvision"), t("entrustingLevel"), t("entrustedLevels"), t("evidence")]
+        .map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", null, provision.entrustments.map((e) => h("tr", null,
+        h("td", null, zh(e.unit_label || "")), h("td", null, levelLabel(e.from_level)),
+        h("td", null, (e.to_levels || []).length ? joinList(e.to_levels.map(levelLabel)) : t("levelOpen")),
+        h("td", null, h("mark", { lang: "zh-CN" }, e.evidence)))))) : null,
     h("p", { class: "small muted" }, `${t("provisionIri")}: `, h("code", { class: "iri" }, provision.iri))));
 
   const rows = impact || (provision.items || []);
