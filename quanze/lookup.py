@@ -29,7 +29,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -465,24 +465,30 @@ def _bearing(ctx: Triples, cited: str) -> list[str]:
     return units
 
 
+def _qualified(ctx: Triples, cited: str, prop: str) -> Iterator[tuple[str, str]]:
+    """(unit, node) for each qualified node — a level assignment (qz:assigns), an entrustment
+    (qz:providesEntrustment) — bearing on a cited provision."""
+    for unit in _bearing(ctx, cited):
+        for node in ctx.values(unit, prop):
+            yield unit, str(node)
+
+
 def _assignment_nodes(ctx: Triples, cited: Iterable[str]) -> set[str]:
-    """The level assignments and entrustments (委托规定) bearing on cited provisions."""
-    return {str(a) for c in cited for u in _bearing(ctx, c) for p in (_ASSIGNS, _PROVIDES) for a in ctx.values(u, p)}
+    """The level assignments and entrustments bearing on cited provisions."""
+    return {node for c in cited for p in (_ASSIGNS, _PROVIDES) for _, node in _qualified(ctx, c, p)}
 
 
 def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
     out = []
-    for unit in _bearing(ctx, cited):
-        for a in ctx.values(unit, _ASSIGNS):
-            level = ctx.one(str(a), _q("level"))
-            if level is None:
-                continue
-            slug = tail(str(level))
-            entry = {"unit": unit, "unit_label": unit_label(unit), "level": LEVEL_ZH.get(slug, slug),
-                     "level_code": slug, "evidence": ctx.text(str(a), _q("evidence")),
-                     "act": ctx.text(str(a), _q("act"))}
-            if entry not in out:
-                out.append(entry)
+    for unit, a in _qualified(ctx, cited, _ASSIGNS):
+        level = ctx.one(a, _q("level"))
+        if level is None:
+            continue
+        slug = tail(str(level))
+        entry = {"unit": unit, "unit_label": unit_label(unit), "level": LEVEL_ZH.get(slug, slug),
+                 "level_code": slug, "evidence": ctx.text(a, _q("evidence")), "act": ctx.text(a, _q("act"))}
+        if entry not in out:
+            out.append(entry)
     out.sort(key=lambda a: (a["unit"], LEVELS.index(a["level_code"]) if a["level_code"] in LEVELS else 9,
                             a["evidence"] or ""))
     return out
@@ -491,17 +497,16 @@ def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
 def _entrustments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
     """The entrustments (委托规定) bearing on a cited provision: who may entrust, whom, in whose words."""
     out = []
-    for unit in _bearing(ctx, cited):
-        for e in ctx.values(unit, _PROVIDES):
-            by = ctx.one(str(e), _q("entrustingLevel"))
-            if by is None:
-                continue
-            to = sorted((tail(str(v)) for v in ctx.values(str(e), _q("entrustedLevel"))),
-                        key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
-            entry = {"unit": unit, "unit_label": unit_label(unit), "from_level": LEVEL_ZH.get(tail(str(by)), tail(str(by))),
-                     "to_levels": [LEVEL_ZH.get(lv, lv) for lv in to], "evidence": ctx.text(str(e), _q("evidence"))}
-            if entry not in out:
-                out.append(entry)
+    for unit, e in _qualified(ctx, cited, _PROVIDES):
+        by = ctx.one(e, _q("entrustingLevel"))
+        if by is None:
+            continue
+        to = sorted((tail(str(v)) for v in ctx.values(e, _q("entrustedLevel"))),
+                    key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+        entry = {"unit": unit, "unit_label": unit_label(unit), "from_level": LEVEL_ZH.get(tail(str(by)), tail(str(by))),
+                 "to_levels": [LEVEL_ZH.get(lv, lv) for lv in to], "evidence": ctx.text(e, _q("evidence"))}
+        if entry not in out:
+            out.append(entry)
     return sorted(out, key=lambda e: (e["unit"], e["evidence"] or ""))
 
 
