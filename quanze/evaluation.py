@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quanze.entrustment import find_entrustments
 from quanze.laws import read_manifest
-from quanze.level import Assignment, assign_levels
+from quanze.level import LEVELS, Assignment, assign_levels
 from quanze.provision import ParseError, read_text
 
 
@@ -101,16 +102,9 @@ def agreement(reference: Path, other: Path) -> Score:
     return score
 
 
-def evaluate(laws: Path, labels: Path, *, extractor: Callable[..., list[Assignment]] = assign_levels,
-             above: frozenset[str] | None = None) -> Score:
-    """The extractor scored against the hand labels in ``labels`` (units resolved in ``laws``).
-
-    ``extractor`` stands in for the current one (an earlier version, to score a sample on the
-    extractor frozen before it was drawn). With ``above``, each unit is scored on the devolution
-    analysis's question instead: does it fix a level in ``above`` (for 县级: national,
-    provincial or municipal)?"""
+def _labelled_units(laws: Path, labels: Path) -> Iterator[tuple[dict[str, str], str, str, str]]:
+    """Each row of a label file with its unit's text, issuing level and title, as the import reads them."""
     meta = {r.path: r for r in read_manifest(laws)}
-    score = Score()
     cache = {}
     with open(labels, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -119,10 +113,47 @@ def evaluate(laws: Path, labels: Path, *, extractor: Callable[..., list[Assignme
                 cache[path] = {a.key: a for a in read_text(laws / path, path).articles}
             par = cache[path][row["article"]].paragraphs[int(row["paragraph"]) - 1]
             text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
-            title = meta[path].title
-            got = {a.level for a in extractor(text, issuing_level=meta[path].issuing_level, title=title)}
-            want = _levels(row["expected"])
-            if above is not None:
-                want, got = ({"blocks"} if want & above else set()), ({"blocks"} if got & above else set())
-            score.add((path, row["article"], row["paragraph"], row["item"]), want, got, text)
+            yield row, text, meta[path].issuing_level, meta[path].title
+
+
+def _unit(row: dict[str, str]) -> tuple[str, str, str, str]:
+    return row["path"], row["article"], row["paragraph"], row["item"]
+
+
+def evaluate(laws: Path, labels: Path, *, extractor: Callable[..., list[Assignment]] = assign_levels,
+             above: frozenset[str] | None = None) -> Score:
+    """The extractor scored against the hand labels in ``labels`` (units resolved in ``laws``).
+
+    ``extractor`` stands in for the current one (an earlier version, to score a sample on the
+    extractor frozen before it was drawn). With ``above``, each unit is scored on the devolution
+    analysis's question instead: does it fix a level in ``above`` (for 县级: national,
+    provincial or municipal)?"""
+    score = Score()
+    for row, text, issuing_level, title in _labelled_units(laws, labels):
+        got = {a.level for a in extractor(text, issuing_level=issuing_level, title=title)}
+        want = _levels(row["expected"])
+        if above is not None:
+            want, got = ({"blocks"} if want & above else set()), ({"blocks"} if got & above else set())
+        score.add(_unit(row), want, got, text)
+    return score
+
+
+def _entrustments(cell: str) -> set[str]:
+    """``provincial>open | municipal>county;township`` as a set of FROM>TO, TO in level order."""
+    out = set()
+    for part in filter(None, (p.strip() for p in cell.split("|"))):
+        by, _, to = part.partition(">")
+        levels = sorted({t.strip() for t in to.split(";")} - {"", "open"}, key=LEVELS.index)
+        out.add(f"{by.strip()}>{';'.join(levels) or 'open'}")
+    return out
+
+
+def evaluate_entrustments(laws: Path, labels: Path) -> Score:
+    """The entrustment reader (quanze.entrustment) scored against hand labels: each entrustment,
+    its entrusting level and the levels it may go to, counts once."""
+    score = Score()
+    for row, text, issuing_level, title in _labelled_units(laws, labels):
+        got = {f"{e.level}>{';'.join(e.delegate_levels) or 'open'}"
+               for e in find_entrustments(text, issuing_level=issuing_level, title=title)}
+        score.add(_unit(row), _entrustments(row["entrustments"]), got, text)
     return score
