@@ -358,6 +358,9 @@ def test_sparql_page_runs_a_query(page, shots):
     page.get_by_role("button", name="需修改法律依据才能下放至县级的事项").click()
     page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('evidence')")
     assert page.locator(".yasr table tbody tr").count() > 0
+    page.get_by_role("button", name="规定可以委托的条文").click()
+    page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('或者其委托的')")
+    assert "乡镇级" in page.locator(".yasr table").inner_text()
 
 
 def test_validation_page_groups_findings(browser, shots):

@@ -61,6 +61,22 @@ ORDER BY ?department DESC(?items)
 `,
   },
   {
+    id: "entrustments", key: "exEntrust",
+    query: `# 规定可以委托的条文：委托机关层级、受委托机关可在的层级（空：条文未写明层级）、原文
+# Provisions that allow entrustment: the entrusting level, the levels the entrusted body may be at
+# (none: the text names no level), the words
+${PREFIXES}
+SELECT ?provision ?from (GROUP_CONCAT(?toLabel; separator="、") AS ?to) ?evidence WHERE {
+  ?provision qz:providesEntrustment ?e .
+  ?e qz:entrustingLevel/skos:prefLabel ?from ; qz:evidence ?evidence .
+  FILTER(lang(?from) = "zh")
+  OPTIONAL { ?e qz:entrustedLevel/skos:prefLabel ?toLabel FILTER(lang(?toLabel) = "zh") }
+}
+GROUP BY ?provision ?from ?evidence
+ORDER BY ?provision
+`,
+  },
+  {
     id: "actions", key: "exActions",
     query: `# 已记录的调整事项（调整方式、承接层级、完成时限）/ Recorded devolution actions
 ${PREFIXES}

@@ -51,7 +51,7 @@ const STRINGS = {
     sparqlTitle: "SPARQL 查询", sparqlIntro: "在本系统的 SPARQL 端点上运行查询。示例查询回答上面各页的问题；结果可用表格右上方的按钮下载。",
     examples: "示例查询", run: "运行", endpoint: "端点",
     exNeedsChange: "需修改法律依据才能下放至县级的事项", exTopProvisions: "阻碍事项最多的条文（县级）",
-    exByDepartment: "各实施主体的事项数", exActions: "已记录的调整事项",
+    exByDepartment: "各实施主体的事项数", exEntrust: "规定可以委托的条文", exActions: "已记录的调整事项",
     // statuses and authorities
     st_excluded: "不予下放（涉及安全）", st_cancel: "应予取消", st_needs_legal_change: "需修改法律依据",
     st_chain_blocked: "关联事项受阻", st_devolvable: "可直接下放", st_at_or_below_target: "已在目标层级或以下",
@@ -105,7 +105,7 @@ const STRINGS = {
     sparqlTitle: "SPARQL query", sparqlIntro: "Run queries on this service's SPARQL endpoint. The examples answer the questions of the other pages; download results with the buttons above the table.",
     examples: "Example queries", run: "Run", endpoint: "Endpoint",
     exNeedsChange: "Items needing legal change before devolution to county level", exTopProvisions: "Provisions blocking most items (county)",
-    exByDepartment: "Items per department", exActions: "Recorded devolution actions",
+    exByDepartment: "Items per department", exEntrust: "Provisions that allow entrustment", exActions: "Recorded devolution actions",
     st_excluded: "Excluded (security)", st_cancel: "To be cancelled", st_needs_legal_change: "Needs legal change",
     st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",
     au_central: "Central (propose via channels)", au_provincial: "Provincial (propose amendment)", au_municipal: "Municipal (city amends)",
