@@ -254,7 +254,7 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return out
 
 
-def _cited_as(e: dict[str, Any]) -> str:
+def cited_as(e: dict[str, Any]) -> str:
     """《title》第X条第X款第X项, as legal staff write a provision."""
     return f"《{e['instrument']}》{e['article'] or ''}{e['paragraph'] or ''}{e['item'] or ''}"
 
@@ -399,7 +399,7 @@ class Analysis:
         else:
             note = "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"
         return {"path": "entrust", "label": "委托", "available": bool(entrustments) and all(covered),
-                "basis": sorted({_cited_as(e) for e in reaching}), "note": note, "entrustments": entrustments}
+                "basis": sorted({cited_as(e) for e in reaching}), "note": note, "entrustments": entrustments}
 
     def assess(self, item: str) -> dict[str, Any]:
         """The full assessment: own findings, the chain with each member's, and the status."""

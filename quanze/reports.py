@@ -9,11 +9,26 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from quanze.devolution import AUTHORITY_ZH
+from quanze.devolution import AUTHORITY_ZH, cited_as
 from quanze.tables import write_table
 
 FLAT_HEADER = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可",
                "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻"]
+
+
+def _alternatives(alternatives: list[dict[str, Any]]) -> list[str]:
+    """The interim paths of a blocked item, for the Markdown report: those open, the 委托 path with
+    the provisions that allow it; where the law allows entrustment only above the target, why not."""
+    lines = []
+    open_paths = [x["label"] + (f"（{'、'.join(x['basis'])}）" if x["path"] == "entrust" and x.get("basis") else "")
+                  for x in alternatives if x.get("available", True)]
+    if open_paths:
+        lines.append(f"  - 过渡办法：{'、'.join(open_paths)}")
+    for x in alternatives:
+        if x["path"] == "entrust" and not x.get("available") and x.get("entrustments"):
+            lines.append(f"  - 委托：{x['note']}")
+            lines += [f"    > {cited_as(e)}：“{e['evidence']}”" for e in x["entrustments"]]
+    return lines
 
 
 def to_json(assessments: list[dict[str, Any]]) -> str:
@@ -61,14 +76,12 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                 for b in a["blocking"]:
                     if auth != "—" and b["authority"] != auth:
                         continue
-                    where = f"{b['article']}{b['paragraph'] or ''}{b['item'] or ''}"
-                    out.append(f"  - 《{b['instrument']}》{where}（{b['instrument_type']}，{b['issuer'] or ''}）"
+                    out.append(f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）"
                                f"规定由{b['level_label']}：“{b['evidence']}”")
                     out.append(f"    > {b['text']}")
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
-                alts = [x["label"] for x in a["alternatives"] if x.get("available", True)]
-                if alts and a["blocking"]:
-                    out.append(f"  - 过渡办法：{'、'.join(alts)}")
+                if a["blocking"]:
+                    out += _alternatives(a["alternatives"])
             out.append("")
     return "\n".join(out)

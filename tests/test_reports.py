@@ -1,0 +1,48 @@
+"""The assessments as legal staff read them (quanze.reports): the Markdown report on the real
+corpus and sample list, and the flat rows the CSV and XLSX exports hold."""
+
+import pytest
+
+from quanze.devolution import blockers, cited_as
+from quanze.reports import FLAT_HEADER, flat_rows, to_markdown
+
+
+@pytest.fixture(scope="module")
+def county(corpus_store):
+    return blockers(corpus_store, "县级")
+
+
+def test_markdown_quotes_every_blocking_provision_under_its_department(county):
+    text = to_markdown(county, "下放障碍清单（县级）")
+    assert text.startswith("# 下放障碍清单（县级）")
+    for a in county:
+        assert f"## {a['department'] or '（未注明实施主体）'}" in text
+        assert f"**{a['code']} {a['name']}**" in text
+        for b in a["blocking"]:
+            assert f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）规定由{b['level_label']}：“{b['evidence']}”" in text
+            assert f"    > {b['text']}" in text
+
+
+def test_markdown_names_the_provisions_that_allow_entrustment_and_why_not(county):
+    text = to_markdown(county)
+    shown = 0
+    for a in county:
+        if not a["blocking"]:
+            continue
+        path = next(x for x in a["alternatives"] if x["path"] == "entrust")
+        if path["available"]:
+            assert f"委托（{'、'.join(path['basis'])}）" in text
+            shown += 1
+        elif path["entrustments"]:  # allowed only above the target: the note says so, with the words
+            assert f"  - 委托：{path['note']}" in text
+            for e in path["entrustments"]:
+                assert f"    > {cited_as(e)}：“{e['evidence']}”" in text
+            shown += 1
+    assert shown  # the sample has both kinds (测绘地理信息条例; 种子法 第三十一条)
+
+
+def test_flat_rows_one_per_blocking_provision(county):
+    rows = flat_rows(county)
+    assert len(rows) == sum(max(1, len(a["blocking"])) for a in county)
+    evidence = {r[FLAT_HEADER.index("依据原文（证据）")] for r in rows}
+    assert {b["evidence"] for a in county for b in a["blocking"]} <= evidence
