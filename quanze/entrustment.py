@@ -29,9 +29,10 @@ own name: a level assignment of its own); a body that names no level (负责事�
 登记机关) entrusts nothing this reader can place.
 
 Measured against two blind readings of all 397 units of the corpus that contain 委托 and name a
-body (README, "Entrustment"): the reader's first version found 71 entrustments, every one of
-them in both readings, and missed 60 and 48 of theirs; the one here, written from those
-readings, agrees with the first reader on 113 of 131.
+body (tests/fixtures/entrustment_labels.md): the reader's first version found 71 entrustments,
+every one of them in both readings, and missed 60 and 48 of theirs; the one here, written from
+those readings, finds 113 of the first reading's 131 with one it does not have (P 0.991, R 0.863)
+and 97 of the second's 119 (0.851 / 0.815; the second reads a bare 机构 as no government body).
 """
 
 from __future__ import annotations

@@ -593,8 +593,8 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
 
     With: its text, the whole article (every paragraph and item, the one asked for marked), the
     divisions containing the article, the instrument, the level assignments and entrustments
-    bearing on it, and the items relying on it (cited directly, through the article or paragraph containing it, or
-    through an item or paragraph inside it)."""
+    bearing on it, and the items relying on it (cited directly, through the article or paragraph
+    containing it, or through an item or paragraph inside it)."""
     article = article_of(iri)
     if not iri.startswith(LAW) or article is None or safe_iri(iri) is None or safe_iri(article) is None:
         return None
