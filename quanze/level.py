@@ -272,8 +272,9 @@ _CONSULT = r"(?<![会协应销包厂发客])商(?![务品业标会户铺场请])
 _MARKER = re.compile(
     # SOURCE of a rule (依照国务院…的规定, 按照省人民政府规定, 结合本级政府提出的…): never an assignment.
     r"(?P<source>依照|按照|根据|依据|参照|遵照|遵守|执行|符合|违反|适用|结合)"
-    # RECEIVER: 向…申请 makes it the deciding body, 向…备案/报告/投诉 does not (decided in §4).
-    r"|(?P<to>向)"
+    # RECEIVER: 向…申请 makes it the deciding body, 向…备案/报告/投诉 does not (decided in §4);
+    # 到…办理 (go to the body to have it done: 到市…部门办理占用道路手续) is read like 向 (see _GOES_TO).
+    r"|(?P<to>向|(?<![达收接受得遇报提做直转])到(?!期|达|位|场|岗|底|时|了|过|来|会|任))"
     # OBJECT of another body's act: 对县级人民政府…进行考核, 通报…, 抄送…, 会同…, 组织有关部门
     # 和乡（镇）人民政府…进行登记 (the organiser is the one charged), 将…, 设立…的人民政府.
     rf"|(?P<object>对(?!外)|针对|设在|{_CONSULT}|拒绝|阻碍|阻挠|妨碍|通报|告知|抄送|约谈|督促|指导|监督|协助|配合|帮助|支持|要求|责成|责令|通知|"
@@ -285,6 +286,9 @@ _MARKER = re.compile(
     r"|(?P<agent>报经|报请|提请|由(?!于|此)|(?<!已)经(?!营|济|费|常|销|纪|理|过)|已经|报(?!告|送|纸|刊)|"
     r"征得|委托|授权)"
 )
+# 到 names the body one goes to only where it does what one goes for (到…部门办理…手续, 申请,
+# 领取); 到…部门指定的金融机构缴纳 names the place it designates, 到市…部门登记 the body's own act.
+_GOES_TO = re.compile(r"(?!指定)[^，。；]{0,12}?(?:办理|申请|申领|领取)")
 # A clause opening with a body named by function (审批机关, 发证机关, 原登记部门) before its act:
 # that act is the clause's own, not the act of a body named in an earlier clause.
 _OWN_SUBJECT = re.compile(r"[^\s，。；：、的由经向对]{0,8}?(?:机关|部门|机构)(?:应当|可以|依法|还应当)?")
@@ -936,6 +940,8 @@ def _find_groups(text: str, issuer: str) -> list[_Group]:
                 w.level = previous
         low = g.lowest()
         marker, g.marker = _marker_before(text, _clause_start(text, g.start), g.start)
+        if g.marker == "到" and not _GOES_TO.match(text, g.end):
+            marker, g.marker = None, ""
         # 本级 refers back to an actor, not to a body consulted on the way (…林业主管部门…，经征求
         # 国务院林业主管部门意见，报本级人民政府批准 is the province's government).
         if low and (previous is None or marker not in ("object", "source")):
