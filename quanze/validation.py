@@ -623,6 +623,7 @@ def _typed(triples: Iterable[ox.Triple], classes: set[str]) -> set[str]:
 _P = {k: str(v) for k, v in {
     "onItem": QZ.onItem, "relatedItem": QZ.relatedItem, "legalBasis": QZ.legalBasis,
     "implementationBasis": QZ.implementationBasis, "partOf": ELI.is_part_of, "assigns": QZ.assigns,
+    "provides": QZ.providesEntrustment,
     "implementingBody": QZ.implementingBody, "entrustingBody": QZ.entrustingBody, "toBody": QZ.toBody,
     "region": QZ.region, "toZone": QZ.toZone, "code": QZ.code, "name": QZ.name,
     "subItemName": QZ.subItemName, "exercisedAt": QZ.exercisedAt, "actionType": QZ.actionType,
@@ -678,7 +679,7 @@ def _collect(view: _View, seeds: Sequence[str], onto: _Ontology) -> _Subgraph:
                                  [_RDF_TYPE, _P["onItem"], _P["actionType"], _P["toLevel"], _P["toZone"]])
 
     # Cited provisions (and provisions given as focus), their ancestors up to the instrument
-    # version, and level assignments.
+    # version, and their level assignments and entrustments.
     cited = _objects(item_triples, _P["legalBasis"], _P["implementationBasis"]) | _typed(
         seed_triples, _PROVISION_CLASSES | {_VERSION})
     provision_triples = view.describe(cited)
@@ -705,10 +706,11 @@ def _collect(view: _View, seeds: Sequence[str], onto: _Ontology) -> _Subgraph:
         children = view.referrers(_P["partOf"], parents)
         below |= children
         kids = {t.subject.value for t in children}
-        below |= view.describe(kids, [_RDF_TYPE, _P["assigns"], _P["ordinal"], _P["number"]])
+        below |= view.describe(kids, [_RDF_TYPE, _P["assigns"], _P["provides"], _P["ordinal"], _P["number"]])
         parents = kids
     triples |= below
-    assignments = _objects(provision_triples | ancestors | below, _P["assigns"])
+    # Their level assignments and entrustments (委托规定).
+    assignments = _objects(provision_triples | ancestors | below, _P["assigns"], _P["provides"])
     triples |= view.describe(assignments)
 
     # Organisations, their regions, and receiving zones.

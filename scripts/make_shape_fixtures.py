@@ -8,7 +8,7 @@ Usage (from the repository root, with a store holding the imported corpus and ``
 The fixture files (``tests/fixtures/shapes/*.pass.ttl`` / ``*.fail.ttl``) hold items and actions in
 the list loader's graph form. They cite real provisions by IRI; this script copies from the store,
 for every cited provision, the whole article it belongs to (the article, all its paragraphs and
-points, their level assignments) and the article's ancestors up to the instrument version; for a
+points, their level assignments and entrustments) and the article's ancestors up to the instrument version; for a
 cited chapter, the chapter and its ancestors; and every organisation, region and zone the fixtures
 name. It takes *more* than validation reads, on purpose: the validator must find its way in it.
 
@@ -75,7 +75,7 @@ def main(store_dir: str) -> None:
     up = walk(roots, f"SELECT ?x WHERE {{ $start <{ELI.is_part_of}>+ ?x }}")
     nodes = down | up | roots
     triples = describe(nodes)
-    triples |= describe({t.object.value for t in triples if t.predicate.value == str(QZ.assigns)})
+    triples |= describe({t.object.value for t in triples if t.predicate.value in (str(QZ.assigns), str(QZ.providesEntrustment))})
     orgs = objects(str(QZ.implementingBody), str(QZ.entrustingBody), str(QZ.toBody))
     org_triples = describe(orgs)
     triples |= org_triples

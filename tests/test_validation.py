@@ -145,6 +145,9 @@ CASES = [
          value=ID + "disguised-approval/filing"),
     Case("NonCurrentBasisShape", "warnings", (item("37WJ-XK-0002"),), (item("37MZ-QR-0002"),), item("37MZ-QR-0002"),
          value=LAW + "中华人民共和国慈善法/2016-03-16/art_10/par_1"),
+    Case("EntrustBasisShape", "warnings", (action("37WL-XK-0001/entrust/municipal"),),
+         (action("37YJ-XK-0001/entrust/municipal"),), action("37YJ-XK-0001/entrust/municipal"),
+         value=ID + "level/municipal"),
 ]
 
 
