@@ -359,7 +359,9 @@ def test_sparql_page_runs_a_query(page, shots):
     page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('evidence')")
     assert page.locator(".yasr table tbody tr").count() > 0
     page.get_by_role("button", name="规定可以委托的条文").click()
-    page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('或者其委托的')")
+    # the table of the query before holds such words too: wait for this query's own columns
+    page.wait_for_function("""() => { const t = (document.querySelector('.yasr table') || {}).innerText || '';
+        return !t.includes('levelLabel') && t.includes('或者其委托的'); }""")
     assert "乡镇级" in page.locator(".yasr table").inner_text()
 
 
