@@ -13,7 +13,8 @@ from quanze.devolution import AUTHORITY_ZH, cited_as
 from quanze.tables import write_table
 
 FLAT_HEADER = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可",
-               "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻"]
+               "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻",
+               "委托"]
 
 
 def _alternatives(alternatives: list[dict[str, Any]]) -> list[str]:
@@ -42,13 +43,22 @@ def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
     for a in assessments:
         head = [a["code"], a["name"], a["type"], a["department"], "、".join(a["levels"]), a["target"], a["status_label"],
                 "是" if a["sensitive"] else "", "是" if a["city_set_licence"] else "", "是" if a["needs_legal_change"] else ""]
-        chain = "；".join(a.get("chain_blocked_by", []))
+        tail = ["；".join(a.get("chain_blocked_by", [])), entrust_cell(a)]
         if not a["blocking"]:
-            rows.append(head + [""] * 9 + [chain])
+            rows.append(head + [""] * 9 + tail)
         for b in a["blocking"]:
             rows.append(head + [b["instrument"], b["article"], b["paragraph"] or "", b["item"] or "", b["instrument_type"],
-                                b["issuer"] or "", b["evidence"], AUTHORITY_ZH[b["authority"]], b["text"], chain])
+                                b["issuer"] or "", b["evidence"], AUTHORITY_ZH[b["authority"]], b["text"], *tail])
     return rows
+
+
+def entrust_cell(a: dict[str, Any]) -> str:
+    """The 委托 path of a blocked item, for the flat exports: 可 with the provisions that allow it, or
+    否 with why not (the law stops above the target, or provides for no entrustment)."""
+    path = next((x for x in a["alternatives"] if x["path"] == "entrust"), None) if a["blocking"] else None
+    if path is None:
+        return ""
+    return f"可：{'、'.join(path['basis'])}" if path["available"] else f"否：{path['note']}"
 
 
 def write_flat(path: Path, assessments: list[dict[str, Any]]) -> None:

@@ -44,5 +44,25 @@ def test_markdown_names_the_provisions_that_allow_entrustment_and_why_not(county
 def test_flat_rows_one_per_blocking_provision(county):
     rows = flat_rows(county)
     assert len(rows) == sum(max(1, len(a["blocking"])) for a in county)
+    assert {len(r) for r in rows} == {len(FLAT_HEADER)}
     evidence = {r[FLAT_HEADER.index("依据原文（证据）")] for r in rows}
     assert {b["evidence"] for a in county for b in a["blocking"]} <= evidence
+
+
+def test_flat_rows_say_whether_the_law_allows_entrustment(county):
+    # 委托: 可 with the provisions that allow it, 否 with why not, empty for an item with nothing blocking.
+    column = FLAT_HEADER.index("委托")
+    by_code: dict[str, set[str]] = {}
+    for row in flat_rows(county):
+        by_code.setdefault(row[0], set()).add(row[column])
+    cells = {code: cell.pop() for code, cell in by_code.items() if len(cell) == 1}
+    assert len(cells) == len(by_code)  # one answer per item, on each of its rows
+    for a in county:
+        path = next((x for x in a["alternatives"] if x["path"] == "entrust"), None)
+        if not a["blocking"]:
+            assert cells[a["code"]] == ""
+        elif path["available"]:
+            assert cells[a["code"]] == "可：" + "、".join(path["basis"]) and path["basis"]
+        else:
+            assert cells[a["code"]] == "否：" + path["note"]
+    assert any(c.startswith("可：") for c in cells.values()) and any(c.startswith("否：") for c in cells.values())

@@ -334,8 +334,13 @@ def test_csv_export(page, api):
     data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["事项编码", "事项名称", "事项类型"]
+    assert rows[0][:3] == ["事项编码", "事项名称", "事项类型"] and rows[0][-1] == "委托"
     assert len(rows) - 1 == sum(max(1, len(a["blocking"])) for a in assessments)
+    # the 委托 column says 可 with the provisions that allow it, as the JSON's entrust path does
+    open_paths = {a["code"]: "可：" + "、".join(x["basis"]) for a in assessments if a["blocking"]
+                  for x in a["alternatives"] if x["path"] == "entrust" and x["available"]}
+    assert open_paths
+    assert {r[0]: r[-1] for r in rows[1:] if r[0] in open_paths} == open_paths
     with page.expect_download() as info:
         page.get_by_role("button", name="导出 XLSX").click()
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip: an .xlsx workbook

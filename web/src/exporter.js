@@ -7,15 +7,22 @@ export function flatRows(assessments) {
   for (const a of assessments) {
     const head = [a.code, a.name, a.type, a.department || "", (a.levels || []).join("、"), levelLabel(a.target),
       statusLabel(a.status), a.sensitive ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
-    const chain = (a.chain_blocked_by || []).join("；");
     const blocking = a.blocking || [];
-    if (!blocking.length) rows.push([...head, "", "", "", "", "", "", "", "", "", chain]);
+    const tail = [(a.chain_blocked_by || []).join("；"), entrustCell(a)];
+    if (!blocking.length) rows.push([...head, "", "", "", "", "", "", "", "", "", ...tail]);
     for (const b of blocking) {
       rows.push([...head, b.instrument || "", b.article || "", b.paragraph || "", b.item || "", b.instrument_type || "",
-        b.issuer || "", b.evidence || "", authorityLabel(b.authority), b.text || "", chain]);
+        b.issuer || "", b.evidence || "", authorityLabel(b.authority), b.text || "", ...tail]);
     }
   }
   return rows;
+}
+
+/** The 委托 path of a blocked item: 可 with the provisions that allow it, or 否 with why not. */
+function entrustCell(a) {
+  const path = (a.blocking || []).length ? (a.alternatives || []).find((x) => x.path === "entrust") : null;
+  if (!path) return "";
+  return path.available ? `可：${(path.basis || []).join("、")}` : `否：${path.note || ""}`;
 }
 
 function csvCell(v) {
@@ -43,7 +50,7 @@ export function downloadCsv(filename, assessments) {
 export async function downloadXlsx(filename, assessments, sheetName) {
   const XLSX = await import("xlsx");
   const ws = XLSX.utils.aoa_to_sheet([t("csvHeader"), ...flatRows(assessments)]);
-  ws["!cols"] = t("csvHeader").map((_, i) => ({ wch: [14, 24, 10, 22, 10, 6, 14, 6, 6, 30, 10, 8, 8, 10, 20, 30, 20, 60, 20][i] || 12 }));
+  ws["!cols"] = t("csvHeader").map((_, i) => ({ wch: [14, 24, 10, 22, 10, 6, 14, 6, 6, 30, 10, 8, 8, 10, 20, 30, 20, 60, 20, 40][i] || 12 }));
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, ws, (sheetName || "devolution").slice(0, 31));
   const data = XLSX.write(wb, { bookType: "xlsx", type: "array", compression: true });

@@ -58,7 +58,7 @@ const STRINGS = {
     au_central: "中央层面（提出建议按程序上报）", au_provincial: "省级层面（提出立改废意见）",
     au_municipal: "市级层面（由设区的市修改或废止）",
     csvHeader: ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "需修改依据",
-      "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻"],
+      "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻", "委托"],
   },
   en: {
     skip: "Skip to main content", nav: "Main navigation", navSearch: "Search items", navDevolution: "Devolution",
@@ -110,7 +110,7 @@ const STRINGS = {
     st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",
     au_central: "Central (propose via channels)", au_provincial: "Provincial (propose amendment)", au_municipal: "Municipal (city amends)",
     csvHeader: ["Code", "Name", "Type", "Department", "Levels", "Target", "Status", "Sensitive", "Needs legal change",
-      "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Who must amend", "Text", "Chain blocked by"],
+      "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Who must amend", "Text", "Chain blocked by", "Entrust (委托)"],
   },
 };
 
