@@ -11,7 +11,7 @@ read the same rulebook agree bounds how precisely any extractor can be measured.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,21 +102,27 @@ def agreement(reference: Path, other: Path) -> Score:
     return score
 
 
-def _labelled_units(laws: Path, labels: Path) -> Iterator[tuple[dict[str, str], str, str, str]]:
-    """Each row of a label file with its unit's text, issuing level and title, as the import reads them."""
+def unit_texts(laws: Path, rows: Iterable[Mapping[str, str]]) -> Iterator[tuple[Mapping[str, str], str, str, str]]:
+    """Each row naming a unit (path, article, paragraph, item or "") with the unit's text, issuing
+    level and title, as the import reads them."""
     meta = {r.path: r for r in read_manifest(laws)}
     cache = {}
+    for row in rows:
+        path = row["path"]
+        if path not in cache:
+            cache[path] = {a.key: a for a in read_text(laws / path, path).articles}
+        par = cache[path][row["article"]].paragraphs[int(row["paragraph"]) - 1]
+        text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
+        yield row, text, meta[path].issuing_level, meta[path].title
+
+
+def _labelled_units(laws: Path, labels: Path) -> Iterator[tuple[Mapping[str, str], str, str, str]]:
+    """Each row of a label file with its unit, as :func:`unit_texts` gives them."""
     with open(labels, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            path = row["path"]
-            if path not in cache:
-                cache[path] = {a.key: a for a in read_text(laws / path, path).articles}
-            par = cache[path][row["article"]].paragraphs[int(row["paragraph"]) - 1]
-            text = next(p.text for p in par.points if p.number == int(row["item"])) if row["item"] else par.text
-            yield row, text, meta[path].issuing_level, meta[path].title
+        yield from unit_texts(laws, csv.DictReader(fh))
 
 
-def _unit(row: dict[str, str]) -> tuple[str, str, str, str]:
+def _unit(row: Mapping[str, str]) -> tuple[str, str, str, str]:
     return row["path"], row["article"], row["paragraph"], row["item"]
 
 
@@ -138,13 +144,17 @@ def evaluate(laws: Path, labels: Path, *, extractor: Callable[..., list[Assignme
     return score
 
 
+def _entrustment(by: str, levels: Iterable[str]) -> str:
+    """One entrustment as the label files write it: FROM>TO, TO in level order or ``open``."""
+    return f"{by}>{';'.join(sorted(set(levels), key=LEVELS.index)) or 'open'}"
+
+
 def _entrustments(cell: str) -> set[str]:
-    """``provincial>open | municipal>county;township`` as a set of FROM>TO, TO in level order."""
+    """``provincial>open | municipal>county;township`` as a set of :func:`_entrustment` strings."""
     out = set()
     for part in filter(None, (p.strip() for p in cell.split("|"))):
         by, _, to = part.partition(">")
-        levels = sorted({t.strip() for t in to.split(";")} - {"", "open"}, key=LEVELS.index)
-        out.add(f"{by.strip()}>{';'.join(levels) or 'open'}")
+        out.add(_entrustment(by.strip(), {t.strip() for t in to.split(";")} - {"", "open"}))
     return out
 
 
@@ -153,7 +163,7 @@ def evaluate_entrustments(laws: Path, labels: Path) -> Score:
     its entrusting level and the levels it may go to, counts once."""
     score = Score()
     for row, text, issuing_level, title in _labelled_units(laws, labels):
-        got = {f"{e.level}>{';'.join(e.delegate_levels) or 'open'}"
+        got = {_entrustment(e.level, e.delegate_levels)
                for e in find_entrustments(text, issuing_level=issuing_level, title=title)}
         score.add(_unit(row), _entrustments(row["entrustments"]), got, text)
     return score

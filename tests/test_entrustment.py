@@ -4,16 +4,14 @@ reads them: each case names a 款 or 项 by file, article, paragraph and item, a
 from __future__ import annotations
 
 import csv
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from quanze.entrustment import find_entrustments
-from quanze.evaluation import corpus_units, evaluate_entrustments
+from quanze.evaluation import corpus_units, evaluate_entrustments, unit_texts
 from quanze.laws import read_manifest
 from quanze.level import bodies
-from quanze.provision import read_text
 from quanze.settings import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -73,25 +71,11 @@ CASES = [
 ]
 
 
-@cache
-def _meta(laws: Path) -> dict[str, tuple[str, str]]:
-    return {r.path: (r.issuing_level, r.title) for r in read_manifest(laws)}
-
-
-def unit(laws: Path, path: str, article: str, paragraph: int, item: int) -> tuple[str, str, str]:
-    """(text, issuing level, title) of one unit, as the import reads it."""
-    parsed = read_text(laws / path, path)
-    art = next(a for a in parsed.articles if a.key == article)
-    par = next(p for p in art.paragraphs if p.number == paragraph)
-    text = next(p.text for p in par.points if p.number == item) if item else par.text
-    issuing, _title = _meta(laws)[path]
-    return text, issuing, parsed.title
-
-
 @pytest.mark.parametrize(("path", "article", "paragraph", "item", "expected", "why"), CASES,
                          ids=[f"{c[0].rsplit('/', 1)[-1][:14]}-{c[1]}-{c[2]}" for c in CASES])
 def test_entrustments_in_the_corpus(laws_dir, path, article, paragraph, item, expected, why):
-    text, issuing, title = unit(laws_dir, path, article, paragraph, item)
+    row = {"path": path, "article": article, "paragraph": str(paragraph), "item": str(item or "")}
+    _, text, issuing, title = next(unit_texts(laws_dir, [row]))
     found = find_entrustments(text, issuing_level=issuing, title=title)
     assert {(e.level, e.delegate_levels) for e in found} == expected, why
     for e in found:
