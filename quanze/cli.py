@@ -202,7 +202,8 @@ def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like sh
 # --- lists ------------------------------------------------------------------------------------
 
 @app.command()
-def load(files: Annotated[list[Path], typer.Argument(help="权责清单 or 调整事项目录, CSV or XLSX; several in order")],
+def load(files: Annotated[list[Path], typer.Argument(
+             help="权责清单, 调整事项目录 or 层级校核表 (level reviews), CSV or XLSX; several in order")],
          name: Annotated[str | None, typer.Option("--name", help="graph name (default: file stem; one file only)")] = None,
          by: Annotated[str | None, typer.Option("--by", help="who loads it (recorded in provenance)")] = None,
          skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
@@ -210,7 +211,9 @@ def load(files: Annotated[list[Path], typer.Argument(help="权责清单 or 调�
          no_validate: Annotated[bool, typer.Option("--no-validate", help="skip after-load validation")] = False) -> None:
     """Load lists, each as its own graph, each rejected as a whole on any bad row unless
     --skip-bad-rows / 载入清单. Several files load in the given order (item lists before the
-    adjustment lists that name their items); a rejected file leaves the others loaded."""
+    adjustment lists that name their items); a rejected file leaves the others loaded. A 层级校核表
+    (columns 条文, 层级, 校核人 …) records people's readings of paragraphs, which replace the
+    extracted levels while the text is unchanged."""
     from quanze.lists import CitationCache, LoadRejected, load_list
     from quanze.tables import TableError
 
@@ -329,7 +332,7 @@ def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) ->
         rows = [{"事项编码": a["code"], "事项名称": a["name"], "实施主体": a["department"], "行使层级": "、".join(a["levels"]),
                  "结论": a["status_label"],
                  "障碍条文": "\n".join(f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}{b['item'] or ''}"
-                                     f"（{b['level_label']}：{b['evidence']}）" for b in a["blocking"]),
+                                     f"（{b['level_label']}：{reports.said(b)}）" for b in a["blocking"]),
                  "修改主体": "、".join(sorted({b["authority_label"] for b in a["blocking"]}))} for a in assessments]
         console.print(_table(rows, title=title))
         return

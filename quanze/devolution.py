@@ -33,13 +33,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from quanze.closure import reachable
+from quanze.level import LEVEL_ZH
 from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import article_label, paragraph_label, point_label
+from quanze.review import effective, review_rows
 from quanze.store import Iri, Store
 
 LEVELS = ("national", "provincial", "municipal", "county", "township")
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
-LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "township": "乡镇级"}
 TARGETS = {"市级": "municipal", "city": "municipal", "municipal": "municipal",
            "县级": "county", "county": "county",
            "功能区": "zone", "zone": "zone"}
@@ -93,6 +94,7 @@ class Facts:
     bases: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     assignments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     entrustments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → 委托规定
+    reviews: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → 层级校核
     texts: dict[str, str] = field(default_factory=dict)
     instruments: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -212,6 +214,13 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
         for r in store.select(query_text("basis_assignments"), {"cited": [Iri(c) for c in cited]}):
             f.assignments[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
                                                     "evidence": r["evidence"], "act": r["act"]})
+        # Reviewed units (层级校核) take the reviewed levels instead of the extracted ones.
+        by_cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in store.select(query_text("basis_reviews"), {"cited": [Iri(c) for c in cited]}):
+            by_cited[str(r["cited"])].append(r)
+        for c, rows in by_cited.items():
+            f.reviews[c] = list(review_rows(rows).values())
+            f.assignments[c] = effective(f.assignments.get(c, []), f.reviews[c])
         entrusted: dict[tuple[str, str, str, str], list[str]] = {}
         for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
             levels = entrusted.setdefault((str(r["cited"]), str(r["unit"]), _tail(str(r["from"])), r["evidence"]), [])
@@ -307,7 +316,7 @@ class Analysis:
                     "evidence": a["evidence"], "text": self.f.texts.get(a["unit"], ""), "authority": auth,
                     "authority_label": AUTHORITY_ZH[auth], "level": a["level"], "level_label": LEVEL_ZH[a["level"]],
                     "act": a["act"], "role": "设定依据" if role == "legalBasis" else "实施依据",
-                    "provision": a["unit"], "cited": cited,
+                    "provision": a["unit"], "cited": cited, "review": a.get("review"),
                 }
                 if entry not in out:
                     out.append(entry)

@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass
 
 LEVELS = ("national", "provincial", "municipal", "county", "township")  # highest first
+LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "township": "乡镇级"}
 _RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 
 

@@ -1,4 +1,5 @@
-"""Item lists into the graph: 权责清单 (items) and 调整事项目录 (adjustments).
+"""Lists into the graph: 权责清单 (items), 调整事项目录 (adjustments) and 层级校核表 (level
+reviews, see ``quanze.review``).
 
 ``load_list`` reads a CSV/XLSX file, checks every row, turns it into triples (the form is in
 docs/vocabulary.md) and writes them as the file's own named graph, with its catalog record,
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from quanze import __version__
+from quanze import __version__, review
 from quanze.catalog import record_ops
 from quanze.citation import Resolution, Resolver
+from quanze.devolution import query_text
 from quanze.namespaces import ID, LEVEL, XSD, graph_iri, item_iri, segment
 from quanze.namespaces import QZ as _QZ
 from quanze.namespaces import RDF as _RDF
@@ -154,12 +156,14 @@ def _map_header(table: Table, columns: dict[str, tuple[str, ...]], required: tup
 
 def list_kind(table: Table) -> str:
     headers = {h.lower() for h in table.header}
+    if headers & {n.lower() for n in review.COLUMNS["reviewer"]}:
+        return "reviews"
     if headers & {n.lower() for n in ACTION_COLUMNS["action"]}:
         return "adjustments"
     if headers & {n.lower() for n in ITEM_COLUMNS["name"]}:
         return "items"
-    raise TableError(table.path, "无法识别的表头：既不是权责清单也不是调整事项目录",
-                     "unrecognised header: neither an item list nor an adjustment list")
+    raise TableError(table.path, "无法识别的表头：既不是权责清单、调整事项目录，也不是层级校核表",
+                     "unrecognised header: not an item list, an adjustment list or a level review list")
 
 
 def _getter(row: dict[str, str], cols: dict[str, str]) -> Callable[[str], str]:
@@ -463,6 +467,29 @@ def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_
     return out, row_code
 
 
+def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: list[Problem],
+                 own_graph: str) -> tuple[_Triples, list[str]]:
+    """A 层级校核表: triples per row, and the validation focus — the reviews and the items whose
+    legal bases they bear on (their 层级与法定依据不符 results may change)."""
+    cols = _map_header(table, review.COLUMNS, review.REQUIRED)
+    f = table.path.name
+
+    def bad(row: int, col: str, zh: str, en: str) -> None:
+        problems.append(Problem(f, row, cols.get(col, review.COLUMNS[col][0]), zh, en))
+
+    readings = review.read_rows([(n, _getter(r, cols)) for n, r in table.rows], store, resolve, own_graph, bad)
+    out = _Triples()
+    load = own_graph.rsplit("/", 1)[-1]
+    for n, reading in readings.items():
+        node = review.review_iri(reading.unit, load)
+        for s, p, o in review.triples(reading, node):
+            out.add(n, s, p, o)
+    units = sorted({r.unit for r in readings.values()})
+    relying = store.select(query_text("relying_items"), {"provision": [Iri(u) for u in units]}) if units else []
+    focus = sorted({str(r["item"]) for r in relying})
+    return out, focus
+
+
 Validator = Callable[[Store, str, set[ox.Triple], list[str]], object]
 
 
@@ -481,8 +508,11 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     kind = list_kind(table)
     graph = str(graph_iri("load", name or path.stem))
     problems: list[Problem] = []
+    relying: list[str] = []
     if kind == "items":
         built, row_code = _item_rows(table, store, citations or CitationCache(store), problems, graph)
+    elif kind == "reviews":
+        built, relying = _review_rows(table, store, citations or CitationCache(store), problems, graph)
     else:
         built, row_code = _action_rows(table, store, problems)
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
@@ -501,8 +531,11 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
                 reasons.setdefault(p.row, []).append(f"[{p.column}] {p.reason_zh} / {p.reason_en}")
         write_table(result.rejects_file, ["行号/row", *table.header, "原因/reason"],
                     [[n, *[r.get(h, "") for h in table.header], "；".join(reasons[n])] for n, r in table.rows if n in bad_rows])
-    prefix = str(ID["item/"]) if kind == "items" else str(ID["action/"])
-    result.focus = sorted({t.subject.value for t in triples if t.subject.value.startswith(prefix)})
+    if kind == "reviews":
+        result.focus = sorted({t.subject.value for t in triples if t.object.value == QZ.LevelReview} | set(relying))
+    else:
+        prefix = str(ID["item/"]) if kind == "items" else str(ID["action/"])
+        result.focus = sorted({t.subject.value for t in triples if t.subject.value.startswith(prefix)})
     report_graph = None
     accepted = None
     if validator is not None:

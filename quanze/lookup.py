@@ -44,8 +44,9 @@ from quanze.devolution import (
     provision_parts,
     query_text,
 )
-from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
+from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
 from quanze.numerals import to_chinese
+from quanze.review import effective
 from quanze.store import Iri, Row, Store
 
 LAW = str(ID["law/"])
@@ -79,6 +80,7 @@ _TYPE = str(RDF.type)
 _PART_OF = str(ELI.is_part_of)
 _ASSIGNS = str(QZ.assigns)
 _PROVIDES = str(QZ.providesEntrustment)
+_REVIEW = str(QZ.levelReview)
 _QZ = str(QZ)
 _ELI_TITLE = str(ELI.title)
 _ELI_NUMBER = str(ELI.number)
@@ -474,19 +476,49 @@ def _qualified(ctx: Triples, cited: str, prop: str) -> Iterator[tuple[str, str]]
 
 
 def _assignment_nodes(ctx: Triples, cited: Iterable[str]) -> set[str]:
-    """The level assignments and entrustments bearing on cited provisions."""
-    return {node for c in cited for p in (_ASSIGNS, _PROVIDES) for _, node in _qualified(ctx, c, p)}
+    """The level assignments, entrustments and level reviews bearing on cited provisions."""
+    return {node for c in cited for p in (_ASSIGNS, _PROVIDES, _REVIEW) for _, node in _qualified(ctx, c, p)}
+
+
+def _extracted(ctx: Triples, unit: str) -> list[str]:
+    """The levels the extractor reads in one unit, highest first."""
+    levels = {tail(str(lv)) for a in ctx.values(unit, _ASSIGNS) for lv in ctx.values(str(a), _q("level"))}
+    return sorted(levels, key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+
+
+def _reviews(ctx: Triples, cited: str) -> list[dict[str, Any]]:
+    """The level reviews (层级校核) bearing on a cited provision, current or stale, each with what
+    the extractor reads in its unit (as quanze.review.review_rows gives them, plus labels)."""
+    out = []
+    for unit, r in _qualified(ctx, cited, _REVIEW):
+        levels = sorted((tail(str(v)) for v in ctx.values(r, _q("level"))),
+                        key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+        date = ctx.one(r, str(DCTERMS.date))
+        entry = {"unit": unit, "unit_label": unit_label(unit), "levels": levels,
+                 "level_labels": [LEVEL_ZH.get(lv, lv) for lv in levels], "evidence": ctx.text(r, _q("evidence")),
+                 "by": ctx.text(r, str(DCTERMS.creator)), "date": str(date) if date is not None else None,
+                 "note": ctx.text(r, _NOTE),
+                 "current": ctx.text(r, _q("reviewedText")) == ctx.text(unit, _q("text")),
+                 "extracted": [LEVEL_ZH.get(lv, lv) for lv in _extracted(ctx, unit)]}
+        if entry not in out:
+            out.append(entry)
+    return sorted(out, key=lambda e: (e["unit"], e["by"] or ""))
 
 
 def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
-    out = []
+    """The level assignments that hold for a cited provision: the extracted ones, and in a unit
+    with a current level review the reviewed ones instead (act 校核, with ``review``)."""
+    extracted = []
     for unit, a in _qualified(ctx, cited, _ASSIGNS):
         level = ctx.one(a, _q("level"))
-        if level is None:
-            continue
-        slug = tail(str(level))
-        entry = {"unit": unit, "unit_label": unit_label(unit), "level": LEVEL_ZH.get(slug, slug),
-                 "level_code": slug, "evidence": ctx.text(a, _q("evidence")), "act": ctx.text(a, _q("act"))}
+        if level is not None:
+            extracted.append({"unit": unit, "level": tail(str(level)), "evidence": ctx.text(a, _q("evidence")),
+                              "act": ctx.text(a, _q("act"))})
+    out = []
+    for a in effective(extracted, _reviews(ctx, cited)):
+        slug = a["level"]
+        entry = {"unit": a["unit"], "unit_label": unit_label(a["unit"]), "level": LEVEL_ZH.get(slug, slug),
+                 "level_code": slug, "evidence": a["evidence"] or None, "act": a["act"], "review": a.get("review")}
         if entry not in out:
             out.append(entry)
     out.sort(key=lambda a: (a["unit"], LEVELS.index(a["level_code"]) if a["level_code"] in LEVELS else 9,
@@ -575,6 +607,7 @@ def _basis(role: str, cited: str, ctx: Triples, labels: dict[str, str]) -> dict[
         "lead_in": ctx.text(cited.rsplit("/pt_", 1)[0], _q("text")) if pt else None,
         "found": ctx.has(cited),
         "level_assignments": _assignments(ctx, cited),
+        "level_reviews": _reviews(ctx, cited),
         "entrustments": _entrustments(ctx, cited),
     }
 
@@ -634,6 +667,7 @@ def provision_detail(store: Store, iri: str) -> dict[str, Any] | None:
             "paragraphs": [_unit(ctx, p, iri) for p in _children(ctx, article)],
         },
         "level_assignments": _assignments(ctx, iri),
+        "level_reviews": _reviews(ctx, iri),
         "entrustments": _entrustments(ctx, iri),
         "items": items,
     }

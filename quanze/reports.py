@@ -38,6 +38,16 @@ def to_json(assessments: list[dict[str, Any]]) -> str:
     return json.dumps(assessments, ensure_ascii=False, sort_keys=True)
 
 
+def said(b: dict[str, Any]) -> str:
+    """A blocking entry's evidence, and who reviewed the level when it comes from a level review
+    (层级校核), so that a reader of an export can tell a person's reading from the extractor's."""
+    review = b.get("review")
+    if not review:
+        return b["evidence"]
+    who = "，".join(filter(None, [review.get("by"), review.get("date")]))
+    return f"{b['evidence']}（校核：{who}）" if b["evidence"] else f"（校核：{who}）"
+
+
 def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
     rows = []
     for a in assessments:
@@ -48,7 +58,7 @@ def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
             rows.append(head + [""] * 9 + tail)
         for b in a["blocking"]:
             rows.append(head + [b["instrument"], b["article"], b["paragraph"] or "", b["item"] or "", b["instrument_type"],
-                                b["issuer"] or "", b["evidence"], AUTHORITY_ZH[b["authority"]], b["text"], *tail])
+                                b["issuer"] or "", said(b), AUTHORITY_ZH[b["authority"]], b["text"], *tail])
     return rows
 
 
@@ -87,7 +97,7 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                     if auth != "—" and b["authority"] != auth:
                         continue
                     out.append(f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）"
-                               f"规定由{b['level_label']}：“{b['evidence']}”")
+                               f"规定由{b['level_label']}：“{said(b)}”")
                     out.append(f"    > {b['text']}")
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")

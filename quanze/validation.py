@@ -623,7 +623,7 @@ def _typed(triples: Iterable[ox.Triple], classes: set[str]) -> set[str]:
 _P = {k: str(v) for k, v in {
     "onItem": QZ.onItem, "relatedItem": QZ.relatedItem, "legalBasis": QZ.legalBasis,
     "implementationBasis": QZ.implementationBasis, "partOf": ELI.is_part_of, "assigns": QZ.assigns,
-    "provides": QZ.providesEntrustment,
+    "provides": QZ.providesEntrustment, "levelReview": QZ.levelReview, "text": QZ.text,
     "implementingBody": QZ.implementingBody, "entrustingBody": QZ.entrustingBody, "toBody": QZ.toBody,
     "region": QZ.region, "toZone": QZ.toZone, "code": QZ.code, "name": QZ.name,
     "subItemName": QZ.subItemName, "exercisedAt": QZ.exercisedAt, "actionType": QZ.actionType,
@@ -631,6 +631,7 @@ _P = {k: str(v) for k, v in {
     "title": ELI.title, "prefLabel": SKOS.prefLabel, "label": RDFS.label, "versionDate": ELI.version_date,
 }.items()}
 _DEVOLUTION_ACTION = str(QZ.DevolutionAction)
+_LEVEL_REVIEW = str(QZ.LevelReview)
 _PROVISION_CLASSES = {str(QZ.Article), str(QZ.Paragraph), str(QZ.Point)}
 _VERSION = str(QZ.InstrumentVersion)
 
@@ -706,12 +707,25 @@ def _collect(view: _View, seeds: Sequence[str], onto: _Ontology) -> _Subgraph:
         children = view.referrers(_P["partOf"], parents)
         below |= children
         kids = {t.subject.value for t in children}
-        below |= view.describe(kids, [_RDF_TYPE, _P["assigns"], _P["provides"], _P["ordinal"], _P["number"]])
+        below |= view.describe(kids, [_RDF_TYPE, _P["assigns"], _P["provides"], _P["levelReview"], _P["ordinal"],
+                                      _P["number"]])
         parents = kids
     triples |= below
-    # Their level assignments and entrustments (委托规定).
-    assignments = _objects(provision_triples | ancestors | below, _P["assigns"], _P["provides"])
+    # Their level assignments, entrustments (委托规定) and level reviews (层级校核) — with the text
+    # of each reviewed unit, which decides whether its review still holds.
+    assignments = _objects(provision_triples | ancestors | below, _P["assigns"], _P["provides"], _P["levelReview"])
     triples |= view.describe(assignments)
+    reviewed = {t.subject.value for t in provision_triples | ancestors | below if t.predicate.value == _P["levelReview"]}
+    if reviewed:
+        triples |= view.describe(reviewed, [_P["text"]])
+
+    # Level reviews given as focus (a review list's load): the review, its unit and the unit's text.
+    reviews = _typed(seed_triples, {_LEVEL_REVIEW})
+    if reviews:
+        units = view.referrers(_P["levelReview"], reviews)
+        triples |= units
+        triples |= view.describe({t.subject.value for t in units}, [_RDF_TYPE, _P["text"]])
+        checked |= reviews
 
     # Organisations, their regions, and receiving zones.
     orgs = (_objects(item_triples, _P["implementingBody"]) | _objects(action_triples, _P["entrustingBody"], _P["toBody"])
@@ -1050,6 +1064,10 @@ class _Labels:
         code, name = self.item(node)
         if code:
             return f"{code} {name or ''}".rstrip()
+        if _LEVEL_REVIEW in types or "/review_" in node:  # {unit}/review_{load}
+            unit, _, load = node.rpartition("/review_")
+            what = "层级校核" if self.lang == "zh" else "level review"
+            return f"{self.provision(unit) or unit} {what}（{unquote(load)}）"
         if types & _PROVISION_CLASSES or _PROVISION_IRI.match(node):
             return self.provision(node) or node
         if _VERSION in types:
@@ -1113,8 +1131,8 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
     bundle = _load_shapes(str(shapes or SHAPES_DIR))
     view = _View(store, replace)
     if focus is None:
-        # Every item and action, then every organisation and region (reference data).
-        seeds = sorted(view.instances(onto.item_classes | {_DEVOLUTION_ACTION}))
+        # Every item, action and level review, then every organisation and region (reference data).
+        seeds = sorted(view.instances(onto.item_classes | {_DEVOLUTION_ACTION, _LEVEL_REVIEW}))
         seeds += sorted(view.instances({str(QZ.PublicAuthority)} | onto.region_classes) - set(seeds))
     else:
         seeds = list(dict.fromkeys(str(f) for f in focus))

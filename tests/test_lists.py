@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from quanze import review
 from quanze.catalog import loads
 from quanze.lists import (
     ACTION_COLUMNS,
@@ -228,14 +229,16 @@ def _documented_columns() -> dict[str, list[list[str]]]:
 
 
 @pytest.mark.parametrize("layout, columns, required", [("权责清单", ITEM_COLUMNS, REQUIRED_ITEM),
-                                                       ("调整事项目录", ACTION_COLUMNS, REQUIRED_ACTION)])
+                                                       ("调整事项目录", ACTION_COLUMNS, REQUIRED_ACTION),
+                                                       ("层级校核表", review.COLUMNS, review.REQUIRED)])
 def test_vocabulary_doc_lists_every_accepted_header(layout, columns, required):
     """Every header the loader accepts, with its aliases in order and its required flag, is in
     the doc's table, and the table names nothing else; enumerated values match the loader's."""
     rows = next(r for title, r in _documented_columns().items() if title.startswith(layout))
     documented = {tuple(re.findall(r"`([^`]+)`", f"{c[0]} {c[1]}")): c[2].startswith("yes") for c in rows}
     assert documented == {names: key in required for key, names in columns.items()}
-    values = {"事项类型": ITEM_TYPES, "行使层级": LEVEL_WORDS, "安全类别": SECURITY, "办理方式": HANDLING, "调整方式": ACTIONS}
+    values = {"事项类型": ITEM_TYPES, "行使层级": LEVEL_WORDS, "安全类别": SECURITY, "办理方式": HANDLING, "调整方式": ACTIONS,
+              "层级": {**review.LEVEL_NAMES, "无": None}}
     cells = {c[0].strip("`"): c[4] for c in rows}
     for header in set(values) & set(cells):
         assert re.findall(r"[\u4e00-\u9fff]+", cells[header]) == list(values[header]), header

@@ -477,3 +477,28 @@ def test_unknown_item_is_reported(page):
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "404" in alert.inner_text()
+
+
+def test_a_level_review_shows_beside_the_extracted_reading(page, corpus_store):
+    """Loaded, the sample review list changes what the pages say: the provision page lists the
+    review with the extractor's reading beside it, and the item's blocking entry says who read it."""
+    from quanze.lists import load_list, unload
+    from quanze.lookup import forget_cached
+    from quanze.settings import ROOT
+
+    load_list(corpus_store, ROOT / "data" / "samples" / "shandong-level-reviews.csv")
+    forget_cached(corpus_store)
+    try:
+        unit = "https://w3id.org/quanze/id/law/工伤保险条例/2010-12-20/art_17/par_3"
+        page.goto(f"{page.base}/#/provision?id={quote(unit, safe='')}")
+        table = page.locator("#review-table")
+        table.wait_for()
+        row = table.locator("tbody tr").first.inner_text()
+        assert "第十七条第三款" in row and "市级" in row and "省级" in row and "有效" in row
+        page.goto(f"{page.base}/#/item/37RS-QR-0001")
+        reviewed = page.locator('.assessment[data-target="县级"] .reviewed').first
+        reviewed.wait_for()
+        assert "校核" in reviewed.inner_text()
+    finally:
+        unload(corpus_store, "shandong-level-reviews")
+        forget_cached(corpus_store)

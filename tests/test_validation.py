@@ -101,6 +101,8 @@ class Case:
 
 
 PAR = "/art_6/par_1"
+REVIEW = LAW + "生猪屠宰管理条例/2021-06-25/art_9/par_4/review_shandong-level-reviews"
+UNREVIEWED, STALE = REVIEW.replace("shandong-level-reviews", "no-reviewer"), REVIEW.replace("shandong-level-reviews", "stale")
 CASES = [
     # completeness
     Case("ItemShape", "completeness", (item("37ST-XK-0007"),), (item("37ST-XK-0008"),), item("37ST-XK-0008"),
@@ -123,6 +125,7 @@ CASES = [
     Case("ActionShape", "completeness", (action("37ZJ-XK-0006/empower/shandong-ftz-jinan"),),
          (action("37NY-XK-0012/devolve/county"),), action("37NY-XK-0012/devolve/county"),
          ("ActionTypeShape", "ActionDeadlineShape")),
+    Case("LevelReviewShape", "completeness", (REVIEW,), (UNREVIEWED,), UNREVIEWED, ("LevelReviewByShape",)),
     # licensing law
     Case("LicenceSettingShape", "licensing-law", (item("37ST-XK-0007"),), (item("37YJ-XK-0012"),),
          item("37YJ-XK-0012"), value=LAW + "互联网药品信息服务管理办法/2004-07-08/art_5"),
@@ -145,6 +148,8 @@ CASES = [
          value=ID + "disguised-approval/filing"),
     Case("NonCurrentBasisShape", "warnings", (item("37WJ-XK-0002"),), (item("37MZ-QR-0002"),), item("37MZ-QR-0002"),
          value=LAW + "中华人民共和国慈善法/2016-03-16/art_10/par_1"),
+    Case("StaleReviewShape", "warnings", (REVIEW,), (STALE,), STALE,
+         value=LAW + "生猪屠宰管理条例/2021-06-25/art_9/par_4"),
     Case("EntrustBasisShape", "warnings", (action("37WL-XK-0001/entrust/municipal"),),
          (action("37YJ-XK-0001/entrust/municipal"),), action("37YJ-XK-0001/entrust/municipal"),
          value=ID + "level/municipal"),

@@ -54,6 +54,14 @@ class ItemPage(BaseModel):
     items: list[ItemSummary] = Field(description="the items on this page")
 
 
+class ReviewerOut(BaseModel):
+    """Who reviewed a level (层级校核), when and why."""
+
+    by: str | None = Field(description="校核人", examples=["省司法厅 王某"])
+    date: str | None = Field(description="校核日期", examples=["2026-11-30"])
+    note: str | None = Field(description="说明", examples=[None])
+
+
 class LevelAssignmentOut(BaseModel):
     """A level a provision's text assigns (层级设定), with the exact phrase that fixes it."""
 
@@ -63,7 +71,25 @@ class LevelAssignmentOut(BaseModel):
     level_code: str = Field(description="level slug", examples=["provincial"])
     evidence: str | None = Field(description="the exact phrase of the text that fixes the level",
                                  examples=["省、自治区、直辖市人民政府药品监督管理部门批准"])
-    act: str | None = Field(description="the act (批准, 许可, 登记, 决定, 实施 …)", examples=["批准"])
+    act: str | None = Field(description="the act (批准, 许可, 登记, 决定, 实施 …); 校核 for a reviewed level",
+                            examples=["批准"])
+    review: ReviewerOut | None = Field(None, description="for a reviewed level (层级校核): who read it, when, why")
+
+
+class LevelReviewOut(BaseModel):
+    """A person's reading (层级校核) of the levels a 款 or 项 assigns. While ``current`` it replaces
+    the extracted ones; once the unit's text has changed it is stale and they hold again."""
+
+    unit: str = Field(description="IRI of the reviewed 款 or 项")
+    unit_label: str = Field(description="第X条第X款（第X项）", examples=["第十七条第三款"])
+    levels: list[str] = Field(description="reviewed level slugs; empty = the unit assigns none", examples=[["municipal"]])
+    level_labels: list[str] = Field(description="校核层级；为空表示该款项不设定层级", examples=[["市级"]])
+    evidence: str | None = Field(description="依据短语", examples=["设区的市级社会保险行政部门办理"])
+    by: str | None = Field(description="校核人", examples=["省司法厅 王某"])
+    date: str | None = Field(description="校核日期", examples=["2026-11-30"])
+    note: str | None = Field(description="说明", examples=[None])
+    current: bool = Field(description="whether the unit's text is still the text that was reviewed")
+    extracted: list[str] = Field(description="自动识别的层级（被校核取代的）", examples=[["省级"]])
 
 
 class EntrustmentOut(BaseModel):
@@ -103,6 +129,7 @@ class BasisOut(BaseModel):
     lead_in: str | None = Field(description="for a cited 项: the text of its paragraph (the lead-in)")
     found: bool = Field(description="whether the cited provision is stored")
     level_assignments: list[LevelAssignmentOut] = Field(description="level assignments bearing on the provision")
+    level_reviews: list[LevelReviewOut] = Field(default=[], description="level reviews (层级校核) bearing on the provision")
     entrustments: list[EntrustmentOut] = Field(default=[], description="entrustments (委托规定) bearing on the provision")
 
 

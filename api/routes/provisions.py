@@ -18,7 +18,7 @@ from api.routes.common import (
     run,
     store_of,
 )
-from api.routes.items import EntrustmentOut, ItemSummary, LevelAssignmentOut
+from api.routes.items import EntrustmentOut, ItemSummary, LevelAssignmentOut, LevelReviewOut
 from quanze import lookup
 from quanze.namespaces import segment
 
@@ -104,6 +104,7 @@ class ProvisionDetail(BaseModel):
     instrument: InstrumentOut | None = Field(description="the instrument version")
     context: ArticleContext = Field(description="the whole article")
     level_assignments: list[LevelAssignmentOut] = Field(description="level assignments bearing on the provision")
+    level_reviews: list[LevelReviewOut] = Field(default=[], description="level reviews (层级校核) bearing on the provision")
     entrustments: list[EntrustmentOut] = Field(default=[], description="entrustments (委托规定) bearing on the provision")
     items: list[RelyingItem] = Field(description="items relying on it (citing it, its article or paragraph, "
                                                  "or a part of it)")

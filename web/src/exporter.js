@@ -1,6 +1,13 @@
 // Downloads of a list of assessments: CSV (UTF-8 with BOM, so Excel reads the Chinese) and XLSX.
 import { t, statusLabel, authorityLabel, levelLabel } from "./i18n.js";
 
+/** The evidence, and who reviewed the level when it comes from a level review (层级校核), as the CLI's. */
+function said(b) {
+  if (!b.review) return b.evidence || "";
+  const who = [b.review.by, b.review.date].filter(Boolean).join("，");
+  return `${b.evidence || ""}（校核：${who}）`;
+}
+
 /** One row per blocking provision (one row for an item with none), as ``quanze blockers --format csv``. */
 export function flatRows(assessments) {
   const rows = [];
@@ -12,7 +19,7 @@ export function flatRows(assessments) {
     if (!blocking.length) rows.push([...head, "", "", "", "", "", "", "", "", "", ...tail]);
     for (const b of blocking) {
       rows.push([...head, b.instrument || "", b.article || "", b.paragraph || "", b.item || "", b.instrument_type || "",
-        b.issuer || "", b.evidence || "", authorityLabel(b.authority), b.text || "", ...tail]);
+        b.issuer || "", said(b), authorityLabel(b.authority), b.text || "", ...tail]);
     }
   }
   return rows;

@@ -29,6 +29,8 @@ const STRINGS = {
     alternatives: "过渡办法", sensitiveYes: "涉及安全", securityCategory: "安全类别", relatedItems: "关联事项",
     backToSearch: "返回检索", handling: "办理方式", note: "备注", relation: "关联方式", recorded: "已记录", unavailable: "（不可用）", levelOpen: "条文未写明层级", entrustments: "委托规定", entrustingLevel: "委托机关层级", entrustedLevels: "受委托机关层级", basisDocument: "依据文件", transitive: "经由其他关联事项", subItem: "子项",
     acceptedAt: "受理层级", approvedAt: "审批层级", implementingBody: "实施机关",
+    levelReviews: "层级校核", reviewedLevels: "校核层级", extractedLevels: "自动识别", reviewer: "校核人", reviewDate: "校核日期",
+    reviewState: "状态", reviewCurrent: "有效", reviewStale: "已失效（原文已改变）", reviewedBy: "校核", noLevel: "无",
     // devolution
     devTitle: "下放看板", devIntro: "选择目标层级，查看各实施主体的事项下放结论和需由哪一层级修改法律依据。",
     devForm: "看板条件", devTarget: "目标层级", devDepartment: "实施主体", show: "显示",
@@ -87,6 +89,8 @@ const STRINGS = {
     securityCategory: "Security category", relatedItems: "Related items", backToSearch: "Back to search",
     handling: "Handling", note: "Note", relation: "Relation", recorded: "Recorded", unavailable: " (not available)", levelOpen: "no level named in the text", entrustments: "Entrustment provisions", entrustingLevel: "Entrusting level", entrustedLevels: "Entrusted levels", basisDocument: "Basis document", transitive: "through another related item", subItem: "Sub-item", acceptedAt: "Accepted at",
     approvedAt: "Approved at", implementingBody: "Implementing body",
+    levelReviews: "Level reviews", reviewedLevels: "Reviewed levels", extractedLevels: "Extracted", reviewer: "Reviewer", reviewDate: "Date",
+    reviewState: "Status", reviewCurrent: "current", reviewStale: "stale (the text has changed)", reviewedBy: "reviewed by", noLevel: "none",
     devTitle: "Devolution dashboard", devIntro: "Choose a target level to see each department's devolution status and who must amend the law.",
     devForm: "Dashboard settings", devTarget: "Target level", devDepartment: "Department", show: "Show",
     byStatus: "By status", byDepartment: "By department and status", byAuthority: "By amending authority (items with a blocking provision)",

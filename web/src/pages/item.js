@@ -26,6 +26,22 @@ export function provisionLink(b) {
   return zh(b.citation || citation(b));
 }
 
+// 层级校核: people's readings of the paragraphs, beside what the extractor read; a current review
+// replaces the extracted levels (they are what the assessment used), a stale one no longer does.
+export function reviewTable(reviews, id) {
+  if (!(reviews || []).length) return null;
+  const levels = (list) => (list || []).length ? joinList(list.map(levelLabel)) : t("noLevel");
+  return h("table", { class: "data compact reviews", id },
+    h("caption", null, t("levelReviews")),
+    h("thead", null, h("tr", null, [t("graphProvision"), t("reviewedLevels"), t("extractedLevels"), t("evidence"), t("reviewer"),
+      t("reviewDate"), t("note"), t("reviewState")].map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", null, reviews.map((r) => h("tr", { class: r.current ? null : "muted" },
+      h("td", null, zh(r.unit_label || "")), h("td", null, levels(r.level_labels)), h("td", null, levels(r.extracted)),
+      h("td", null, r.evidence ? h("mark", { lang: "zh-CN" }, r.evidence) : ""), h("td", null, zh(r.by || "")),
+      h("td", null, r.date || ""), h("td", null, zh(r.note || "")),
+      h("td", null, r.current ? t("reviewCurrent") : t("reviewStale"))))));
+}
+
 function basisCard(b, i) {
   const phrases = (b.level_assignments || []).map((a) => a.evidence).filter(Boolean);
   const version = [b.version_date, b.current === true ? t("current") : b.current === false ? t("notCurrent") : null,
@@ -43,7 +59,8 @@ function basisCard(b, i) {
       h("thead", null, h("tr", null, [t("graphProvision"), t("level"), t("evidence"), t("act")].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", null, b.level_assignments.map((a) => h("tr", null,
         h("td", null, zh(a.unit_label || "")), h("td", null, levelLabel(a.level)),
-        h("td", { class: "evidence" }, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null);
+        h("td", { class: "evidence" }, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null,
+    reviewTable(b.level_reviews, `reviews-${i}`));
 }
 
 function assessmentCard(target, a) {
@@ -55,7 +72,8 @@ function assessmentCard(target, a) {
     blocking.length ? h("div", null, h("h4", null, t("blocking")), h("ul", { class: "plain" }, blocking.map((b) => h("li", null,
       b.provision ? h("a", { href: provisionHref(b.provision) }, zh(citation(b))) : zh(citation(b)),
       " ", h("span", { class: `auth au-${b.authority}` }, authorityLabel(b.authority)),
-      h("div", { class: "small" }, `${colon(t("levelAssigned"))}${levelLabel(b.level_label || "")} · `, h("mark", { lang: "zh-CN" }, b.evidence))))))
+      h("div", { class: "small" }, `${colon(t("levelAssigned"))}${levelLabel(b.level_label || "")} · `, h("mark", { lang: "zh-CN" }, b.evidence),
+        b.review ? h("span", { class: "reviewed" }, ` · ${t("reviewedBy")} ${b.review.by}${b.review.date ? ` ${b.review.date}` : ""}`) : null)))))
       : h("p", { class: "muted" }, t("noBlocking")),
     (a.chain_blocked_by || []).length ? h("p", null, colon(t("chainBlockedBy")),
       a.chain_blocked_by.map((c, i) => [i ? "、" : "", h("a", { href: itemHref(c) }, c)])) : null,

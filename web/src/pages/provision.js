@@ -1,12 +1,13 @@
 // Provision page: the article in its context (every paragraph and item, the one asked for marked,
-// with its divisions and instrument), the level assignments and entrustments (委托规定) bearing on
-// it, and the items relying
+// with its divisions and instrument), the level assignments, level reviews (层级校核) and
+// entrustments (委托规定) bearing on it, and the items relying
 // on it with their status now and if the provision allowed the target level (impact list).
 import { getJson } from "../api.js";
 import { field, h, highlight, select, zh } from "../dom.js";
 import { authorityLabel, joinList, levelLabel, t, TARGETS } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref } from "../ui.js";
 import { statusBadge } from "./devolution.js";
+import { reviewTable } from "./item.js";
 
 const LAW = "https://w3id.org/quanze/id/law/";
 
@@ -91,6 +92,7 @@ export async function provisionPage({ main, params, signal }) {
       h("tbody", null, provision.level_assignments.map((a) => h("tr", null,
         h("td", null, zh(a.unit_label || "")), h("td", null, levelLabel(a.level)),
         h("td", null, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null,
+    reviewTable(provision.level_reviews, "review-table"),
     (provision.entrustments || []).length ? h("table", { class: "data compact", id: "entrustment-table" },
       h("caption", null, t("entrustments")),
       h("thead", null, h("tr", null, [t("graphProvision"), t("entrustingLevel"), t("entrustedLevels"), t("evidence")]

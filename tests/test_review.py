@@ -1,0 +1,256 @@
+"""Level reviews (层级校核, quanze.review): a person's reading replaces the extractor's for a unit.
+
+On the real corpus with the shipped sample review list (data/samples/shandong-level-reviews.csv,
+the adjudicated readings of tests/fixtures/level_labels_cited.csv where the extractor differs),
+and on a small synthetic law whose text a test changes, to see a review go stale.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from quanze.devolution import blockers, chain
+from quanze.evaluation import unit_texts
+from quanze.laws import import_corpus
+from quanze.level import LEVEL_ZH, LEVELS
+from quanze.lists import LoadRejected, TableError, load_list, unload
+from quanze.lookup import forget_cached, item_detail, provision_detail
+from quanze.reference import init
+from quanze.reports import flat_rows
+from quanze.review import parse_levels
+from quanze.store import EmbeddedStore
+from quanze.validation import validate, validate_pending
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "samples" / "shandong-level-reviews.csv"
+LABELS = ROOT / "tests" / "fixtures" / "level_labels_cited.csv"
+LAW = "https://w3id.org/quanze/id/law/"
+LEVEL_SHAPE = "https://w3id.org/quanze/shapes#LevelBasisShape"
+STALE_SHAPE = "https://w3id.org/quanze/shapes#StaleReviewShape"
+
+
+# --- the sample review list on the real corpus --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reviewed(corpus_store):
+    """The corpus store before and after loading the sample review list (unloaded afterwards)."""
+    before = {a["code"]: a for a in blockers(corpus_store, "县级")}
+    result = load_list(corpus_store, SAMPLE)
+    forget_cached(corpus_store)
+    after = {a["code"]: a for a in blockers(corpus_store, "县级")}
+    yield result, before, after
+    unload(corpus_store, result.graph.rsplit("/", 1)[-1])
+    forget_cached(corpus_store)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_sample_review_resolves_and_is_stored(reviewed):
+    result, _, _ = reviewed
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert result.rows == result.stored_rows == len(_rows(SAMPLE)) == 30
+
+
+def test_sample_reviews_are_the_adjudicated_labels(reviewed, corpus_store, laws_dir):
+    """Each review says what the adjudicated label of its unit says: the same unit (its citation
+    resolved), the same levels (none for 无), evidence taken from the label's, on the unit's text."""
+    labels = {}
+    for row, text, _level, _title in unit_texts(laws_dir, _rows(LABELS)):
+        labels[text] = (sorted(filter(None, row["expected"].split(";")), key=LEVELS.index), row["evidence"])
+    stored = corpus_store.select("""PREFIX qz: <https://w3id.org/quanze/ns#>
+        SELECT ?unit ?text ?reviewed (GROUP_CONCAT(STR(?level); separator=" ") AS ?levels) ?evidence WHERE {
+          ?unit qz:levelReview ?r . ?r qz:reviewedText ?reviewed . ?unit qz:text ?text .
+          OPTIONAL { ?r qz:level ?level } OPTIONAL { ?r qz:evidence ?evidence } } GROUP BY ?unit ?text ?reviewed ?evidence""")
+    assert len(stored) == 30
+    for r in stored:
+        assert r["reviewed"] == r["text"]
+        levels, evidence = labels[str(r["text"])]
+        assert sorted((lv.rsplit("/", 1)[-1] for lv in str(r["levels"] or "").split()), key=LEVELS.index) == levels
+        assert (r["evidence"] or "") in evidence
+        assert (r["evidence"] or "") in str(r["text"])
+        assert bool(r["evidence"]) == (len(levels) == 1)  # several levels: each phrase is in the note
+
+
+def test_sample_reviews_are_where_the_extractor_is_wrong(reviewed):
+    for row in _rows(SAMPLE):
+        levels, _ = parse_levels(row["层级"])
+        assert row["说明"].split("；")[0] != "自动识别为" + ("、".join(LEVEL_ZH[lv] for lv in levels) or "无")
+
+
+def test_a_reviewed_level_replaces_the_extracted_one(reviewed):
+    """工伤保险条例第十七条第三款 gives 工伤认定 to the 设区的市 (the extractor read the province named
+    in the condition): 工伤认定 still needs legal change for the county, now because of a 市级 reading."""
+    _, before, after = reviewed
+    unit = "工伤保险条例/2010-12-20/art_17/par_3"
+    old = [b for b in before["37RS-QR-0001"]["blocking"] if b["provision"].endswith(unit)]
+    new = [b for b in after["37RS-QR-0001"]["blocking"] if b["provision"].endswith(unit)]
+    assert [(b["level"], b["act"], b["review"]) for b in old] == [("provincial", old[0]["act"], None)]
+    assert [(b["level"], b["act"]) for b in new] == [("municipal", "校核")]
+    assert new[0]["review"]["by"] and new[0]["review"]["date"] == "2026-11-30"
+    assert new[0]["evidence"] in new[0]["text"]
+    # Exports tell a person's reading from the extractor's.
+    row = next(r for r in flat_rows([after["37RS-QR-0001"]]) if r[11] == "第十七条")
+    assert row[16] == f"{new[0]['evidence']}（校核：{new[0]['review']['by']}，2026-11-30）"
+
+
+def test_a_review_of_no_level_unblocks(reviewed):
+    """山东省动物防疫条例第二十四条第二款 (the province 统一管理 epidemic information) assigns no
+    power by the rulebook; 动物疫情信息公布 is no longer blocked by it."""
+    _, before, after = reviewed
+    unit = "山东省动物防疫条例/2021-12-03/art_24/par_2"
+    assert any(b["provision"].endswith(unit) for b in before["37NY-FW-0001"]["blocking"])
+    assert not any(b["provision"].endswith(unit) for b in after["37NY-FW-0001"]["blocking"])
+    assert after["37NY-FW-0001"]["status"] != "needs_legal_change"
+
+
+def test_pages_show_the_review_beside_the_extracted_reading(reviewed, corpus_store):
+    detail = item_detail(corpus_store, "37RS-QR-0001")
+    basis = next(b for b in detail["bases"] if b["citation"] == "《工伤保险条例》第十七条第三款")
+    assert [(a["level"], a["act"]) for a in basis["level_assignments"]] == [("市级", "校核")]
+    [review] = basis["level_reviews"]
+    assert review["current"] and review["level_labels"] == ["市级"] and review["extracted"] == ["省级"]
+    page = provision_detail(corpus_store, LAW + "工伤保险条例/2010-12-20/art_17/par_3")
+    assert page["level_reviews"] == [review]
+
+
+def test_chain_uses_reviews_too(reviewed, corpus_store):
+    assessment = chain(corpus_store, "37RS-QR-0001", "县级")
+    assert ("municipal", "校核") in {(b["level"], b["act"]) for b in assessment["blocking"]}
+
+
+# --- a synthetic law: loader errors, conflicts, validation, staleness ---------------------------
+
+MINI = ("# 校核示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END -->\n\n第一条 为了示例，制定本条例。\n\n"
+        "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n\n"
+        "第三条 示例证书由县级人民政府示例主管部门颁发。\n\n示例证书有效期为五年。\n")
+ITEMS = ("事项编码,事项名称,事项类型,实施主体,行使层级,设定依据\n"
+         "37SL-XK-9001,示例机构设立审批,行政许可,省示例局,省级,《校核示例条例》第二条\n"
+         "37SL-XK-9002,示例机构设立审批（县）,行政许可,县示例局,县级,《校核示例条例》第二条\n")
+HEADER = "条文,层级,依据短语,校核人,校核日期,说明\n"
+
+
+def _law(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "law.md").write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
+        "law.md,校核示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def mini(tmp_path):
+    store = EmbeddedStore(None)
+    init(store)
+    import_corpus(store, _law(tmp_path / "laws", MINI))
+    (tmp_path / "items.csv").write_text(ITEMS, encoding="utf-8")
+    load_list(store, tmp_path / "items.csv")
+    yield store, tmp_path
+    store.close()
+
+
+def _write(folder: Path, name: str, rows: str) -> Path:
+    path = folder / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def _quads(store: EmbeddedStore) -> int:
+    return int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
+
+
+@pytest.mark.parametrize(("row", "column", "says"), [
+    ("《无此条例》第二条,县级,,甲,,", "条文", "未知的法规名称"),
+    ("《校核示例条例》第九条,县级,,甲,,", "条文", "没有第九条"),
+    ("《校核示例条例》第三条,县级,,甲,,", "条文", "有 2 款"),
+    ("《校核示例条例》第二条、第三条第一款,县级,,甲,,", "条文", "只引一个"),
+    ("《校核示例条例》第二条,区级,,甲,,", "层级", "未知的层级"),
+    ("《校核示例条例》第二条,县级,县级人民政府,甲,,", "依据短语", "不在该款项原文中"),
+    ("《校核示例条例》第二条,无,示例机构,甲,,", "依据短语", "不应有依据短语"),
+    ("《校核示例条例》第二条,县级,,,,", "校核人", "缺少校核人"),
+    ("《校核示例条例》第二条,县级,,甲,2020/1/1,", "校核日期", "不是 YYYY-MM-DD"),
+])
+def test_a_bad_row_names_its_column_and_nothing_is_stored(mini, row, column, says):
+    store, folder = mini
+    quads = _quads(store)
+    path = _write(folder, "bad.csv", "《校核示例条例》第三条第二款,无,,甲,,\n" + row + "\n")
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == ("bad.csv", 3, column)
+    assert says in problem.reason_zh and problem.reason_en
+    assert _quads(store) == quads
+
+
+def test_the_same_unit_twice_in_one_list(mini):
+    store, folder = mini
+    path = _write(folder, "twice.csv", "《校核示例条例》第二条,县级,,甲,,\n《校核示例条例》第二条第一款,县级,,乙,,\n")
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path)
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "条文")]
+
+
+def test_an_unknown_header_is_refused(mini):
+    store, folder = mini
+    path = folder / "odd.csv"
+    path.write_text("条文,层级\n《校核示例条例》第二条,县级\n", encoding="utf-8")
+    with pytest.raises(TableError):
+        load_list(store, path)
+
+
+def test_two_lists_may_agree_but_not_disagree(mini):
+    store, folder = mini
+    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,县级,,甲,,\n"))
+    load_list(store, _write(folder, "same.csv", "《校核示例条例》第二条,县级,,乙,,\n"))
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, _write(folder, "other.csv", "《校核示例条例》第二条,市级,,丙,,\n"))
+    [problem] = err.value.problems
+    assert "first" in problem.reason_zh or "same" in problem.reason_zh
+    # Reloading a list replaces its own reviews: no conflict with itself.
+    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,县级,,甲,2026-11-30,\n"))
+
+
+def test_validation_reads_the_reviewed_level(mini):
+    """The item is exercised at 县级 on a paragraph the extractor reads as 省级: 层级与法定依据不符.
+    Reviewed as 县级, the violation is gone, and pyshacl agrees with the fast path."""
+    store, folder = mini
+    item = "https://w3id.org/quanze/id/item/37SL-XK-9002"
+    assert LEVEL_SHAPE in {f.shape for f in validate(store, [item]).results}
+    load_list(store, _write(folder, "ok.csv", "《校核示例条例》第二条,县级,,甲,,\n"))
+    for engine in ("fast", "pyshacl"):
+        assert LEVEL_SHAPE not in {f.shape for f in validate(store, [item], engine=engine).results}
+
+
+def test_a_review_list_is_validated_before_it_is_stored(mini):
+    """Its focus is the reviews and the items relying on the reviewed units."""
+    store, folder = mini
+    result = load_list(store, _write(folder, "check.csv", "《校核示例条例》第二条,县级,,甲,,\n"),
+                       validator=validate_pending)
+    assert {"https://w3id.org/quanze/id/item/37SL-XK-9001", "https://w3id.org/quanze/id/item/37SL-XK-9002"} <= set(
+        result.focus)
+    assert any("/review_" in f for f in result.focus)
+    assert result.report.violations == 0
+
+
+def test_a_review_goes_stale_when_the_text_changes(mini):
+    store, folder = mini
+    assert {b["level"] for a in blockers(store, "县级") for b in a["blocking"]} == {"provincial"}
+    load_list(store, _write(folder, "r.csv", "《校核示例条例》第二条,县级,,甲,,\n"))
+    assert [b for a in blockers(store, "县级") for b in a["blocking"]] == []
+    # A corrected text of the same version is imported: the review no longer holds.
+    import_corpus(store, _law(folder / "laws", MINI.replace("应当经省、自治区", "应当经国务院或者省、自治区")))
+    forget_cached(store)
+    assert {b["level"] for a in blockers(store, "县级") for b in a["blocking"]} == {"provincial"}
+    findings = validate(store, None).results
+    stale = [f for f in findings if f.shape == STALE_SHAPE]
+    assert len(stale) == 1 and stale[0].severity == "Warning"
+    assert stale[0].focus_name == "《校核示例条例》第二条第一款 层级校核（r）"
+    page = provision_detail(store, LAW + "校核示例条例/2020-01-01/art_2/par_1")
+    assert [(r["current"], r["level_labels"]) for r in page["level_reviews"]] == [(False, ["县级"])]
+    assert [a["act"] for a in page["level_assignments"]] != ["校核"]
