@@ -5,11 +5,16 @@ Chinese headings, grouped by department and amendment authority, article text sh
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from quanze.devolution import AUTHORITY_ZH, cited_as
+from quanze.devolution import AUTHORITY_ZH, cited_as, query_text
+from quanze.level import LEVEL_ZH, LEVELS
+from quanze.review import COLUMNS as REVIEW_COLUMNS
+from quanze.review import effective, review_rows
+from quanze.store import Iri, Store
 from quanze.tables import write_table
 
 FLAT_HEADER = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可",
@@ -73,6 +78,51 @@ def entrust_cell(a: dict[str, Any]) -> str:
 
 def write_flat(path: Path, assessments: list[dict[str, Any]]) -> None:
     write_table(path, FLAT_HEADER, flat_rows(assessments))
+
+
+def _order(unit: str) -> tuple[int, ...]:
+    """第X条(之X)第X款第X项 as numbers, for sorting a unit IRI (…/art_12-1/par_2/pt_3)."""
+    return tuple(int(n) for n in re.findall(r"\d+", unit.rsplit("/art_", 1)[-1]))
+
+
+#: A 层级校核表 the loader reads back (its six columns), then context it ignores.
+SHEET_HEADER = [names[0] for names in REVIEW_COLUMNS.values()] + ["原文", "涉及事项", "状态"]
+
+
+def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[str]]:
+    """A level review worksheet (层级校核表) of the paragraphs that block the assessed items: one row
+    per 款 or 项, pre-filled with the reading the analysis used — a current review's, else the
+    extractor's (all the levels the unit assigns, not only those that block) — with its text and the
+    items it blocks. Legal staff confirm or correct 层级 and 依据短语, sign 校核人, and load the file
+    back with ``quanze load``; unchanged rows then restate what was read, and change nothing."""
+    units: dict[str, dict[str, Any]] = {}
+    for a in assessments:
+        for b in a["blocking"]:
+            u = units.setdefault(b["provision"], {"citation": cited_as(b), "text": b["text"], "items": []})
+            if a["code"] not in u["items"]:
+                u["items"].append(a["code"])
+    if not units:
+        return []
+    bound = {"cited": [Iri(u) for u in sorted(units)]}
+    extracted = [{"unit": str(r["unit"]), "level": str(r["level"]).rsplit("/", 1)[-1], "evidence": r["evidence"],
+                  "act": r["act"]} for r in store.select(query_text("basis_assignments"), bound) if str(r["unit"]) in units]
+    reviews = [rv for rv in review_rows([r for r in store.select(query_text("basis_reviews"), bound)
+                                         if str(r["unit"]) == str(r["cited"])]).values()]
+    held = effective(extracted, reviews)
+    rows = []
+    for unit, u in sorted(units.items(), key=lambda kv: (kv[1]["citation"].split("》")[0], _order(kv[0]))):
+        readings = sorted({a["level"]: a for a in held if a["unit"] == unit}.values(), key=lambda a: LEVELS.index(a["level"]))
+        current = next((rv for rv in reviews if rv["unit"] == unit and rv["current"]), None)
+        stale = any(rv["unit"] == unit and not rv["current"] for rv in reviews)
+        evidence = readings[0]["evidence"] if len(readings) == 1 else ""
+        note = (current or {}).get("note") or ""
+        if current is None and len(readings) > 1:
+            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in readings)
+        state = "已校核" if current else ("校核已失效，现为自动识别" if stale else "自动识别")
+        rows.append([u["citation"], "、".join(LEVEL_ZH[a["level"]] for a in readings) or "无", evidence or "",
+                     (current or {}).get("by") or "", (current or {}).get("date") or "", note, u["text"],
+                     "、".join(u["items"]), state])
+    return rows
 
 
 def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清单") -> str:

@@ -114,13 +114,14 @@ MINI_LAW = ("# 示例条例\n\n2020年1月1日 国务院公布\n\n<!-- INFO END 
             "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n")
 
 
-def write_mini_corpus(folder: Path) -> Path:
-    """A corpus folder in the format of shared/laws holding only :data:`MINI_LAW`."""
+def write_mini_corpus(folder: Path, text: str = MINI_LAW, title: str = "示例条例") -> Path:
+    """A corpus folder in the format of shared/laws holding only one law (:data:`MINI_LAW`, or
+    ``text`` under ``title``: a 行政法规 of 2020-01-01)."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "law.md").write_text(MINI_LAW, encoding="utf-8")
+    (folder / "law.md").write_text(text, encoding="utf-8")
     (folder / "manifest.csv").write_text(
         "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
-        "law.md,示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
+        f"law.md,{title},行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
     return folder
 
 

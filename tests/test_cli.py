@@ -121,3 +121,28 @@ def test_a_store_failure_in_any_command_is_a_message_not_a_traceback(tmp_path):
                                       "http://127.0.0.1:9/update", "laws", "import", str(laws)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "unreachable" in result.output and "Traceback" not in result.output
+
+
+def test_review_worksheet_out_edited_and_back_in(tmp_path):
+    """`quanze laws reviews` writes the paragraphs blocking devolution, pre-filled; a legal officer
+    corrects the level and signs; `quanze load` takes it back and the blocker is gone."""
+    from quanze.tables import read_table, write_table
+
+    store = _store_with_law(tmp_path)
+    items = tmp_path / "items.csv"
+    items.write_text(HEADER + "A-1,示例机构设立审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                     encoding="utf-8")
+    assert run("--store", store, "load", str(items)).exit_code == 0
+    sheet = tmp_path / "sheet.xlsx"
+    written = run("--store", store, "laws", "reviews", "--to", "县级", "-o", str(sheet))
+    assert written.exit_code == 0 and "1 个款项" in " ".join(written.stdout.split())
+    table = read_table(sheet)
+    [(_, row)] = table.rows
+    assert (row["条文"], row["层级"], row["校核人"], row["涉及事项"], row["状态"]) == (
+        "《示例条例》第二条第一款", "省级", "", "A-1", "自动识别")
+    row.update({"层级": "县级", "依据短语": "", "校核人": "法规处", "说明": "（示例）"})
+    write_table(sheet, table.header, [[row[h] for h in table.header]])
+    assert run("--store", store, "load", str(sheet)).exit_code == 0
+    assert "A-1" not in run("--store", store, "blockers", "--to", "县级", "--format", "csv").stdout
+    again = run("--store", store, "laws", "reviews", "--to", "市级", "-o", str(sheet))
+    assert again.exit_code == 0 and "0 个款项" in " ".join(again.stdout.split())

@@ -19,10 +19,13 @@ from quanze.level import LEVEL_ZH, LEVELS
 from quanze.lists import LoadRejected, TableError, load_list, unload
 from quanze.lookup import forget_cached, item_detail, provision_detail
 from quanze.reference import init
-from quanze.reports import flat_rows
+from quanze.reports import SHEET_HEADER, flat_rows, review_sheet
 from quanze.review import parse_levels
 from quanze.store import EmbeddedStore
+from quanze.tables import write_table
 from quanze.validation import validate, validate_pending
+
+from .conftest import write_mini_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "shandong-level-reviews.csv"
@@ -136,12 +139,7 @@ HEADER = "条文,层级,依据短语,校核人,校核日期,说明\n"
 
 
 def _law(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "law.md").write_text(text, encoding="utf-8")
-    (folder / "manifest.csv").write_text(
-        "path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256\n"
-        "law.md,校核示例条例,行政法规,national,国务院,2020-01-01,true,有效,x\n", encoding="utf-8")
-    return folder
+    return write_mini_corpus(folder, text, "校核示例条例")
 
 
 @pytest.fixture()
@@ -254,3 +252,28 @@ def test_a_review_goes_stale_when_the_text_changes(mini):
     page = provision_detail(store, LAW + "校核示例条例/2020-01-01/art_2/par_1")
     assert [(r["current"], r["level_labels"]) for r in page["level_reviews"]] == [(False, ["县级"])]
     assert [a["act"] for a in page["level_assignments"]] != ["校核"]
+
+
+def test_a_worksheet_round_trips_and_changes_nothing_unedited(reviewed, corpus_store, tmp_path):
+    """`quanze laws reviews` writes the blocking paragraphs as a review list pre-filled with the
+    readings in force; signed and loaded back unedited, it restates them: the blockers stay the
+    same, and the units already reviewed agree with their reviews (no conflict)."""
+    _, _, after = reviewed
+    rows = review_sheet(corpus_store, list(after.values()))
+    units = {(b["instrument"], b["article"], b["paragraph"], b["item"]) for a in after.values() for b in a["blocking"]}
+    assert len(rows) == len(units) and {r[-1] for r in rows} == {"已校核", "自动识别"}
+    assert next(r for r in rows if r[0] == "《工伤保险条例》第十七条第三款")[1:4] == [
+        "市级", "由用人单位所在地的设区的市级社会保险行政部门办理", "样例：双人背对背标注、第三人裁决"]
+    sheet = tmp_path / "sheet.xlsx"
+    write_table(sheet, SHEET_HEADER, [[*r[:3], r[3] or "法规处 审核", *r[4:]] for r in rows])
+    result = load_list(corpus_store, sheet)
+    forget_cached(corpus_store)
+    try:
+        assert result.stored_rows == len(rows)
+        again = {a["code"]: a for a in blockers(corpus_store, "县级")}
+        # (a unit read at one level by two phrases becomes one reviewed level: compare levels, not entries)
+        assert {c: (a["status"], {(b["provision"], b["level"]) for b in a["blocking"]}) for c, a in again.items()} == {
+            c: (a["status"], {(b["provision"], b["level"]) for b in a["blocking"]}) for c, a in after.items()}
+    finally:
+        unload(corpus_store, "sheet")
+        forget_cached(corpus_store)
