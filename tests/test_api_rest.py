@@ -717,3 +717,27 @@ def test_quanze_serve_listens_on_loopback(tmp_path: Path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_level_review_list_uploads_and_the_answers_follow_it(api, corpus_store):
+    """A 层级校核表 goes through POST /loads like any list; the provision and the item then carry the
+    review beside the extractor's reading, and /devolution reads the reviewed level."""
+    from quanze.lookup import forget_cached
+
+    before = store_state(corpus_store)
+    text = ("条文,层级,依据短语,校核人,校核日期,说明\n"
+            "《工伤保险条例》第十七条第三款,市级,设区的市级社会保险行政部门办理,法规处,2026-11-30,属地办理\n")
+    r = upload(api, "rest-review-test.csv", text, AUTH, accept_violations="true")
+    try:
+        assert r.status_code == 201, r.text
+        assert r.json()["kind"] == "reviews"
+        provision = api.get("/provisions/工伤保险条例/2010-12-20/art_17/par_3").json()
+        [review] = provision["level_reviews"]
+        assert (review["level_labels"], review["extracted"], review["by"], review["current"]) == (["市级"], ["省级"], "法规处", True)
+        assert [(a["level"], a["act"], a["review"]["by"]) for a in provision["level_assignments"]] == [("市级", "校核", "法规处")]
+        item = next(a for a in api.get("/devolution", params={"to": "县级"}).json() if a["code"] == "37RS-QR-0001")
+        assert ("municipal", "校核") in {(b["level"], b["act"]) for b in item["blocking"]}
+    finally:
+        unload(corpus_store, "rest-review-test")
+        forget_cached(corpus_store)
+    assert store_state(corpus_store) == before

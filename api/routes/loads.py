@@ -1,6 +1,6 @@
 """``/loads``: the catalog of loads (GET) and uploading a list (POST, with the write token).
 
-``POST /loads`` takes a 权责清单 or 调整事项目录 (CSV or XLSX) as ``multipart/form-data``, saves it
+``POST /loads`` takes a 权责清单, 调整事项目录 or 层级校核表 (CSV or XLSX) as ``multipart/form-data``, saves it
 to a temporary folder under its own file name (the load is named after the file unless
 ``name`` is given) and runs :func:`quanze.lists.load_list` with the SHACL validator of
 :mod:`quanze.validation` when that module is there. The write goes through
@@ -79,7 +79,7 @@ class LoadSummary(BaseModel):
 
     name: str = Field(description="载入名称", examples=["shandong-provincial"])
     graph: str = Field(description="the named graph written")
-    kind: str = Field(description="items (权责清单) or adjustments (调整事项目录)", examples=["items"])
+    kind: str = Field(description="items (权责清单), adjustments (调整事项目录) or reviews (层级校核表)", examples=["items"])
     file_name: str = Field(description="文件名", examples=["shandong-provincial.csv"])
     rows: int = Field(description="rows in the file", examples=[289])
     stored_rows: int = Field(description="rows stored", examples=[289])
@@ -106,7 +106,7 @@ MULTIPART_BODY: dict[str, Any] = {
         "type": "object", "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary",
-                     "description": "权责清单 or 调整事项目录: CSV (UTF-8, UTF-8-BOM, GB18030) or XLSX"},
+                     "description": "权责清单, 调整事项目录 or 层级校核表: CSV (UTF-8, UTF-8-BOM, GB18030) or XLSX"},
             "name": {"type": "string", "description": "load name (default: the file name without extension)"},
             "by": {"type": "string", "description": "who loads it (recorded in provenance)"},
             "skip_bad_rows": {"type": "boolean", "default": False,
@@ -197,7 +197,7 @@ async def list_loads(request: Request) -> dict[str, Any]:
                                                                        "failed validation; nothing stored"},
                         **error_responses(400, 401, 403, 413, 415)})
 async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
-    """Load a 权责清单 or 调整事项目录 as its own graph (needs ``Authorization: Bearer <token>``).
+    """Load a 权责清单, 调整事项目录 or 层级校核表 as its own graph (needs ``Authorization: Bearer <token>``).
 
     One bad row rejects the whole file unless ``skip_bad_rows``; a load failing SHACL validation
     is rejected unless ``accept_violations``. Rejected → 422, and the store is unchanged."""
