@@ -275,6 +275,9 @@ def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = N
             b.add(part_iri, _T["part_of"], version)
             b.add(part_iri, _T["instrument"], version)
             b.add(part_iri, str(ELI.title), lit(parsed.part))
+            # The version names the first part's file; each part (编) names its own.
+            b.add(part_iri, str(QZ.sourcePath), lit(row.path))
+            b.add(part_iri, str(QZ.sha256), lit(row.sha256))
         _add_text(b, version, parsed, ISSUING_LEVELS.get(row.issuing_level, "national"), summary)
     for _title, vs in versions.items():
         vs.sort(key=lambda v: v[1].version_date or "")

@@ -614,7 +614,7 @@ _FILED_AFTER = re.compile(r"[^，。；]{0,8}?，?并?报[^，。；]{0,24}?备�
 # 批准后，方可投产使用).
 _ACCEPTED_THEN_APPROVED = re.compile(r"合格?[，、]?(?:并|后)?报[^。；]{0,30}?(?:批准|审批|核准)")
 # 向…申请 a reconsideration, a review or support is not an application for a licence.
-_REVIEWS = r"复议|复核|复审|再次鉴定|重新鉴定"
+_REVIEWS = r"复议|复核|复审|再次鉴定|重新鉴定|再鉴定"
 _REVIEW_AFTER = re.compile(
     rf"[^，。；]{{0,4}}?(?:{_REVIEWS}|裁决|仲裁|支持|补助|补贴|资助|救助|帮助|援助|赔偿|调解|奖励)"
 )

@@ -24,6 +24,16 @@ def test_whole_corpus_is_in_the_graph(corpus_store, laws_dir):
     assert rows and rows[0]["text"] == line.removeprefix("第四十一条 ").strip()
 
 
+def test_each_part_of_the_civil_code_names_its_own_file(corpus_store, laws_dir):
+    """民法典 is one instrument filed as eight parts: each 编 records the file it was read from."""
+    rows = corpus_store.select(Q + """SELECT ?title ?path WHERE {
+        ?part a qz:Part ; eli:is_part_of ?v ; eli:title ?title ; qz:sourcePath ?path .
+        ?v eli:title "中华人民共和国民法典" }""")
+    manifest = [line.split(",")[0] for line in (laws_dir / "manifest.csv").read_text(encoding="utf-8").splitlines()]
+    assert sorted(str(r["path"]) for r in rows) == sorted(p for p in manifest if p.startswith("民法典/"))
+    assert all(str(r["path"]).removeprefix("民法典/").removesuffix(".md") in str(r["title"]) for r in rows)
+
+
 def test_exactly_one_current_version_per_instrument(corpus_store):
     rows = corpus_store.select(Q + """SELECT ?w (SUM(IF(?c, 1, 0)) AS ?n) WHERE {
         ?v qz:versionOf ?w ; qz:current ?c } GROUP BY ?w HAVING (SUM(IF(?c, 1, 0)) != 1)""")

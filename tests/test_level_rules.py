@@ -1345,6 +1345,11 @@ CASES: list[tuple[str, str, str, str, set[str]]] = [
     # 淄博市水资源保护管理条例 第十四条第三款: 到…登记 is the body's own act, as before.
     ("到…部门登记", "承担水资源论证的单位应当持资质证书、编制人员资格证书等到市水行政主管部门登记。",
      "municipal", "淄博市水资源保护管理条例", {M}),
+    # 职业病防治法 第五十二条第三款 (the units the sample list cites): 申请再鉴定 asks a higher body to
+    # hear a re-examination, like 再次鉴定; the issue names it as another role.
+    ("申请再鉴定",
+     "当事人对设区的市级职业病诊断鉴定委员会的鉴定结论不服的，可以向省、自治区、直辖市人民政府卫生行政部门申请再鉴定。",
+     "national", "", set()),
 ]
 
 
