@@ -156,10 +156,10 @@ def _map_header(table: Table, columns: dict[str, tuple[str, ...]], required: tup
 
 def list_kind(table: Table) -> str:
     headers = {h.lower() for h in table.header}
-    if headers & {n.lower() for n in review.COLUMNS["reviewer"]}:
-        return "reviews"
     if headers & {n.lower() for n in ACTION_COLUMNS["action"]}:
         return "adjustments"
+    if all(headers & {n.lower() for n in review.COLUMNS[key]} for key in ("provision", "reviewer")):
+        return "reviews"
     if headers & {n.lower() for n in ITEM_COLUMNS["name"]}:
         return "items"
     raise TableError(table.path, "无法识别的表头：既不是权责清单、调整事项目录，也不是层级校核表",
@@ -468,7 +468,7 @@ def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_
 
 
 def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: list[Problem],
-                 own_graph: str) -> tuple[_Triples, list[str]]:
+                 own_graph: str, load: str) -> tuple[_Triples, list[str]]:
     """A 层级校核表: triples per row, and the validation focus — the reviews and the items whose
     legal bases they bear on (their 层级与法定依据不符 results may change)."""
     cols = _map_header(table, review.COLUMNS, review.REQUIRED)
@@ -479,7 +479,6 @@ def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: l
 
     readings = review.read_rows([(n, _getter(r, cols)) for n, r in table.rows], store, resolve, own_graph, bad)
     out = _Triples()
-    load = own_graph.rsplit("/", 1)[-1]
     for n, reading in readings.items():
         node = review.review_iri(reading.unit, load)
         for s, p, o in review.triples(reading, node):
@@ -512,7 +511,8 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     if kind == "items":
         built, row_code = _item_rows(table, store, citations or CitationCache(store), problems, graph)
     elif kind == "reviews":
-        built, relying = _review_rows(table, store, citations or CitationCache(store), problems, graph)
+        built, relying = _review_rows(table, store, citations or CitationCache(store), problems, graph,
+                                      name or path.stem)
     else:
         built, row_code = _action_rows(table, store, problems)
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}

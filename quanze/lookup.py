@@ -15,8 +15,11 @@ variable) and assemble them here, instead of one query per fact.
 Two caches, both dropped by :func:`forget_cached` (which :func:`api.writes.commit_write` calls
 after every API write) and otherwise kept :data:`CACHE_TTL` seconds: the Chinese labels of the
 reference vocabulary (levels, types, concepts, organisations, zones) and the law context of
-sets of cited provisions (their text, article, instrument and level assignments) — reference
-data that changes only when the corpus or the reference data is imported again. An item's own
+sets of cited provisions (their text, article, instrument, level assignments and level
+reviews) — data that changes when the corpus or the reference data is imported again, or a level
+review list is loaded. A load made outside the API on a store the service shares (a remote
+endpoint) shows on the item and provision pages within those seconds; /devolution, keyed on the
+catalog of loads, follows it at once. An item's own
 facts, its relations, actions and validation findings are read on every request.
 
 Texts are given exactly as stored; labels are Chinese (``zh``), field names English.

@@ -32,10 +32,12 @@ The form in the graph (docs/vocabulary.md)::
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -113,19 +115,20 @@ def units_of(store: Store, provisions: list[str]) -> dict[str, tuple[str, str, l
     return out
 
 
-def current_reviews(store: Store, units: list[str], other_than: str) -> dict[str, tuple[str, list[str]]]:
-    """unit → (graph, level slugs) of current reviews of ``units`` held by graphs other than ``other_than``."""
+def current_reviews(store: Store, units: list[str], other_than: str) -> dict[str, dict[str, set[str]]]:
+    """unit → {graph → level slugs} of the current reviews of ``units`` that graphs other than
+    ``other_than`` hold (a review of no level has an empty set)."""
     if not units:
         return {}
     rows = store.select(f"""PREFIX qz: <{QZ}>
         SELECT ?unit ?g ?level WHERE {{ VALUES ?unit {{ UNDEF }}
         GRAPH ?g {{ ?unit qz:levelReview ?review }} FILTER(?g != <{other_than}>)
         {CURRENT} OPTIONAL {{ ?review qz:level ?level }} }}""", {"unit": [Iri(u) for u in units]})
-    out: dict[str, tuple[str, list[str]]] = {}
+    out: dict[str, dict[str, set[str]]] = {}
     for r in rows:
-        graph, levels = out.setdefault(str(r["unit"]), (str(r["g"]), []))
+        levels = out.setdefault(str(r["unit"]), {}).setdefault(str(r["g"]), set())
         if r["level"]:
-            levels.append(str(r["level"]).rsplit("/", 1)[-1])
+            levels.add(str(r["level"]).rsplit("/", 1)[-1])
     return out
 
 
@@ -135,7 +138,7 @@ def review_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         rv = out.setdefault(str(r["review"]), {
-            "unit": str(r["unit"]), "levels": [], "evidence": r["evidence"] or None, "by": str(r["reviewer"]),
+            "unit": str(r["unit"]), "levels": [], "evidence": r["evidence"] or None, "by": str(r["reviewer"] or ""),
             "date": str(r["date"]) if r["date"] else None, "note": r["note"] or None, "current": bool(r["current"])})
         if r["level"]:
             level = str(r["level"]).rsplit("/", 1)[-1]
@@ -149,15 +152,25 @@ def review_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def effective(assignments: list[dict[str, Any]], reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The level assignments that hold: the extracted ones (``unit``, ``level``, ``evidence``,
     ``act``) of units with no current review, and one per reviewed level (act 校核, with the
-    review under ``review``) of units with one."""
+    review under ``review``) of units with one. Several current reviews of a unit (lists that
+    agree, as the loader allows) give each level once, naming every reviewer."""
     current = [rv for rv in reviews if rv["current"]]
     reviewed = {rv["unit"] for rv in current}
     out = [a for a in assignments if a["unit"] not in reviewed]
-    for rv in current:
-        summary = {k: rv[k] for k in ("by", "date", "note")}
-        out += [{"unit": rv["unit"], "level": lv, "evidence": rv["evidence"] or "", "act": "校核", "review": summary}
-                for lv in rv["levels"]]
-    return out
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for rv in sorted(current, key=lambda rv: (rv["date"] or "", rv["by"])):
+        for lv in rv["levels"]:
+            entry = merged.get((rv["unit"], lv))
+            if entry is None:
+                merged[(rv["unit"], lv)] = {"unit": rv["unit"], "level": lv, "evidence": rv["evidence"] or "", "act": "校核",
+                                            "review": {k: rv[k] for k in ("by", "date", "note")}}
+                continue
+            summary = entry["review"]
+            summary["by"] = "、".join(dict.fromkeys([*summary["by"].split("、"), rv["by"]]))
+            summary["date"] = rv["date"] or summary["date"]  # the latest
+            summary["note"] = "；".join(filter(None, dict.fromkeys([summary["note"], rv["note"]]))) or None
+            entry["evidence"] = entry["evidence"] or rv["evidence"] or ""
+    return out + list(merged.values())
 
 
 def triples(reading: Reading, review: str) -> list[tuple[str, str, str | ox.Literal]]:
@@ -237,18 +250,29 @@ def read_rows(rows: list[tuple[int, Callable[[str], str]]], store: Store,
             bad(n, "reviewer", "缺少校核人", "missing reviewer")
             continue
         date = get("date").strip() or None
-        if date and not _DATE.fullmatch(date):
+        if date and not _is_date(date):
             bad(n, "date", f"校核日期“{date}”不是 YYYY-MM-DD 日期", f"review date {date!r} is not a YYYY-MM-DD date")
             continue
         readings[n] = Reading(unit, text, tuple(levels), evidence, reviewer, date, get("note").strip() or None)
     others = current_reviews(store, sorted(seen), graph)
     for n, r in list(readings.items()):
-        if r.unit in others and sorted(others[r.unit][1]) != sorted(r.levels):
-            other, levels = others[r.unit]
-            bad(n, "levels", f"该款项已由另一校核表（{other.rsplit('/', 1)[-1]}）校核为“{_zh(levels)}”，与本行不同；请先删除其一",
-                f"another review list ({other.rsplit('/', 1)[-1]}) reads this unit as {levels or 'no level'}; unload one of them first")
+        differing = {g: lv for g, lv in others.get(r.unit, {}).items() if lv != set(r.levels)}
+        if differing:
+            other, levels = min(differing.items())
+            name = unquote(other.rsplit("/", 1)[-1])
+            ordered = sorted(levels, key=LEVELS.index)
+            bad(n, "levels", f"该款项已由另一校核表（{name}）校核为“{_zh(ordered)}”，与本行不同；请先删除其一",
+                f"another review list ({name}) reads this unit as {', '.join(ordered) or 'no level'}; unload one of them first")
             del readings[n]
     return readings
+
+
+def _is_date(text: str) -> bool:
+    """YYYY-MM-DD and a real day (2026-13-45 is not)."""
+    try:
+        return bool(_DATE.fullmatch(text)) and datetime.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def _zh(levels: list[str]) -> str:

@@ -6,6 +6,7 @@ Loaders and dumpers mirror each other: what ``read_table`` reads, ``write_table`
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,9 +67,21 @@ def _read_xlsx(path: Path) -> Table:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TableError(path, f"不是有效的 XLSX 文件：{exc}", f"not a valid XLSX file: {exc}") from None
     ws = wb.worksheets[0]
-    records = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
     wb.close()
     return _table(path, records, "xlsx")
+
+
+def _cell(value: object) -> str:
+    """An XLSX cell as the text a CSV would hold: a date typed into a sheet is YYYY-MM-DD, not
+    Python's ``2026-11-30 00:00:00``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _table(path: Path, records: list[list[str]], encoding: str) -> Table:

@@ -1355,14 +1355,16 @@ def validate_pending(store: Store, graph: str, triples: set[ox.Triple], focus: l
     """The after-load hook of :func:`quanze.lists.load_list`: validate ``focus`` as if ``graph``
     already held ``triples`` (nothing is written).
 
-    A load answers for what it brings: findings on the focus nodes and on anything the load itself
-    defines are all kept; on the other nodes validated with them (the items of the actions in an
-    adjustments list, cited provisions, organisations) only the findings the load *causes* are
-    kept, i.e. those that are not there when the store is validated without ``graph``. So a list
+    A load answers for what it brings: findings on anything the load itself defines (its items,
+    actions, reviews) are all kept; on the other nodes validated with them (the items of the actions
+    in an adjustments list, the items relying on the paragraphs of a review list, cited provisions,
+    organisations) only the findings the load *causes* are kept, i.e. those that are not there when the store is validated without ``graph``. So a list
     of adjustments is not rejected for an item's old problems, but is for a 一链办理 it breaks.
     """
     after = validate(store, focus, lang=lang, replace={graph: triples})
-    own = set(focus) | {t.subject.value for t in triples}
+    # What the load defines is its own. A focus node it only bears on (the items relying on the
+    # paragraphs a review list reads) is validated with it, and keeps only the findings it causes.
+    own = {t.subject.value for t in triples}
     others = sorted({f.focus for f in after.results} - own)
     if not others:
         return after

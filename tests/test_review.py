@@ -8,6 +8,7 @@ and on a small synthetic law whose text a test changes, to see a review go stale
 from __future__ import annotations
 
 import csv
+import datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ from quanze.lists import LoadRejected, TableError, load_list, unload
 from quanze.lookup import forget_cached, item_detail, provision_detail
 from quanze.reference import init
 from quanze.reports import SHEET_HEADER, flat_rows, review_sheet
-from quanze.review import parse_levels
 from quanze.store import EmbeddedStore
 from quanze.tables import write_table
 from quanze.validation import validate, validate_pending
@@ -80,10 +80,22 @@ def test_sample_reviews_are_the_adjudicated_labels(reviewed, corpus_store, laws_
         assert bool(r["evidence"]) == (len(levels) == 1)  # several levels: each phrase is in the note
 
 
-def test_sample_reviews_are_where_the_extractor_is_wrong(reviewed):
-    for row in _rows(SAMPLE):
-        levels, _ = parse_levels(row["层级"])
-        assert row["说明"].split("；")[0] != "自动识别为" + ("、".join(LEVEL_ZH[lv] for lv in levels) or "无")
+def test_sample_reviews_are_where_the_extractor_is_wrong(reviewed, corpus_store):
+    """Each review differs from what the import's extractor reads in its unit, and its note says
+    what that is."""
+    rows = corpus_store.select("""PREFIX qz: <https://w3id.org/quanze/ns#>
+        SELECT ?r (GROUP_CONCAT(DISTINCT STR(?reviewed); separator=" ") AS ?levels)
+               (GROUP_CONCAT(DISTINCT STR(?extracted); separator=" ") AS ?read) ?note WHERE {
+          ?unit qz:levelReview ?r . ?r <http://www.w3.org/2004/02/skos/core#note> ?note .
+          OPTIONAL { ?r qz:level ?reviewed } OPTIONAL { ?unit qz:assigns/qz:level ?extracted } } GROUP BY ?r ?note""")
+    assert len(rows) == 30
+
+    def slugs(cell: object) -> list[str]:
+        return sorted((iri.rsplit("/", 1)[-1] for iri in str(cell or "").split()), key=LEVELS.index)
+
+    for r in rows:
+        assert slugs(r["levels"]) != slugs(r["read"])
+        assert str(r["note"]).split("；")[0] == "自动识别为" + ("、".join(LEVEL_ZH[lv] for lv in slugs(r["read"])) or "无")
 
 
 def test_a_reviewed_level_replaces_the_extracted_one(reviewed):
@@ -202,16 +214,61 @@ def test_an_unknown_header_is_refused(mini):
         load_list(store, path)
 
 
-def test_two_lists_may_agree_but_not_disagree(mini):
+def test_lists_may_agree_but_not_disagree(mini):
     store, folder = mini
-    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,县级,,甲,,\n"))
-    load_list(store, _write(folder, "same.csv", "《校核示例条例》第二条,县级,,乙,,\n"))
+    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,市级,,甲,2026-11-01,\n"))
+    load_list(store, _write(folder, "same.csv", "《校核示例条例》第二条,市级,,乙,2026-11-02,\n"))
+    load_list(store, _write(folder, "third.csv", "《校核示例条例》第二条,市级,,丙,2026-11-03,\n"))
     with pytest.raises(LoadRejected) as err:
-        load_list(store, _write(folder, "other.csv", "《校核示例条例》第二条,市级,,丙,,\n"))
+        load_list(store, _write(folder, "other.csv", "《校核示例条例》第二条,县级,,丁,,\n"))
     [problem] = err.value.problems
-    assert "first" in problem.reason_zh or "same" in problem.reason_zh
+    assert "市级" in problem.reason_zh and "municipal" in problem.reason_en
+    # Three agreeing reviews: one blocking entry, every reviewer named, the latest date.
+    [entry] = [b for a in blockers(store, "县级") if a["code"] == "37SL-XK-9001" for b in a["blocking"]]
+    assert (entry["level"], entry["act"], entry["review"]["by"], entry["review"]["date"]) == (
+        "municipal", "校核", "甲、乙、丙", "2026-11-03")
     # Reloading a list replaces its own reviews: no conflict with itself.
-    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,县级,,甲,2026-11-30,\n"))
+    load_list(store, _write(folder, "first.csv", "《校核示例条例》第二条,市级,,甲,2026-11-30,\n"))
+
+
+def test_a_load_name_is_encoded_once(mini):
+    store, folder = mini
+    result = load_list(store, _write(folder, "x.csv", "《校核示例条例》第二条,县级,,甲,,\n"), name="校核 表")
+    node = store.select("SELECT ?r WHERE { ?u <https://w3id.org/quanze/ns#levelReview> ?r }")[0]["r"]
+    assert str(node).endswith("/review_校核%20表") and result.graph.endswith("/load/校核%20表")
+    assert unload(store, "校核 表")
+
+
+def test_a_real_date_is_required_and_a_spreadsheet_date_is_one(mini):
+    store, folder = mini
+    with pytest.raises(LoadRejected):
+        load_list(store, _write(folder, "d.csv", "《校核示例条例》第二条,县级,,甲,2026-13-45,\n"))
+    sheet = folder / "d.xlsx"
+    write_table(sheet, HEADER.strip().split(","), [["《校核示例条例》第二条", "县级", "", "甲", datetime.date(2026, 11, 30), ""]])
+    load_list(store, sheet)
+    [row] = store.select("SELECT ?d WHERE { ?r <http://purl.org/dc/terms/date> ?d }")
+    assert str(row["d"]) == "2026-11-30"
+
+
+def test_a_list_with_a_reviewer_column_but_no_provision_is_not_a_review_list(mini):
+    store, folder = mini
+    path = folder / "items2.csv"
+    path.write_text(ITEMS.replace("设定依据\n", "设定依据,Reviewer\n", 1), encoding="utf-8")
+    assert load_list(store, path).kind == "items"
+
+
+def test_a_review_list_answers_only_for_the_violations_it_causes(mini):
+    """37SL-XK-9002 (县级) already breaks 层级与法定依据不符 on 第二条 (read 省级). A review confirming
+    省级 leaves that finding as it was, so the list loads; one reading 国家级 makes 37SL-XK-9001
+    (省级) break the rule too, so that list is refused. (A review that changes the finding's words —
+    市级 would — is refused as well: the data team should see what it changes.)"""
+    store, folder = mini
+    fine = load_list(store, _write(folder, "fine.csv", "《校核示例条例》第二条,省级,,甲,,\n"), validator=validate_pending)
+    assert fine.report.violations == 0
+    unload(store, "fine")
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, _write(folder, "worse.csv", "《校核示例条例》第二条,国家级,,甲,,\n"), validator=validate_pending)
+    assert "37SL-XK-9001" in {f.focus_code for f in err.value.report.results}
 
 
 def test_validation_reads_the_reviewed_level(mini):

@@ -7,11 +7,19 @@ PREFIX level: <https://w3id.org/quanze/id/level/>
 `;
 
 // Where a level assignment bears on a cited provision: its own, those of the paragraphs and items
-// inside a cited article or paragraph, the lead-in of a cited item (as quanze/queries/basis_assignments.rq).
-const BEARING = `  { ?cited qz:assigns ?a . BIND(?cited AS ?provision) }
-  UNION { ?provision eli:is_part_of ?cited ; qz:assigns ?a }
-  UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns ?a }
-  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns ?a }`;
+// inside a cited article or paragraph, the lead-in of a cited item (as quanze/queries/basis_assignments.rq);
+// a level review (层级校核) of a paragraph bears the same way.
+const BEARING = `  { ?cited qz:assigns|qz:levelReview ?a . BIND(?cited AS ?provision) }
+  UNION { ?provision eli:is_part_of ?cited ; qz:assigns|qz:levelReview ?a }
+  UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns|qz:levelReview ?a }
+  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns|qz:levelReview ?a }`;
+
+// The readings that hold: a current level review (its paragraph's text is the one reviewed) replaces
+// the extracted levels of its paragraph; a stale one counts for nothing (as quanze.review.effective).
+const HOLDS = `  ?a qz:level ?level . OPTIONAL { ?a qz:evidence ?evidence }
+  FILTER (IF(EXISTS { ?a qz:reviewedText ?any },
+             EXISTS { ?a qz:reviewedText ?read . ?provision qz:text ?read },
+             NOT EXISTS { ?provision qz:levelReview ?r . ?r qz:reviewedText ?seen . ?provision qz:text ?seen }))`;
 
 export const EXAMPLES = [
   {
@@ -22,7 +30,7 @@ ${PREFIXES}
 SELECT DISTINCT ?code ?name ?department ?instrument ?provision ?levelLabel ?evidence WHERE {
   ?item qz:code ?code ; qz:name ?name ; qz:legalBasis|qz:implementationBasis ?cited .
 ${BEARING}
-  ?a qz:level ?level ; qz:evidence ?evidence .
+${HOLDS}
   FILTER EXISTS { ?level qz:above level:county }
   OPTIONAL { ?level skos:prefLabel ?levelLabel FILTER(lang(?levelLabel) = "zh") }
   OPTIONAL { ?item qz:implementingBodyName ?department }
@@ -38,7 +46,7 @@ ${PREFIXES}
 SELECT ?provision (COUNT(DISTINCT ?item) AS ?items) (SAMPLE(?evidence) AS ?evidence_example) WHERE {
   ?item qz:code ?code ; qz:legalBasis|qz:implementationBasis ?cited .
 ${BEARING}
-  ?a qz:level ?level ; qz:evidence ?evidence .
+${HOLDS}
   FILTER EXISTS { ?level qz:above level:county }
 }
 GROUP BY ?provision
