@@ -741,3 +741,23 @@ def test_a_level_review_list_uploads_and_the_answers_follow_it(api, corpus_store
         unload(corpus_store, "rest-review-test")
         forget_cached(corpus_store)
     assert store_state(corpus_store) == before
+
+
+def test_the_review_sheet_is_the_cli_worksheet(api, corpus_store, tmp_path):
+    """GET /review-sheet gives the paragraphs blocking devolution in a 层级校核表's columns, as
+    `quanze laws reviews` writes them, as XLSX or CSV."""
+    from quanze.reports import SHEET_HEADER, review_sheet
+    from quanze.tables import read_table
+
+    expected = review_sheet(corpus_store, blockers(corpus_store, "县级"))
+    assert expected
+    for fmt in ("xlsx", "csv"):
+        r = api.get("/review-sheet", params={"to": "县级", "format": fmt})
+        assert r.status_code == 200, r.text
+        assert "attachment" in r.headers["content-disposition"] and f"review-sheet.{fmt}" in r.headers["content-disposition"]
+        path = tmp_path / f"sheet.{fmt}"
+        path.write_bytes(r.content)
+        table = read_table(path)
+        assert table.header == SHEET_HEADER
+        assert [[row[h] for h in table.header] for _, row in table.rows] == expected
+    assert api.get("/review-sheet", params={"to": "省级"}).status_code in (400, 422)

@@ -502,3 +502,22 @@ def test_a_level_review_shows_beside_the_extracted_reading(page, corpus_store):
     finally:
         unload(corpus_store, "shandong-level-reviews")
         forget_cached(corpus_store)
+
+
+def test_the_devolution_page_offers_the_review_worksheet(page, tmp_path):
+    """The dashboard links the level review worksheet of its target (GET /review-sheet): an XLSX
+    whose first row holds the columns a review list loads with."""
+    from openpyxl import load_workbook
+
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator("#devolution-list").wait_for()
+    link = page.get_by_role("link", name="导出层级校核表")
+    assert "to=%E5%8E%BF%E7%BA%A7" in (link.get_attribute("href") or "")
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "sheet.xlsx"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "层级校核表-县级.xlsx"
+    sheet = load_workbook(saved, read_only=True).worksheets[0]
+    header = next(sheet.iter_rows(values_only=True))
+    assert list(header[:6]) == ["条文", "层级", "依据短语", "校核人", "校核日期", "说明"]

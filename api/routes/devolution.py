@@ -1,15 +1,18 @@
-"""``/devolution`` and ``/impact``: the core question over HTTP.
+"""``/devolution``, ``/review-sheet`` and ``/impact``: the core question over HTTP.
 
 ``GET /devolution`` answers exactly what ``quanze blockers --format json`` prints (the
-``docs/blockers.schema.json`` contract); ``GET /impact`` is ``quanze impact`` for one cited
-provision."""
+``docs/blockers.schema.json`` contract); ``GET /review-sheet`` is the level review worksheet of
+``quanze laws reviews``; ``GET /impact`` is ``quanze impact`` for one cited provision."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from collections import OrderedDict
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,6 +34,7 @@ from quanze import catalog, lookup, reports
 from quanze.devolution import STATUSES, target_level
 from quanze.devolution import blockers as find_blockers
 from quanze.devolution import impact as find_impact
+from quanze.tables import write_table
 
 router = APIRouter(tags=["下放 devolution"])
 
@@ -126,6 +130,41 @@ async def devolution(
 
     text, total = await run(request, answer)
     return Response(text.encode("utf-8"), media_type="application/json", headers={"X-Total-Count": str(total)})
+
+
+SHEET_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
+
+
+@router.get("/review-sheet", response_class=Response, summary="层级校核表 / a level review worksheet",
+            responses={200: {"description": "the paragraphs blocking devolution to the target, one per row, "
+                                            "pre-filled with the reading in force (as `quanze laws reviews`)",
+                             "content": {media.split(";")[0]: {} for media in SHEET_MEDIA.values()}},
+                       **error_responses(400, 503)})
+async def review_sheet(
+    request: Request,
+    to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区", examples=["县级"])],
+    format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx or csv")] = "xlsx",
+    department: Annotated[str | None, Query(description="only items of this 实施主体 (as written)")] = None,
+) -> Response:
+    """The paragraphs (款, 项) that block devolution to the target, one per row, in the columns of a
+    层级校核表 (条文, 层级, 依据短语, 校核人, 校核日期, 说明), pre-filled with the reading the analysis
+    used, with their text and the items they block. Corrected and signed, the file loads back with
+    ``POST /loads`` or ``quanze load``."""
+    store = store_of(request)
+    target_level(to)
+    cache = assessment_cache(request)
+
+    def sheet() -> bytes:
+        rows = reports.review_sheet(store, cache.blockers(store, to, department, False))
+        with tempfile.TemporaryDirectory(prefix="quanze-sheet-") as tmp:
+            path = Path(tmp) / f"sheet.{format}"
+            write_table(path, reports.SHEET_HEADER, rows)
+            return path.read_bytes()
+
+    body = await run(request, sheet)
+    name = quote(f"层级校核表-{to}.{format}")
+    return Response(body, media_type=SHEET_MEDIA[format],
+                    headers={"Content-Disposition": f"attachment; filename=review-sheet.{format}; filename*=UTF-8''{name}"})
 
 
 @router.get("/impact", response_class=JSONResponse, summary="条文修改的影响 / items relying on a provision",

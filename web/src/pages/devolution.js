@@ -180,6 +180,9 @@ function renderList(section, list, sel, target) {
     h("div", { class: "toolbar" },
       h("button", { type: "button", onclick: () => downloadCsv(`${name}.csv`, rows) }, t("exportCsv")),
       h("button", { type: "button", onclick: () => downloadXlsx(`${name}.xlsx`, rows, target) }, t("exportXlsx")),
+      h("a", { class: "button secondary", id: "review-sheet", download: "",
+        href: `review-sheet?${new URLSearchParams({ to: target, format: "xlsx",
+          ...(sel.department ? { department: sel.department } : {}) })}` }, t("exportReviewSheet")),
       what ? h("button", { type: "button", class: "secondary", onclick: () => {
         renderList(section, list, {}, target); section.querySelector("h2").focus();
       } }, t("clearSelection")) : "",
