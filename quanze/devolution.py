@@ -45,6 +45,8 @@ TARGETS = {"市级": "municipal", "city": "municipal", "municipal": "municipal",
            "县级": "county", "county": "county",
            "功能区": "zone", "zone": "zone"}
 TARGET_ZH = {"municipal": "市级", "county": "县级", "zone": "功能区"}
+TARGET_EN = {"municipal": "city level", "county": "county level", "zone": "the functional zone"}
+LEVEL_EN = {"national": "national", "provincial": "provincial", "municipal": "city", "county": "county", "township": "township"}
 STATUSES = ("excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target")
 STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
              "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
@@ -263,6 +265,17 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return out
 
 
+def _recorded(action: dict[str, Any]) -> dict[str, Any]:
+    """A devolution action already recorded for the item, as an alternative."""
+    return {"path": "recorded", "label": f"已记录：{action['label']}", "label_en": f"recorded: {action['type']}", **action}
+
+
+def _entrusted_levels(entrustments: list[dict[str, Any]]) -> list[list[str]]:
+    """The levels (slugs, highest first) each entrustment lets the entrusted body be at."""
+    slug = {zh: en for en, zh in LEVEL_ZH.items()}
+    return [[slug[lv] for lv in e["to_levels"]] for e in entrustments]
+
+
 def cited_as(e: dict[str, Any]) -> str:
     """《title》第X条第X款第X项, as legal staff write a provision."""
     return f"《{e['instrument']}》{e['article'] or ''}{e['paragraph'] or ''}{e['item'] or ''}"
@@ -356,18 +369,20 @@ class Analysis:
         cached by :meth:`_cached_blocking` (its identity keys the 委托 path, shared by all items
         with those provisions)."""
         if not blocking:
-            return [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
+            return [_recorded(a) for a in actions]
         entrust = self._entrust.get(id(blocking))
         if entrust is None:  # the same for every item with these blocking provisions
             entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
         out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
                                           entrustments=[dict(e) for e in entrust["entrustments"]])]
         if it["handling"] and _tail(str(it["handling"])) == "on-application":
-            out.append({"path": "window_forward", "label": "窗口前移", "available": True,
-                        "note": "在下级设立服务窗口受理，审批仍由法定层级作出"})
-            out.append({"path": "review_forward", "label": "审核转报", "available": True,
-                        "note": "下级受理并审核，报法定层级批准（审核转报件）"})
-        out += [{"path": "recorded", "label": f"已记录：{a['label']}", **a} for a in actions]
+            out.append({"path": "window_forward", "label": "窗口前移", "label_en": "service window moved forward",
+                        "available": True, "note": "在下级设立服务窗口受理，审批仍由法定层级作出",
+                        "note_en": "a window at the lower level accepts applications; the level the law fixes still decides"})
+            out.append({"path": "review_forward", "label": "审核转报", "label_en": "review and forward",
+                        "available": True, "note": "下级受理并审核，报法定层级批准（审核转报件）",
+                        "note_en": "the lower level accepts and reviews, and forwards to the level the law fixes for approval"})
+        out += [_recorded(a) for a in actions]
         return out
 
     def entrust_path(self, blocking: list[dict[str, Any]]) -> dict[str, Any]:
@@ -397,18 +412,27 @@ class Analysis:
             covered.append(reach)
         entrustments = sorted(found.values(), key=lambda e: (e["provision"], e["evidence"]))
         reaching = [e for e in entrustments if e["reaches_target"]]
-        target = TARGET_ZH[self.target]
+        target, target_en = TARGET_ZH[self.target], TARGET_EN[self.target]
         if entrustments and all(covered):
             note = f"法定依据允许委托至{target}：委托机关对委托行为的后果承担法律责任"
+            note_en = (f"the legal basis allows entrustment to {target_en}; the entrusting body keeps the legal "
+                       "responsibility for what is done on its behalf")
         elif reaching:
             note = f"只有部分阻碍条文允许委托至{target}，其余条文仍须修改后才能下放"
+            note_en = (f"only some blocking provisions allow entrustment to {target_en}; the others must still be "
+                       "amended before devolution")
         elif entrustments:
-            levels = "、".join(dict.fromkeys(lv for e in entrustments for lv in e["to_levels"]))
+            slugs = list(dict.fromkeys(lv for e in _entrusted_levels(entrustments) for lv in e))
+            levels = "、".join(LEVEL_ZH[lv] for lv in slugs)
             note = f"法定依据只允许委托至{levels}，未及{target}"
+            note_en = f"the legal basis allows entrustment only to {', '.join(LEVEL_EN[lv] for lv in slugs)} level, not to {target_en}"
         else:
             note = "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"
-        return {"path": "entrust", "label": "委托", "available": bool(entrustments) and all(covered),
-                "basis": sorted({cited_as(e) for e in reaching}), "note": note, "entrustments": entrustments}
+            note_en = ("no blocking provision provides for entrustment, and an entrustment needs a law, regulation or "
+                       "rule that does (Administrative Licensing Law, art. 24)")
+        return {"path": "entrust", "label": "委托", "label_en": "entrust", "available": bool(entrustments) and all(covered),
+                "basis": sorted({cited_as(e) for e in reaching}), "note": note, "note_en": note_en,
+                "entrustments": entrustments}
 
     def assess(self, item: str) -> dict[str, Any]:
         """The full assessment: own findings, the chain with each member's, and the status."""

@@ -1,6 +1,7 @@
 """The core question on real data: the sample list against the real corpus."""
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -128,6 +129,21 @@ def test_entrust_path_reads_whom_the_provision_lets_be_entrusted(corpus_store, c
     travel = next(c for c, a in county.items() if any(b["instrument"] == "旅行社条例" and b["article"] == "第七条"
                                                      for b in a["blocking"]))
     assert not _entrust(county[travel])["available"] and "市级" in _entrust(county[travel])["note"]
+    # The same said in English, for integrators and the English pages.
+    assert "provincial level, not to county level" in _entrust(county[seeds])["note_en"]
+    assert "city level, not to county level" in _entrust(county[travel])["note_en"]
+
+
+def test_every_alternative_is_labelled_and_explained_in_english(county):
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    seen = set()
+    for a in county.values():
+        for x in a["alternatives"]:
+            assert x["label_en"] and (x["path"] == "recorded" or not cjk.search(x["label_en"])), x
+            if "note" in x:
+                assert x["note_en"] and not cjk.search(x["note_en"]), x
+                seen.add(x["note_en"].split(";")[0].split(",")[0])
+    assert len(seen) >= 4  # window, review-forward and several 委托 cases
 
 
 def test_the_word_alone_does_not_open_the_entrust_path(county):

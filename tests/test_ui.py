@@ -521,3 +521,17 @@ def test_the_devolution_page_offers_the_review_worksheet(page, tmp_path):
     sheet = load_workbook(saved, read_only=True).worksheets[0]
     header = next(sheet.iter_rows(values_only=True))
     assert list(header[:6]) == ["条文", "层级", "依据短语", "校核人", "校核日期", "说明"]
+
+
+def test_interim_paths_read_in_english_on_the_english_pages(page, api):
+    """The 委托, 窗口前移 and 审核转报 notes of an assessment come in English when the page is."""
+    item, path = next((a["code"], x) for a in devolution(api, "县级") for x in a["alternatives"]
+                      if x["path"] == "entrust" and not x["available"])
+    page.goto(page.base + "/")
+    page.get_by_role("button", name="Switch to English").click()
+    page.goto(f"{page.base}/#/item/{item}")
+    box = page.locator('.assessment[data-target="县级"]')
+    box.wait_for()
+    page.wait_for_function("(note) => document.body.innerText.includes(note)", arg=path["note_en"])
+    assert path["note"] not in box.inner_text()
+    page.get_by_role("button", name="切换到中文").click()

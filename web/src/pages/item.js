@@ -3,7 +3,7 @@
 // and a dependency graph one can click through.
 import { getJson } from "../api.js";
 import { h, highlight, zh } from "../dom.js";
-import { authorityLabel, colon, joinList, levelLabel, statusLabel, t, typeLabel } from "../i18n.js";
+import { authorityLabel, colon, getLang, joinList, levelLabel, statusLabel, t, typeLabel } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, pageTitle, provisionHref } from "../ui.js";
 import { citation, statusBadge } from "./devolution.js";
 import { findingMessage, severityBadge } from "./validation.js";
@@ -81,7 +81,8 @@ function assessmentCard(target, a) {
       h("ul", { class: "plain" }, a.alternatives.map((x) => h("li", { class: x.available === false ? "muted" : "" },
         x.path === "recorded" ? [colon(t("recorded")), zh(x.label.replace(/^已记录：/, "")),
           x.to_body ? [" → ", zh(x.to_body)] : null, x.deadline ? ` (${x.deadline})` : null]
-          : [zh(x.label), x.available === false ? t("unavailable") : null, x.note ? [" — ", zh(x.note)] : null,
+          : [getLang() === "en" && x.label_en ? x.label_en : zh(x.label), x.available === false ? t("unavailable") : null,
+            x.note ? [" — ", getLang() === "en" && x.note_en ? x.note_en : zh(x.note)] : null,
             (x.entrustments || []).length ? h("ul", { class: "entrustments" }, x.entrustments.map((e) => h("li", null,
               h("a", { href: provisionHref(e.provision) }, zh(citation(e))), colon(""), h("mark", { lang: "zh-CN" }, e.evidence),
               h("span", { class: "small" }, ` (${levelLabel(e.from_level)} → `,
