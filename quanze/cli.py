@@ -206,7 +206,8 @@ def laws_reviews(to: Annotated[str, typer.Option("--to", help="市级|县级|功
     """Write a level review worksheet (层级校核表) of the paragraphs blocking devolution to a level /
     导出层级校核表: one row per 款 or 项, pre-filled with the reading the analysis used (a review's, else
     the extractor's), with its text and the items it blocks. Confirm or correct 层级 and 依据短语,
-    fill in 校核人, delete the rows not checked, and load the file with ``quanze load``."""
+    fill in 校核人, delete the rows not checked, and load the file with ``quanze load`` under a new
+    name (loading it under an earlier list's name replaces that list and the readings it held)."""
     from quanze.devolution import blockers as find
     from quanze.devolution import target_level
     from quanze.reports import SHEET_HEADER, review_sheet
@@ -217,7 +218,7 @@ def laws_reviews(to: Annotated[str, typer.Option("--to", help="市级|县级|功
     except ValueError as exc:
         fail(str(exc))
     store = open_store()
-    rows = review_sheet(store, find(store, to, department=department))
+    rows = review_sheet(store, find(store, to, department=department, all_items=True))
     write_table(output, SHEET_HEADER, rows)
     reviewed = sum(r[-1] == "已校核" for r in rows)
     console.print(f"{output}: {len(rows)} 个款项 units ({reviewed} 已校核 reviewed, {len(rows) - reviewed} 待校核 to review)")

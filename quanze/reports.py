@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from quanze.devolution import AUTHORITY_ZH, cited_as, query_text
 from quanze.level import LEVEL_ZH, LEVELS
@@ -80,9 +81,14 @@ def write_flat(path: Path, assessments: list[dict[str, Any]]) -> None:
     write_table(path, FLAT_HEADER, flat_rows(assessments))
 
 
-def _order(unit: str) -> tuple[int, ...]:
-    """第X条(之X)第X款第X项 as numbers, for sorting a unit IRI (…/art_12-1/par_2/pt_3)."""
-    return tuple(int(n) for n in re.findall(r"\d+", unit.rsplit("/art_", 1)[-1]))
+_UNIT = re.compile(r"/art_(\d+)(?:-(\d+))?(?:/par_(\d+))?(?:/pt_(\d+))?$")
+
+
+def _order(unit: str) -> tuple[int, int, int, int]:
+    """(条, 之X, 款, 项) of a unit IRI (…/art_12-1/par_2/pt_3), for sorting: 第十二条之一 after all of
+    第十二条."""
+    m = _UNIT.search(unit)
+    return tuple(int(g or 0) for g in m.groups()) if m else (0, 0, 0, 0)  # type: ignore[return-value]
 
 
 #: A 层级校核表 the loader reads back (its six columns), then context it ignores.
@@ -91,10 +97,13 @@ SHEET_HEADER = [names[0] for names in REVIEW_COLUMNS.values()] + ["原文", "涉
 
 def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[str]]:
     """A level review worksheet (层级校核表) of the paragraphs that block the assessed items: one row
-    per 款 or 项, pre-filled with the reading the analysis used — a current review's, else the
-    extractor's (all the levels the unit assigns, not only those that block) — with its text and the
-    items it blocks. Legal staff confirm or correct 层级 and 依据短语, sign 校核人, and load the file
-    back with ``quanze load``; unchanged rows then restate what was read, and change nothing."""
+    per 款 or 项, pre-filled with the reading the analysis uses — the current reviews' (with their
+    reviewers, dates and notes), else the extractor's (all the levels the unit assigns, not only
+    those that block) — with its text, the items it blocks and where the reading comes from. Legal
+    staff confirm or correct 层级 and 依据短语, sign 校核人, and load the file back with ``quanze
+    load`` under a name of its own (loading it under an earlier list's name replaces that list);
+    unchanged rows restate what was read, and change nothing. A paragraph of a version that is no
+    longer current is named by its IRI: a citation always names the current version."""
     units: dict[str, dict[str, Any]] = {}
     for a in assessments:
         for b in a["blocking"]:
@@ -106,22 +115,32 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
     bound = {"cited": [Iri(u) for u in sorted(units)]}
     extracted = [{"unit": str(r["unit"]), "level": str(r["level"]).rsplit("/", 1)[-1], "evidence": r["evidence"],
                   "act": r["act"]} for r in store.select(query_text("basis_assignments"), bound) if str(r["unit"]) in units]
-    reviews = [rv for rv in review_rows([r for r in store.select(query_text("basis_reviews"), bound)
-                                         if str(r["unit"]) == str(r["cited"])]).values()]
-    held = effective(extracted, reviews)
+    reviewed = review_rows([r for r in store.select(query_text("basis_reviews"), bound) if str(r["unit"]) == str(r["cited"])])
+    held = effective(extracted, list(reviewed.values()))
+    versions = {u.split("/art_", 1)[0] for u in units}
+    current = {str(r["v"]) for r in store.select(
+        "SELECT ?v WHERE { VALUES ?v { UNDEF } ?v <https://w3id.org/quanze/ns#current> true }",
+        {"v": [Iri(v) for v in sorted(versions)]})}
     rows = []
     for unit, u in sorted(units.items(), key=lambda kv: (kv[1]["citation"].split("》")[0], _order(kv[0]))):
         readings = sorted({a["level"]: a for a in held if a["unit"] == unit}.values(), key=lambda a: LEVELS.index(a["level"]))
-        current = next((rv for rv in reviews if rv["unit"] == unit and rv["current"]), None)
-        stale = any(rv["unit"] == unit and not rv["current"] for rv in reviews)
-        evidence = readings[0]["evidence"] if len(readings) == 1 else ""
-        note = (current or {}).get("note") or ""
-        if current is None and len(readings) > 1:
-            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in readings)
-        state = "已校核" if current else ("校核已失效，现为自动识别" if stale else "自动识别")
-        rows.append([u["citation"], "、".join(LEVEL_ZH[a["level"]] for a in readings) or "无", evidence or "",
-                     (current or {}).get("by") or "", (current or {}).get("date") or "", note, u["text"],
-                     "、".join(u["items"]), state])
+        lists = [unquote(iri.rsplit("/review_", 1)[-1]) for iri, rv in sorted(reviewed.items())
+                 if rv["unit"] == unit and rv["current"]]
+        stale = any(rv["unit"] == unit and not rv["current"] for rv in reviewed.values())
+        review = readings[0].get("review") if readings else None
+        said = [a["evidence"] for a in readings if a["evidence"]]
+        evidence = said[0] if len(set(said)) == 1 and (review or len(readings) == 1) else ""
+        if review:
+            note = review["note"] or ""
+        else:
+            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in readings) if len(readings) > 1 else ""
+        state = (f"已校核（{'、'.join(lists)}）" if lists else "校核已失效，现为自动识别" if stale else "自动识别")
+        if unit.split("/art_", 1)[0] not in current:
+            state += "；非现行版本，条文以标识给出"
+        rows.append([u["citation"] if unit.split("/art_", 1)[0] in current else unit,
+                     "、".join(LEVEL_ZH[a["level"]] for a in readings) or "无", evidence,
+                     (review or {}).get("by") or "", (review or {}).get("date") or "", note, u["text"],
+                     "、".join(sorted(u["items"])), state])
     return rows
 
 

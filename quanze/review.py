@@ -15,7 +15,8 @@ paragraph against its words; a review list records what they found, so that it h
 A review list is a CSV/XLSX file loaded with ``quanze load`` like the item lists (its own named
 graph, PROV record, one transaction, validation before commit). Columns, Chinese first::
 
-    条文        《…》第X条第X款[第X项] — one 款 or 项 (an article of one paragraph stands for it)
+    条文        《…》第X条第X款[第X项] — one 款 or 项 of the current version (an article of one
+                paragraph stands for it); or the unit's IRI, for a version no longer current
     层级        国家级、省级、市级、县级、乡镇级 (several with 、), or 无
     依据短语    optional: the exact phrase that fixes the level; must occur in the text
     校核人      who read it
@@ -42,7 +43,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from quanze.level import LEVEL_ZH, LEVELS
-from quanze.namespaces import DCTERMS, LEVEL, QZ, RDF, SKOS, XSD, segment
+from quanze.namespaces import DCTERMS, ID, LEVEL, QZ, RDF, SKOS, XSD, segment
 from quanze.store import Iri, Store
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -200,7 +201,13 @@ def read_rows(rows: list[tuple[int, Callable[[str], str]]], store: Store,
     ``bad(row, column, zh, en)`` and leave the row out."""
     cited: dict[int, str] = {}
     for n, get in rows:
-        text = get("provision")
+        text = get("provision").strip()
+        if text.startswith(str(ID["law/"])):  # a unit's IRI: how the worksheet names one of an earlier version
+            try:
+                cited[n] = ox.NamedNode(text).value
+            except ValueError:
+                bad(n, "provision", f"“{text}”不是有效的标识", f"{text!r} is not a valid IRI")
+            continue
         found = resolve(text) if text else []
         if not text:
             bad(n, "provision", "缺少条文", "missing provision")

@@ -72,6 +72,23 @@ def _read_xlsx(path: Path) -> Table:
     return _table(path, records, "xlsx")
 
 
+#: XLSX holds at most this many characters in a cell.
+XLSX_CELL_MAX = 32_767
+
+
+def _xlsx_value(value: object) -> object:
+    """A value as an XLSX cell may hold it: no control characters (openpyxl refuses them), at most
+    :data:`XLSX_CELL_MAX` characters (a longer one ends in …)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    return text if len(text) <= XLSX_CELL_MAX else text[:XLSX_CELL_MAX - 1] + "…"
+
+
 def _cell(value: object) -> str:
     """An XLSX cell as the text a CSV would hold: a date typed into a sheet is YYYY-MM-DD, not
     Python's ``2026-11-30 00:00:00``."""
@@ -109,7 +126,10 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
         ws = wb.active
         ws.append(list(header))
         for r in rows:
-            ws.append(["" if v is None else v for v in r])
+            ws.append([_xlsx_value(v) for v in r])
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # text that starts with = is text here, never a formula
+                    cell.data_type = "s"
         wb.save(path)
         return
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:

@@ -1369,13 +1369,22 @@ def validate_pending(store: Store, graph: str, triples: set[ox.Triple], focus: l
     if not others:
         return after
     before = validate(store, others, lang=lang, replace={graph: set()})
-    old = {_key(f) for f in before.results}
-    after.results = [f for f in after.results if f.focus in own or _key(f) not in old]
+    # A review list changes readings: an item it leaves breaking a rule in other words (a county item
+    # on a paragraph read 省级, now 市级) has the finding it had, not a new one. Other lists: a finding
+    # whose words change (a chain broken at another level) is one they cause.
+    key = _place if any(t.object.value == _LEVEL_REVIEW for t in triples) else _key
+    old = {key(f) for f in before.results}
+    after.results = [f for f in after.results if f.focus in own or key(f) not in old]
     return after
 
 
+def _place(f: Finding) -> tuple[object, ...]:
+    """Where a finding is: its node, rule and value, whatever its message says."""
+    return (f.focus, f.shape, f.constraint, f.path, f.value)
+
+
 def _key(f: Finding) -> tuple[object, ...]:
-    return (f.focus, f.shape, f.constraint, f.path, f.value, tuple(sorted(f.messages.items())))
+    return (*_place(f), tuple(sorted(f.messages.items())))
 
 
 __all__ = ["Finding", "Report", "validate", "validate_pending"]

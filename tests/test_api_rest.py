@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -749,12 +750,14 @@ def test_the_review_sheet_is_the_cli_worksheet(api, corpus_store, tmp_path):
     from quanze.reports import SHEET_HEADER, review_sheet
     from quanze.tables import read_table
 
-    expected = review_sheet(corpus_store, blockers(corpus_store, "县级"))
+    expected = review_sheet(corpus_store, blockers(corpus_store, "县级", all_items=True))
     assert expected
     for fmt in ("xlsx", "csv"):
         r = api.get("/review-sheet", params={"to": "县级", "format": fmt})
         assert r.status_code == 200, r.text
-        assert "attachment" in r.headers["content-disposition"] and f"review-sheet.{fmt}" in r.headers["content-disposition"]
+        # a name of its own each time (loading it under an earlier list's name would replace that list)
+        assert re.search(rf"attachment; filename=review-sheet-\d{{8}}-\d{{4}}\.{fmt}; filename\*=UTF-8''",
+                         r.headers["content-disposition"])
         path = tmp_path / f"sheet.{fmt}"
         path.write_bytes(r.content)
         table = read_table(path)

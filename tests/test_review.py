@@ -258,17 +258,17 @@ def test_a_list_with_a_reviewer_column_but_no_provision_is_not_a_review_list(min
 
 
 def test_a_review_list_answers_only_for_the_violations_it_causes(mini):
-    """37SL-XK-9002 (县级) already breaks 层级与法定依据不符 on 第二条 (read 省级). A review confirming
-    省级 leaves that finding as it was, so the list loads; one reading 国家级 makes 37SL-XK-9001
-    (省级) break the rule too, so that list is refused. (A review that changes the finding's words —
-    市级 would — is refused as well: the data team should see what it changes.)"""
+    """37SL-XK-9002 (县级) already breaks 层级与法定依据不符 on 第二条 (read 省级). A review that
+    corrects the reading to 市级 leaves it breaking the rule in other words — not a finding the list
+    causes, so the list loads; one reading 国家级 makes 37SL-XK-9001 (省级) break it too, so that list
+    is refused."""
     store, folder = mini
-    fine = load_list(store, _write(folder, "fine.csv", "《校核示例条例》第二条,省级,,甲,,\n"), validator=validate_pending)
+    fine = load_list(store, _write(folder, "fine.csv", "《校核示例条例》第二条,市级,,甲,,\n"), validator=validate_pending)
     assert fine.report.violations == 0
     unload(store, "fine")
     with pytest.raises(LoadRejected) as err:
         load_list(store, _write(folder, "worse.csv", "《校核示例条例》第二条,国家级,,甲,,\n"), validator=validate_pending)
-    assert "37SL-XK-9001" in {f.focus_code for f in err.value.report.results}
+    assert {f.focus_code for f in err.value.report.results} == {"37SL-XK-9001"}
 
 
 def test_validation_reads_the_reviewed_level(mini):
@@ -318,7 +318,7 @@ def test_a_worksheet_round_trips_and_changes_nothing_unedited(reviewed, corpus_s
     _, _, after = reviewed
     rows = review_sheet(corpus_store, list(after.values()))
     units = {(b["instrument"], b["article"], b["paragraph"], b["item"]) for a in after.values() for b in a["blocking"]}
-    assert len(rows) == len(units) and {r[-1] for r in rows} == {"已校核", "自动识别"}
+    assert len(rows) == len(units) and {r[-1] for r in rows} == {"已校核（shandong-level-reviews）", "自动识别"}
     assert next(r for r in rows if r[0] == "《工伤保险条例》第十七条第三款")[1:4] == [
         "市级", "由用人单位所在地的设区的市级社会保险行政部门办理", "样例：双人背对背标注、第三人裁决"]
     sheet = tmp_path / "sheet.xlsx"
@@ -334,3 +334,39 @@ def test_a_worksheet_round_trips_and_changes_nothing_unedited(reviewed, corpus_s
     finally:
         unload(corpus_store, "sheet")
         forget_cached(corpus_store)
+
+
+def test_the_worksheet_restates_the_reviews_it_finds(mini):
+    """A reviewed paragraph's row gives the reviewed reading with every reviewer and the lists that
+    hold it; a paragraph no one reviewed gives the extractor's."""
+    store, folder = mini
+    load_list(store, _write(folder, "一.csv", "《校核示例条例》第二条,市级,设立示例机构,甲,2026-11-01,先读\n"))
+    load_list(store, _write(folder, "二.csv", "《校核示例条例》第二条,市级,,乙,2026-11-02,再读\n"))
+    [row] = review_sheet(store, blockers(store, "县级", all_items=True))
+    assert row[:6] == ["《校核示例条例》第二条第一款", "市级", "设立示例机构", "甲、乙", "2026-11-02", "先读；再读"]
+    assert row[-1] == "已校核（一、二）" and row[-2] == "37SL-XK-9001、37SL-XK-9002"
+    unload(store, "一")
+    unload(store, "二")
+    [row] = review_sheet(store, blockers(store, "县级", all_items=True))
+    assert row[1:5] == ["省级", "省、自治区、直辖市人民政府示例主管部门批准", "", ""] and row[-1] == "自动识别"
+
+
+def test_a_unit_may_be_named_by_its_iri(mini):
+    """The worksheet names a paragraph of a version no longer current by its IRI (a citation always
+    names the current version); the loader takes it, and refuses one that is not a stored unit."""
+    store, folder = mini
+    unit = LAW + "校核示例条例/2020-01-01/art_2/par_1"
+    load_list(store, _write(folder, "iri.csv", f"{unit},县级,,甲,,\n"))
+    assert [b for a in blockers(store, "县级") for b in a["blocking"]] == []
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, _write(folder, "iri2.csv", f"{LAW}校核示例条例/2020-01-01/art_9/par_1,县级,,甲,,\n"))
+    assert err.value.problems[0].column == "条文"
+
+
+def test_worksheet_rows_follow_the_articles_order():
+    from quanze.reports import _order
+
+    units = [f"{LAW}x/2020-01-01/{tail}" for tail in ("art_12-1/par_1", "art_12/par_2", "art_2/par_1", "art_12/par_1/pt_3",
+                                                       "art_12/par_1")]
+    assert [u.rsplit("/2020-01-01/", 1)[1] for u in sorted(units, key=_order)] == [
+        "art_2/par_1", "art_12/par_1", "art_12/par_1/pt_3", "art_12/par_2", "art_12-1/par_1"]

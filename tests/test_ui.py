@@ -517,7 +517,7 @@ def test_the_devolution_page_offers_the_review_worksheet(page, tmp_path):
         link.click()
     saved = tmp_path / "sheet.xlsx"
     info.value.save_as(saved)
-    assert info.value.suggested_filename == "层级校核表-县级.xlsx"
+    assert re.fullmatch(r"层级校核表-县级-\d{8}-\d{4}\.xlsx", info.value.suggested_filename)
     sheet = load_workbook(saved, read_only=True).worksheets[0]
     header = next(sheet.iter_rows(values_only=True))
     assert list(header[:6]) == ["条文", "层级", "依据短语", "校核人", "校核日期", "说明"]

@@ -155,16 +155,21 @@ async def review_sheet(
     cache = assessment_cache(request)
 
     def sheet() -> bytes:
-        rows = reports.review_sheet(store, cache.blockers(store, to, department, False))
+        # every item, as the devolution page asks (and caches): a paragraph that blocks an item
+        # exercised at or below the target (层级与法定依据不符) deserves a reading too
+        rows = reports.review_sheet(store, cache.blockers(store, to, department, True))
         with tempfile.TemporaryDirectory(prefix="quanze-sheet-") as tmp:
             path = Path(tmp) / f"sheet.{format}"
             write_table(path, reports.SHEET_HEADER, rows)
             return path.read_bytes()
 
     body = await run(request, sheet)
-    name = quote(f"层级校核表-{to}.{format}")
-    return Response(body, media_type=SHEET_MEDIA[format],
-                    headers={"Content-Disposition": f"attachment; filename=review-sheet.{format}; filename*=UTF-8''{name}"})
+    # A name of its own each time: a list loaded under an earlier list's name replaces it, and the
+    # readings that list settled would be lost with it.
+    stamp = time.strftime("%Y%m%d-%H%M")
+    name = quote(f"层级校核表-{to}-{stamp}.{format}")
+    return Response(body, media_type=SHEET_MEDIA[format], headers={
+        "Content-Disposition": f"attachment; filename=review-sheet-{stamp}.{format}; filename*=UTF-8''{name}"})
 
 
 @router.get("/impact", response_class=JSONResponse, summary="条文修改的影响 / items relying on a provision",

@@ -38,7 +38,7 @@ const STRINGS = {
     chartHelp: "点击柱条列出其中的事项；图下的表格给出同样的数字，表格中的数字也可点击。",
     count: "数量", totalItems: "合计", list: "事项清单", listAll: "全部事项", selection: "选中",
     exportCsv: "导出 CSV", exportXlsx: "导出 XLSX", exportHint: "导出当前清单（每个阻碍条文一行）。",
-    exportReviewSheet: "导出层级校核表",
+    exportReviewSheet: "导出层级校核表", reviewSheetHint: "阻碍下放的款项，按现行判读预填；逐项确认或更正、填写校核人后，以新文件名载入。",
     clearSelection: "显示全部", firstRows: (n) => `只显示前 ${n} 项；导出的文件包含全部。`, dataTable: "数据表（与图中数字相同）",
     // provision
     provTitle: "条文", provIntro: "查看条文所在的条及其上下文，以及依据该条文的事项（影响清单）。",
@@ -98,7 +98,7 @@ const STRINGS = {
     chartHelp: "Click a bar to list its items; the table below each chart gives the same figures, and its numbers are links too.",
     count: "Count", totalItems: "Total", list: "Items", listAll: "All items", selection: "Selected",
     exportCsv: "Export CSV", exportXlsx: "Export XLSX", exportHint: "Exports the list shown (one row per blocking provision).",
-    exportReviewSheet: "Level review worksheet",
+    exportReviewSheet: "Level review worksheet", reviewSheetHint: "The paragraphs blocking devolution, pre-filled with the readings in force; confirm or correct each, sign, and load it under a new file name.",
     clearSelection: "Show all", firstRows: (n) => `Only the first ${n} are shown; the export has them all.`, dataTable: "Data table (the chart's figures)",
     provTitle: "Provision", provIntro: "The article in its context, and the items relying on it (impact list).",
     cite: "Citation", citePlaceholder: "e.g. 《中华人民共和国药品管理法》第四十一条第一款", lookup: "Look up",

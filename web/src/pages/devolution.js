@@ -69,7 +69,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
 
   const listSection = h("section", { class: "card", "aria-labelledby": "dev-list-h" });
   const select_ = (sel) => {
-    renderList(listSection, list, sel, target);
+    renderList(listSection, list, sel, target, department);
     listSection.querySelector("h2").focus();
     announce(listSection.querySelector("h2").textContent);
   };
@@ -122,7 +122,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
   main.append(h("div", { class: "dash-top" }, statusSection, authSection), deptSection);
 
   main.append(listSection);
-  renderList(listSection, list, {}, target);
+  renderList(listSection, list, {}, target, department);
 
   // charts, once their code has loaded
   const disposers = [];
@@ -166,7 +166,7 @@ function describe(sel) {
   return parts.join(" · ");
 }
 
-function renderList(section, list, sel, target) {
+function renderList(section, list, sel, target, pageDepartment) {
   const rows = list.filter((a) => (sel.department === undefined || (a.department || "") === sel.department)
     && (!sel.status || a.status === sel.status)
     && (!sel.authority || (a.blocking || []).some((b) => b.authority === sel.authority)));
@@ -180,11 +180,14 @@ function renderList(section, list, sel, target) {
     h("div", { class: "toolbar" },
       h("button", { type: "button", onclick: () => downloadCsv(`${name}.csv`, rows) }, t("exportCsv")),
       h("button", { type: "button", onclick: () => downloadXlsx(`${name}.xlsx`, rows, target) }, t("exportXlsx")),
-      h("a", { class: "button secondary", id: "review-sheet", download: "",
-        href: `review-sheet?${new URLSearchParams({ to: target, format: "xlsx",
-          ...(sel.department ? { department: sel.department } : {}) })}` }, t("exportReviewSheet")),
+      // the worksheet of the department chosen (in the list or for the page); the server knows every
+      // level a paragraph assigns, which the page does not hold
+      h("a", { class: "button secondary", id: "review-sheet", download: "", title: t("reviewSheetHint"),
+        href: `/review-sheet?${new URLSearchParams({ to: target, format: "xlsx",
+          ...((sel.department ?? pageDepartment) ? { department: sel.department ?? pageDepartment } : {}) })}` },
+      t("exportReviewSheet")),
       what ? h("button", { type: "button", class: "secondary", onclick: () => {
-        renderList(section, list, {}, target); section.querySelector("h2").focus();
+        renderList(section, list, {}, target, pageDepartment); section.querySelector("h2").focus();
       } }, t("clearSelection")) : "",
       h("span", { class: "hint" }, t("exportHint"))),
     rows.length > MAX_ROWS ? h("p", { class: "hint", role: "note" }, t("firstRows", MAX_ROWS)) : "",
