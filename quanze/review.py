@@ -65,8 +65,8 @@ _SPLIT = re.compile(r"[；;、,，]\s*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNIT = re.compile(r"/par_\d+(/pt_\d+)?$")
 
-# Where a review bears (the devolution query, the SHACL rule and the pages share this reading):
-# a review is current while its unit's qz:text is its qz:reviewedText.
+# A review is current while its unit's qz:text is its qz:reviewedText: the test the loader makes
+# here, and basis_reviews.rq, the SHACL rule (shapes/plan.ttl) and quanze.lookup make in their own terms.
 CURRENT = "?unit qz:levelReview ?review . ?review qz:reviewedText ?reviewed . ?unit qz:text ?reviewed ."
 
 
