@@ -484,9 +484,24 @@ def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: l
         for s, p, o in review.triples(reading, node):
             out.add(n, s, p, o)
     units = sorted({r.unit for r in readings.values()})
+    # Loaded again under its name, a list replaces what it held: say which readings go with it.
+    held = {str(r["unit"]) for r in store.select(
+        f"SELECT DISTINCT ?unit WHERE {{ GRAPH <{own_graph}> {{ ?unit <{QZ.levelReview}> ?r }} }}")}
+    for unit in sorted(held - set(units)):
+        problems.append(Problem(f, None, None, f"重新载入后，{unit_citation(store, unit)}的校核将被删除（本文件没有这一款项）",
+                                f"reloaded, this list no longer reviews {unit_citation(store, unit)} (not in the file)",
+                                "warning"))
     relying = store.select(query_text("relying_items"), {"provision": [Iri(u) for u in units]}) if units else []
     focus = sorted({str(r["item"]) for r in relying})
     return out, focus
+
+
+def unit_citation(store: Store, unit: str) -> str:
+    """《title》第X条第X款 of a stored unit, for a message (its IRI when it has no title)."""
+    from quanze.lookup import unit_label
+
+    rows = store.select(f"SELECT ?t WHERE {{ <{unit.split('/art_', 1)[0]}> <http://data.europa.eu/eli/ontology#title> ?t }}")
+    return f"《{rows[0]['t']}》{unit_label(unit)}" if rows else unit
 
 
 Validator = Callable[[Store, str, set[ox.Triple], list[str]], object]

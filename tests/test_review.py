@@ -370,3 +370,14 @@ def test_worksheet_rows_follow_the_articles_order():
                                                        "art_12/par_1")]
     assert [u.rsplit("/2020-01-01/", 1)[1] for u in sorted(units, key=_order)] == [
         "art_2/par_1", "art_12/par_1", "art_12/par_1/pt_3", "art_12/par_2", "art_12-1/par_1"]
+
+
+def test_reloading_a_list_says_which_readings_it_drops(mini):
+    """Loaded again under its name, a list replaces what it held: the readings it no longer has are
+    named in a warning (a worksheet saved over the last round's file would lose them silently)."""
+    store, folder = mini
+    load_list(store, _write(folder, "round.csv", "《校核示例条例》第二条,县级,,甲,,\n《校核示例条例》第三条第二款,无,,甲,,\n"))
+    again = load_list(store, _write(folder, "round.csv", "《校核示例条例》第二条,县级,,甲,,\n"))
+    [warning] = [p for p in again.problems if p.severity == "warning"]
+    assert "《校核示例条例》第三条第二款" in warning.reason_zh and "no longer reviews" in warning.reason_en
+    assert warning.file == "round.csv" and warning.row is None
