@@ -33,20 +33,17 @@ from typing import Any
 import pyoxigraph as ox
 
 from quanze.closure import reachable
-from quanze.level import LEVEL_ZH
+from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import article_label, paragraph_label, point_label
 from quanze.review import effective, review_rows
 from quanze.store import Iri, Store
 
-LEVELS = ("national", "provincial", "municipal", "county", "township")
-RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TARGETS = {"市级": "municipal", "city": "municipal", "municipal": "municipal",
            "县级": "county", "county": "county",
            "功能区": "zone", "zone": "zone"}
 TARGET_ZH = {"municipal": "市级", "county": "县级", "zone": "功能区"}
 TARGET_EN = {"municipal": "city level", "county": "county level", "zone": "the functional zone"}
-LEVEL_EN = {"national": "national", "provincial": "provincial", "municipal": "city", "county": "county", "township": "township"}
 STATUSES = ("excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target")
 STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
              "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
@@ -213,16 +210,9 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     f.bases.update({i: sorted(b) for i, b in bases.items() if i in f.items})
     cited = sorted({c for bs in f.bases.values() for _, c in bs})
     if cited:
-        for r in store.select(query_text("basis_assignments"), {"cited": [Iri(c) for c in cited]}):
-            f.assignments[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
-                                                    "evidence": r["evidence"], "act": r["act"]})
-        # Reviewed units (层级校核) take the reviewed levels instead of the extracted ones.
-        by_cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in store.select(query_text("basis_reviews"), {"cited": [Iri(c) for c in cited]}):
-            by_cited[str(r["cited"])].append(r)
-        for c, rows in by_cited.items():
-            f.reviews[c] = list(review_rows(rows).values())
-            f.assignments[c] = effective(f.assignments.get(c, []), f.reviews[c])
+        held, reviews = readings(store, cited)
+        f.assignments.update(held)
+        f.reviews.update(reviews)
         entrusted: dict[tuple[str, str, str, str], list[str]] = {}
         for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
             levels = entrusted.setdefault((str(r["cited"]), str(r["unit"]), _tail(str(r["from"])), r["evidence"]), [])
@@ -253,6 +243,24 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     return f
 
 
+def readings(store: Store, cited: list[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """For each cited provision, the level assignments that hold on the units bearing on it — the
+    extracted ones (basis_assignments.rq), and a current level review's (层级校核) instead in a unit
+    that has one (quanze.review.effective) — and the reviews bearing on it, current or stale."""
+    bound = {"cited": [Iri(c) for c in cited]}
+    held: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.select(query_text("basis_assignments"), bound):
+        held[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
+                                      "evidence": r["evidence"], "act": r["act"]})
+    by_cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.select(query_text("basis_reviews"), bound):
+        by_cited[str(r["cited"])].append(r)
+    reviews = {c: list(review_rows(rows).values()) for c, rows in by_cited.items()}
+    for c, rvs in reviews.items():
+        held[c] = effective(held.get(c, []), rvs)
+    return dict(held), reviews
+
+
 def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     """Each item's 一链办理 chain: the items reachable from it through 关联事项 (itself
     included), computed once for all — an item shares its chain with every member."""
@@ -268,12 +276,6 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
 def _recorded(action: dict[str, Any]) -> dict[str, Any]:
     """A devolution action already recorded for the item, as an alternative."""
     return {"path": "recorded", "label": f"已记录：{action['label']}", "label_en": f"recorded: {action['type']}", **action}
-
-
-def _entrusted_levels(entrustments: list[dict[str, Any]]) -> list[list[str]]:
-    """The levels (slugs, highest first) each entrustment lets the entrusted body be at."""
-    slug = {zh: en for en, zh in LEVEL_ZH.items()}
-    return [[slug[lv] for lv in e["to_levels"]] for e in entrustments]
 
 
 def cited_as(e: dict[str, Any]) -> str:
@@ -394,6 +396,7 @@ class Analysis:
         provision (行政许可法第二十四条, 行政处罚法第二十条), and the entrusting body keeps the legal
         responsibility."""
         found: dict[tuple[str, str], dict[str, Any]] = {}
+        named: dict[tuple[str, str], list[str]] = {}  # the levels (slugs) each entrustment names
         covered = []
         for b in blocking:
             reach = False
@@ -404,10 +407,11 @@ class Analysis:
                 reach = reach or reaches
                 version, art, par, pt = provision_parts(e["unit"])
                 title = self.f.instruments.get(version, {}).get("title")
+                to = sorted(e["to"], key=lambda lv: RANK.get(lv, 9))
+                named.setdefault((e["unit"], e["evidence"]), to)
                 found.setdefault((e["unit"], e["evidence"]), {
                     "provision": e["unit"], "instrument": title, "article": art, "paragraph": par, "item": pt,
-                    "from_level": LEVEL_ZH.get(e["from"], e["from"]),
-                    "to_levels": [LEVEL_ZH.get(lv, lv) for lv in sorted(e["to"], key=lambda lv: RANK.get(lv, 9))],
+                    "from_level": LEVEL_ZH.get(e["from"], e["from"]), "to_levels": [LEVEL_ZH.get(lv, lv) for lv in to],
                     "evidence": e["evidence"], "reaches_target": reaches})
             covered.append(reach)
         entrustments = sorted(found.values(), key=lambda e: (e["provision"], e["evidence"]))
@@ -422,10 +426,9 @@ class Analysis:
             note_en = (f"only some blocking provisions allow entrustment to {target_en}; the others must still be "
                        "amended before devolution")
         elif entrustments:
-            slugs = list(dict.fromkeys(lv for e in _entrusted_levels(entrustments) for lv in e))
-            levels = "、".join(LEVEL_ZH[lv] for lv in slugs)
-            note = f"法定依据只允许委托至{levels}，未及{target}"
-            note_en = f"the legal basis allows entrustment only to {', '.join(LEVEL_EN[lv] for lv in slugs)} level, not to {target_en}"
+            levels = list(dict.fromkeys(lv for e in entrustments for lv in named[(e["provision"], e["evidence"])]))
+            note = f"法定依据只允许委托至{'、'.join(LEVEL_ZH[lv] for lv in levels)}，未及{target}"
+            note_en = f"the legal basis allows entrustment only to {', '.join(LEVEL_EN[lv] for lv in levels)} level, not to {target_en}"
         else:
             note = "依据条文未规定可以委托；委托须有法律、法规、规章的规定（行政许可法第二十四条）"
             note_en = ("no blocking provision provides for entrustment, and an entrustment needs a law, regulation or "

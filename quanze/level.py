@@ -46,6 +46,8 @@ from dataclasses import dataclass
 
 LEVELS = ("national", "provincial", "municipal", "county", "township")  # highest first
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "township": "乡镇级"}
+LEVEL_EN = {"national": "national", "provincial": "provincial", "municipal": "city", "county": "county", "township": "township"}
+RANK = {lv: i for i, lv in enumerate(LEVELS)}
 _RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 
 

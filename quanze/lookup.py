@@ -38,15 +38,8 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from quanze.devolution import (
-    AUTHORITY_ZH,
-    LEVEL_ZH,
-    LEVELS,
-    authority,
-    chain,
-    provision_parts,
-    query_text,
-)
+from quanze.devolution import AUTHORITY_ZH, authority, chain, provision_parts, query_text
+from quanze.level import LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
 from quanze.numerals import to_chinese
 from quanze.review import effective
@@ -486,7 +479,7 @@ def _assignment_nodes(ctx: Triples, cited: Iterable[str]) -> set[str]:
 def _extracted(ctx: Triples, unit: str) -> list[str]:
     """The levels the extractor reads in one unit, highest first."""
     levels = {tail(str(lv)) for a in ctx.values(unit, _ASSIGNS) for lv in ctx.values(str(a), _q("level"))}
-    return sorted(levels, key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+    return sorted(levels, key=lambda lv: RANK.get(lv, 9))
 
 
 def _reviews(ctx: Triples, cited: str) -> list[dict[str, Any]]:
@@ -495,7 +488,7 @@ def _reviews(ctx: Triples, cited: str) -> list[dict[str, Any]]:
     out = []
     for unit, r in _qualified(ctx, cited, _REVIEW):
         levels = sorted((tail(str(v)) for v in ctx.values(r, _q("level"))),
-                        key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+                        key=lambda lv: RANK.get(lv, 9))
         date = ctx.one(r, str(DCTERMS.date))
         entry = {"unit": unit, "unit_label": unit_label(unit), "levels": levels,
                  "level_labels": [LEVEL_ZH.get(lv, lv) for lv in levels], "evidence": ctx.text(r, _q("evidence")),
@@ -524,7 +517,7 @@ def _assignments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
                  "level_code": slug, "evidence": a["evidence"] or None, "act": a["act"], "review": a.get("review")}
         if entry not in out:
             out.append(entry)
-    out.sort(key=lambda a: (a["unit"], LEVELS.index(a["level_code"]) if a["level_code"] in LEVELS else 9,
+    out.sort(key=lambda a: (a["unit"], RANK.get(a["level_code"], 9),
                             a["evidence"] or ""))
     return out
 
@@ -537,7 +530,7 @@ def _entrustments(ctx: Triples, cited: str) -> list[dict[str, Any]]:
         if by is None:
             continue
         to = sorted((tail(str(v)) for v in ctx.values(e, _q("entrustedLevel"))),
-                    key=lambda lv: LEVELS.index(lv) if lv in LEVELS else 9)
+                    key=lambda lv: RANK.get(lv, 9))
         entry = {"unit": unit, "unit_label": unit_label(unit), "from_level": LEVEL_ZH.get(tail(str(by)), tail(str(by))),
                  "to_levels": [LEVEL_ZH.get(lv, lv) for lv in to], "evidence": ctx.text(e, _q("evidence"))}
         if entry not in out:

@@ -9,12 +9,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from quanze.devolution import AUTHORITY_ZH, cited_as, query_text
+from quanze.devolution import AUTHORITY_ZH, cited_as, readings
 from quanze.level import LEVEL_ZH, LEVELS
 from quanze.review import COLUMNS as REVIEW_COLUMNS
-from quanze.review import effective, review_rows
 from quanze.store import Iri, Store
 from quanze.tables import write_table
 
@@ -112,33 +110,31 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
                 u["items"].append(a["code"])
     if not units:
         return []
-    bound = {"cited": [Iri(u) for u in sorted(units)]}
-    extracted = [{"unit": str(r["unit"]), "level": str(r["level"]).rsplit("/", 1)[-1], "evidence": r["evidence"],
-                  "act": r["act"]} for r in store.select(query_text("basis_assignments"), bound) if str(r["unit"]) in units]
-    reviewed = review_rows([r for r in store.select(query_text("basis_reviews"), bound) if str(r["unit"]) == str(r["cited"])])
-    held = effective(extracted, list(reviewed.values()))
+    # Each unit as if cited: what holds on it and the reviews of it (its items' are dropped below).
+    held, reviews = readings(store, sorted(units))
     versions = {u.split("/art_", 1)[0] for u in units}
     current = {str(r["v"]) for r in store.select(
         "SELECT ?v WHERE { VALUES ?v { UNDEF } ?v <https://w3id.org/quanze/ns#current> true }",
         {"v": [Iri(v) for v in sorted(versions)]})}
     rows = []
     for unit, u in sorted(units.items(), key=lambda kv: (kv[1]["citation"].split("》")[0], _order(kv[0]))):
-        readings = sorted({a["level"]: a for a in held if a["unit"] == unit}.values(), key=lambda a: LEVELS.index(a["level"]))
-        lists = [unquote(iri.rsplit("/review_", 1)[-1]) for iri, rv in sorted(reviewed.items())
-                 if rv["unit"] == unit and rv["current"]]
-        stale = any(rv["unit"] == unit and not rv["current"] for rv in reviewed.values())
-        review = readings[0].get("review") if readings else None
-        said = [a["evidence"] for a in readings if a["evidence"]]
-        evidence = said[0] if len(set(said)) == 1 and (review or len(readings) == 1) else ""
+        reading = sorted({a["level"]: a for a in held.get(unit, []) if a["unit"] == unit}.values(),
+                         key=lambda a: LEVELS.index(a["level"]))
+        own = [rv for rv in reviews.get(unit, []) if rv["unit"] == unit]
+        lists = sorted(rv["list"] for rv in own if rv["current"])
+        stale = any(not rv["current"] for rv in own)
+        review = reading[0].get("review") if reading else None
+        said = [a["evidence"] for a in reading if a["evidence"]]
+        evidence = said[0] if len(set(said)) == 1 and (review or len(reading) == 1) else ""
         if review:
             note = review["note"] or ""
         else:
-            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in readings) if len(readings) > 1 else ""
+            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in reading) if len(reading) > 1 else ""
         state = (f"已校核（{'、'.join(lists)}）" if lists else "校核已失效，现为自动识别" if stale else "自动识别")
         if unit.split("/art_", 1)[0] not in current:
             state += "；非现行版本，条文以标识给出"
         rows.append([u["citation"] if unit.split("/art_", 1)[0] in current else unit,
-                     "、".join(LEVEL_ZH[a["level"]] for a in readings) or "无", evidence,
+                     "、".join(LEVEL_ZH[a["level"]] for a in reading) or "无", evidence,
                      (review or {}).get("by") or "", (review or {}).get("date") or "", note, u["text"],
                      "、".join(sorted(u["items"])), state])
     return rows

@@ -97,22 +97,22 @@ def parse_levels(text: str) -> tuple[list[str], list[str]]:
     return sorted(set(known), key=LEVELS.index), [w for w in words if w not in LEVEL_NAMES]
 
 
-def units_of(store: Store, provisions: list[str]) -> dict[str, tuple[str, str, list[str]]]:
-    """provision → (its class's local name, its text or "", its paragraphs when an article)."""
+def units_of(store: Store, provisions: list[str]) -> dict[str, tuple[str, str, dict[str, str]]]:
+    """provision → (its class's local name, its text or "", its paragraphs with their texts when
+    an article)."""
     if not provisions:
         return {}
-    rows = store.select(f"""SELECT ?p ?kind ?text ?par WHERE {{ VALUES ?p {{ UNDEF }}
+    rows = store.select(f"""SELECT ?p ?kind ?text ?par ?parText WHERE {{ VALUES ?p {{ UNDEF }}
         ?p a ?kind . FILTER(?kind IN (<{QZ.Article}>, <{QZ.Paragraph}>, <{QZ.Point}>))
         OPTIONAL {{ ?p <{QZ.text}> ?text }}
-        OPTIONAL {{ ?par <http://data.europa.eu/eli/ontology#is_part_of> ?p ; a <{QZ.Paragraph}> }} }}""",
-                        {"p": [Iri(p) for p in provisions]})
-    out: dict[str, tuple[str, str, list[str]]] = {}
+        OPTIONAL {{ ?par <http://data.europa.eu/eli/ontology#is_part_of> ?p ; a <{QZ.Paragraph}> ;
+                         <{QZ.text}> ?parText }} }}""", {"p": [Iri(p) for p in provisions]})
+    out: dict[str, tuple[str, str, dict[str, str]]] = {}
     for r in rows:
         p = str(r["p"])
-        kind, text, pars = out.get(p, (str(r["kind"]).rsplit("#", 1)[-1], str(r["text"] or ""), []))
-        if r["par"] and str(r["par"]) not in pars:
-            pars.append(str(r["par"]))
-        out[p] = (kind, text, pars)
+        kind, text, pars = out.setdefault(p, (str(r["kind"]).rsplit("#", 1)[-1], str(r["text"] or ""), {}))
+        if r["par"]:
+            pars[str(r["par"])] = str(r["parText"])
     return out
 
 
@@ -134,12 +134,12 @@ def current_reviews(store: Store, units: list[str], other_than: str) -> dict[str
 
 
 def review_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """basis_reviews.rq rows (one per level) → review IRI → {unit, levels, evidence, by, date,
-    note, current} (levels as slugs, highest first)."""
+    """basis_reviews.rq rows (one per level) → review IRI → {unit, list (the load's name), levels,
+    evidence, by, date, note, current} (levels as slugs, highest first)."""
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         rv = out.setdefault(str(r["review"]), {
-            "unit": str(r["unit"]), "levels": [], "evidence": r["evidence"] or None, "by": str(r["reviewer"] or ""),
+            "unit": str(r["unit"]), "list": unquote(str(r["review"]).rsplit("/review_", 1)[-1]), "levels": [], "evidence": r["evidence"] or None, "by": str(r["reviewer"] or ""),
             "date": str(r["date"]) if r["date"] else None, "note": r["note"] or None, "current": bool(r["current"])})
         if r["level"]:
             level = str(r["level"]).rsplit("/", 1)[-1]
@@ -224,10 +224,9 @@ def read_rows(rows: list[tuple[int, Callable[[str], str]]], store: Store,
         if n not in cited:
             continue
         unit = cited[n]
-        kind, text, pars = known.get(unit, ("", "", []))
+        kind, text, pars = known.get(unit, ("", "", {}))
         if kind == "Article" and len(pars) == 1:
-            unit = pars[0]
-            text = units_of(store, [unit]).get(unit, ("", "", []))[1]
+            [(unit, text)] = pars.items()
         elif kind == "Article":
             bad(n, "provision", f"“{get('provision')}”有 {len(pars)} 款，请引到款或项",
                 f"{get('provision')!r} has {len(pars)} paragraphs: cite a paragraph or item")

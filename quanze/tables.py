@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,16 +77,14 @@ def _read_xlsx(path: Path) -> Table:
 XLSX_CELL_MAX = 32_767
 
 
-def _xlsx_value(value: object) -> object:
-    """A value as an XLSX cell may hold it: no control characters (openpyxl refuses them), at most
-    :data:`XLSX_CELL_MAX` characters (a longer one ends in …)."""
+def _xlsx_value(value: object, illegal: re.Pattern[str]) -> object:
+    """A value as an XLSX cell may hold it: no control characters (``illegal``: openpyxl refuses
+    them), at most :data:`XLSX_CELL_MAX` characters (a longer one ends in …)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    text = illegal.sub(" ", value)
     return text if len(text) <= XLSX_CELL_MAX else text[:XLSX_CELL_MAX - 1] + "…"
 
 
@@ -121,12 +120,13 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
     """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX by suffix."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         wb = Workbook()
         ws = wb.active
         ws.append(list(header))
         for r in rows:
-            ws.append([_xlsx_value(v) for v in r])
+            ws.append([_xlsx_value(v, ILLEGAL_CHARACTERS_RE) for v in r])
             for cell in ws[ws.max_row]:
                 if cell.data_type == "f":  # text that starts with = is text here, never a formula
                     cell.data_type = "s"
