@@ -1,6 +1,11 @@
 """Reading and writing tables: CSV (UTF-8, UTF-8 with BOM, GB18030 — detected) and XLSX.
 
 Loaders and dumpers mirror each other: what ``read_table`` reads, ``write_table`` writes.
+
+Exports are opened in spreadsheet programs, which run a cell that starts with ``=``, ``+``, ``-``
+or ``@`` as a formula (CSV injection). ``write_table`` writes such a CSV cell behind an apostrophe,
+the mark spreadsheet programs take for text, and ``read_table`` takes the apostrophe off again,
+so a list exported and loaded back is unchanged.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ def read_table(path: Path) -> Table:
         return _read_xlsx(path)
     text, encoding = _decode(path.read_bytes(), path)
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = [[_unquote(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
         raise TableError(path, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from None
     return _table(path, records, encoding)
@@ -100,6 +105,27 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+#: What a spreadsheet program reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: object) -> object:
+    """A CSV cell a spreadsheet program shows as text: one that would start a formula is written
+    behind an apostrophe (``'=1+1``), which makes it text; :func:`_unquote` removes it."""
+    # Text that already starts with apostrophes before a formula character gains one more, so
+    # that reading it back gives exactly what was written.
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unquote(cell: str) -> str:
+    """The text behind :func:`_csv_value`'s apostrophe; any other cell as it is."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def _table(path: Path, records: list[list[str]], encoding: str) -> Table:
     start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if start is None:
@@ -135,4 +161,4 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows([_csv_value(v) for v in r] for r in rows)

@@ -346,6 +346,34 @@ def test_csv_export(page, api):
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip: an .xlsx workbook
 
 
+def test_csv_export_writes_a_formula_as_text(page, api, tmp_path):
+    """A list's text that a spreadsheet program would run as a formula (CSV injection) is written
+    behind an apostrophe, as ``quanze.tables`` writes it, and reads back as the list gave it."""
+    from quanze.tables import read_table
+
+    hostile = '=HYPERLINK("http://127.0.0.1/","点此")'
+    code = devolution(api, "县级")[0]["code"]
+
+    def with_hostile_name(route):
+        response = route.fetch()
+        body = response.json()
+        for a in body if isinstance(body, list) else body["items"]:
+            if a["code"] == code:
+                a["name"] = hostile
+        route.fulfill(response=response, json=body)
+
+    page.route("**/devolution?*", with_hostile_name)
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator("#devolution-list").wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出 CSV").click()
+    raw = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert {r[1] for r in raw[1:] if r[0] == code} == {"'" + hostile}
+    saved = tmp_path / "export.csv"
+    saved.write_bytes(Path(info.value.path()).read_bytes())
+    assert {r["事项名称"] for _, r in read_table(saved).rows if r["事项编码"] == code} == {hostile}
+
+
 def test_sparql_page_runs_a_query(page, shots):
     page.goto(page.base + "/#/sparql")
     page.locator(".yasqe .CodeMirror").wait_for()

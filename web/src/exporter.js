@@ -32,8 +32,12 @@ function entrustCell(a) {
   return path.available ? `可：${(path.basis || []).join("、")}` : `否：${path.note || ""}`;
 }
 
+// A cell that would start a formula in a spreadsheet program (=, +, -, @, tab, CR) is written
+// behind an apostrophe, which makes it text — as quanze.tables.write_table does, and
+// quanze.tables.read_table takes the apostrophe off again.
 function csvCell(v) {
-  const s = String(v ?? "");
+  let s = String(v ?? "");
+  if (/^'*[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -1,0 +1,77 @@
+"""quanze.tables: what ``write_table`` writes, ``read_table`` reads back — and a spreadsheet
+program opening an export never runs a cell as a formula."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from quanze.tables import XLSX_CELL_MAX, TableError, read_table, write_table
+
+HOSTILE = ["=HYPERLINK(\"http://127.0.0.1/\",\"点此\")", "+1+1", "-2+3", "@SUM(A1:A2)", "'=1+1", "''+x"]
+HARMLESS = ["37JT-XK-0006", "《中华人民共和国药品管理法》第五十一条", "省级", "a=b", "2026-11-30", "'引号'"]
+
+
+def _read(path: Path) -> list[list[str]]:
+    t = read_table(path)
+    return [[r[h] for h in t.header] for _, r in t.rows]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_written_reads_back_the_same(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    rows = [[f"行{i}", v] for i, v in enumerate(HOSTILE + HARMLESS)]
+    write_table(path, ["编号", "内容"], rows)
+    assert _read(path) == rows
+
+
+def test_csv_cells_that_would_start_a_formula_are_written_as_text(tmp_path):
+    """OWASP's CSV injection: =, +, -, @ (and tab, CR) start a formula in a spreadsheet program;
+    an apostrophe before them makes the cell text. Other cells are written as they are."""
+    path = tmp_path / "t.csv"
+    write_table(path, ["内容"], [[v] for v in HOSTILE + HARMLESS])
+    written = path.read_text(encoding="utf-8-sig").splitlines()[1:]
+    cells = [line.strip('"').replace('""', '"') for line in written]
+    assert cells == ["'" + v for v in HOSTILE] + HARMLESS
+
+
+def test_xlsx_text_starting_with_equals_is_never_a_formula(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_table(path, ["内容"], [["=1+1"], ["x" * (XLSX_CELL_MAX + 10)], ["控制\x07字符"]])
+    ws = load_workbook(path).active
+    formula, long, control = (ws.cell(row=r, column=1) for r in (2, 3, 4))
+    assert (formula.data_type, formula.value) == ("s", "=1+1")
+    assert len(long.value) == XLSX_CELL_MAX and long.value.endswith("…")
+    assert control.value == "控制 字符"
+
+
+def test_a_date_typed_into_a_sheet_reads_as_a_day(tmp_path):
+    path = tmp_path / "d.xlsx"
+    wb = Workbook()
+    wb.active.append(["校核日期", "时刻"])
+    wb.active.append([datetime.datetime(2026, 11, 30), datetime.datetime(2026, 11, 30, 9, 15)])
+    wb.save(path)
+    assert _read(path) == [["2026-11-30", "2026-11-30T09:15:00"]]
+
+
+def test_bad_files_are_named(tmp_path):
+    with pytest.raises(TableError, match="文件不存在"):
+        read_table(tmp_path / "none.csv")
+    (tmp_path / "bad.csv").write_bytes(b"\xff\xfe\x00\x81\x30")
+    with pytest.raises(TableError, match="bad.csv.*encoding"):
+        read_table(tmp_path / "bad.csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30))
+def test_any_csv_cell_reads_back_as_written(tmp_path_factory, text):
+    """Whatever a cell holds — apostrophes, formula characters, quotes, line breaks — reads back
+    as written (trimmed, as every cell is read)."""
+    path = tmp_path_factory.mktemp("t") / "t.csv"
+    write_table(path, ["编号", "内容"], [["1", text]])
+    assert _read(path) == [["1", text.strip()]]
