@@ -3,7 +3,7 @@
 
 Searching for an item, reading its legal bases with the evidence marked, the dashboard's counts
 against the API's, clicking a count through to its list, CSV export, the SPARQL editor running an
-example, keyboard-only search, labels on every control, the language switch, and nothing fetched
+example (and three examples answering as the analysis does), keyboard-only search, labels on every control, the language switch, and nothing fetched
 from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
 folder). Without ``/usr/bin/chromium`` the browser tests skip — except in CI, where they fail.
 """
@@ -396,6 +396,49 @@ def test_sparql_page_runs_a_query(page, shots):
     page.wait_for_function("""() => { const t = (document.querySelector('.yasr table') || {}).innerText || '';
         return !t.includes('levelLabel') && t.includes('或者其委托的'); }""")
     assert "乡镇级" in page.locator(".yasr table").inner_text()
+
+
+def _example(page, label: str) -> str:
+    """The query an example button puts in the SPARQL editor, as a person would run it."""
+    page.get_by_role("button", name=label).click()
+    return page.evaluate("() => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()")
+
+
+def _select(api, query: str) -> list[dict[str, str]]:
+    r = api.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    r.raise_for_status()
+    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+
+
+def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store):
+    """The SPARQL page's examples, taken from its editor and run through the endpoint, give what
+    the library gives: the blocking (item, provision) pairs for 县级 — with the sample level
+    reviews loaded, so a review replaces the extractor's reading —, the provisions blocking most
+    items, and the items per department."""
+    from quanze.lists import load_list, unload
+    from quanze.lookup import forget_cached
+    from quanze.settings import ROOT
+
+    load_list(corpus_store, ROOT / "data" / "samples" / "shandong-level-reviews.csv")
+    forget_cached(corpus_store)
+    try:
+        assessments = devolution(api, "县级")
+        blocking = {(a["code"], b["provision"]) for a in assessments for b in a["blocking"]}
+        page.goto(page.base + "/#/sparql")
+        page.locator(".yasqe .CodeMirror").wait_for()
+        rows = _select(api, _example(page, "需修改法律依据才能下放至县级的事项"))
+        assert {(r["code"], r["provision"]) for r in rows} == blocking
+        per_provision = Counter(p for _, p in blocking)
+        top = _select(api, _example(page, "阻碍事项最多的条文（县级）"))
+        assert [(r["provision"], int(r["items"])) for r in top] == sorted(
+            per_provision.items(), key=lambda pc: (-pc[1], pc[0]))[:50]
+        by_department = Counter()
+        for r in _select(api, _example(page, "各实施主体的事项数")):
+            by_department[r.get("department", "")] += int(r["items"])
+        assert by_department == Counter(a["department"] or "" for a in assessments)
+    finally:
+        unload(corpus_store, "shandong-level-reviews")
+        forget_cached(corpus_store)
 
 
 def test_validation_page_groups_findings(browser, shots):
