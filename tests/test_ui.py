@@ -3,8 +3,8 @@
 
 Searching for an item, reading its legal bases with the evidence marked, the dashboard's counts
 against the API's, clicking a count through to its list, CSV export, the SPARQL editor running an
-example (and three examples answering as the analysis does), keyboard-only search, labels on every control, the language switch, and nothing fetched
-from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
+example (and three examples answering as the analysis does), keyboard-only search, labels on
+every control, the language switch, and nothing fetched from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
 folder). Without ``/usr/bin/chromium`` the browser tests skip — except in CI, where they fail.
 """
 
