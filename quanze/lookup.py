@@ -17,10 +17,12 @@ after every API write) and otherwise kept :data:`CACHE_TTL` seconds: the Chinese
 reference vocabulary (levels, types, concepts, organisations, zones) and the law context of
 sets of cited provisions (their text, article, instrument, level assignments and level
 reviews) — data that changes when the corpus or the reference data is imported again, or a level
-review list is loaded. A load made outside the API on a store the service shares (a remote
-endpoint) shows on the item and provision pages within those seconds; /devolution, keyed on the
-catalog of loads, follows it at once. An item's own
-facts, its relations, actions and validation findings are read on every request.
+review list is loaded. A load made outside the API on a store the service shares (``quanze load``
+into a remote endpoint) changes the catalog of loads, which the caches ask about at most every
+:data:`STAMP_INTERVAL` seconds: it shows on the item and provision pages within that time, as
+on /devolution. Only a write that bypasses the catalog (SPARQL Update sent straight to the
+endpoint) waits out :data:`CACHE_TTL`. An item's own facts, its relations, actions and
+validation findings are read on every request.
 
 Texts are given exactly as stored; labels are Chinese (``zh``), field names English.
 """
@@ -38,6 +40,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from quanze import catalog
 from quanze.devolution import AUTHORITY_ZH, authority, chain, provision_parts, query_text
 from quanze.level import LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
@@ -70,6 +73,9 @@ SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 ROLE_ZH = {"legalBasis": "设定依据", "implementationBasis": "实施依据"}
 MAX_PAGE_SIZE = 200
 CACHE_TTL = 60.0
+#: How often (seconds, at most) the caches ask the catalog of loads whether anything was loaded,
+#: replaced or unloaded since they were filled (:func:`quanze.catalog.stamp`, one small query).
+STAMP_INTERVAL = 1.0
 LAW_CACHE_SIZE = 4096
 
 _TYPE = str(RDF.type)
@@ -193,8 +199,29 @@ _vocab_lock = threading.Lock()
 _vocab: weakref.WeakKeyDictionary[Store, tuple[float, dict[str, str]]] = weakref.WeakKeyDictionary()
 
 
+_stamp_lock = threading.Lock()
+_stamps: weakref.WeakKeyDictionary[Store, tuple[float, frozenset[tuple[str, str, str]]]] = weakref.WeakKeyDictionary()
+
+
+def _follow_catalog(store: Store) -> None:
+    """Drop the store's caches if its catalog of loads changed since last asked — a load by
+    another process into the same (remote) store; asks at most every :data:`STAMP_INTERVAL` s."""
+    now = time.monotonic()
+    seen = _stamps.get(store)
+    if seen is not None and now - seen[0] < STAMP_INTERVAL:
+        return
+    current = catalog.stamp(store)
+    with _stamp_lock:
+        seen = _stamps.get(store)
+        _stamps[store] = (now, current)
+    if seen is not None and seen[1] != current:
+        forget_cached(store)
+
+
 def vocabulary(store: Store) -> dict[str, str]:
-    """Node IRI → zh label for the reference vocabulary (read at most every CACHE_TTL s)."""
+    """Node IRI → zh label for the reference vocabulary (read at most every CACHE_TTL s, and
+    again once the catalog of loads changes)."""
+    _follow_catalog(store)
     now = time.monotonic()
     cached = _vocab.get(store)
     if cached is not None and now - cached[0] < CACHE_TTL:
@@ -247,6 +274,7 @@ def law_context(store: Store, cited: Iterable[str]) -> Triples:
     key = tuple(sorted({c for c in cited if c}))
     if not key:
         return Triples()
+    _follow_catalog(store)
     now = time.monotonic()
     with _law_lock:
         entries = _law.get(store)

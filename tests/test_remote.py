@@ -39,6 +39,7 @@ from .conftest import oxigraph_serve as oxigraph
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "shandong-provincial.csv"
 ADJUSTMENTS = ROOT / "data" / "samples" / "shandong-adjustments.csv"
+REVIEWS = ROOT / "data" / "samples" / "shandong-level-reviews.csv"
 CATALOG = "https://w3id.org/quanze/id/graph/catalog"
 GRAPH = "https://w3id.org/quanze/id/graph/"
 QZ = "https://w3id.org/quanze/ns#"
@@ -383,6 +384,35 @@ def test_api_over_the_remote_store_answers_as_on_embedded(world):
                        headers={"Authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 422 and "火星级" in r.text
         assert remote_state(world.base) == before
+
+
+def test_a_load_by_another_process_shows_on_the_pages_soon(world):
+    """A review list loaded by the CLI straight into the remote store, beside a running service:
+    the item page (whose law texts the service caches for a minute) shows the review of its basis
+    within seconds — the service notices the catalog of loads changed —, and stops showing it
+    once the list is unloaded."""
+    def reviews(base: str) -> list[dict]:
+        r = httpx.get(base + "/items/37RS-QR-0001", headers={"Accept": "application/json"}, timeout=60)
+        r.raise_for_status()
+        return [rv for b in r.json()["bases"] for rv in b["level_reviews"]]
+
+    def until(base: str, wanted: bool) -> list[dict]:
+        deadline = time.monotonic() + 20  # the cache would keep the old page for 60 s
+        while bool(found := reviews(base)) != wanted and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return found
+
+    with served(world, world.remote) as there:
+        assert reviews(there) == []  # read, and now cached
+        loaded = world.run_remote("load", REVIEWS, "--by", "测试员")
+        assert loaded.code == 0, loaded.stderr
+        try:
+            found = until(there, True)
+            assert [r["levels"] for r in found] == [["municipal"]], found
+        finally:
+            gone = world.run_remote("unload", REVIEWS.stem)
+        assert gone.code == 0, gone.stderr
+        assert until(there, False) == []
 
 
 # --- unload (last: it removes a load, then puts it back) -------------------------------------------
