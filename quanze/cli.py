@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
 from quanze.settings import Settings
-from quanze.store import QuerySyntaxError, Store, StoreError
+from quanze.store import Iri, QuerySyntaxError, Store, StoreError
 
 
 class _Guarded(TyperGroup):
@@ -75,6 +75,17 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _target(to: str) -> str:
+    """``--to`` as the analysis names it; anything else is a clear error naming the accepted
+    targets (exit 2), before any store is opened."""
+    from quanze.devolution import target_level
+
+    try:
+        return target_level(to)
+    except ValueError as exc:
+        fail(str(exc))
+
+
 def _table(rows: list[dict], columns: list[str] | None = None, title: str | None = None) -> RichTable:
     columns = columns or (list(rows[0]) if rows else [])
     t = RichTable(title=title, show_lines=False)
@@ -93,7 +104,7 @@ def query(sparql: Annotated[str, typer.Argument(help="SPARQL query text, or @fil
     """Run a SPARQL SELECT (ASK, CONSTRUCT) query / 执行 SPARQL 查询."""
     import csv
 
-    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    text = _read_query_file(sparql[1:]) if sparql.startswith("@") else sparql
     store = open_store()
     try:
         form = _query_form(text)
@@ -119,6 +130,18 @@ def query(sparql: Annotated[str, typer.Argument(help="SPARQL query text, or @fil
         w.writerows([[r[c] for c in cols] for r in rows])
     else:
         console.print(_table(rows))
+
+
+def _read_query_file(name: str) -> str:
+    """The text of ``@file.rq``; a missing or unreadable file is a clear error (exit 2)."""
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"找不到查询文件 {name} / no such query file: {name}")
+    except UnicodeDecodeError:
+        fail(f"查询文件 {name} 不是 UTF-8 文本 / the query file {name} is not UTF-8 text")
+    except OSError as exc:
+        fail(f"无法读取查询文件 {name}：{exc.strerror} / cannot read the query file {name}: {exc.strerror}")
 
 
 def _query_form(text: str) -> str:
@@ -209,18 +232,17 @@ def laws_reviews(to: Annotated[str, typer.Option("--to", help="市级|县级|功
     fill in 校核人, delete the rows not checked, and load the file with ``quanze load`` under a new
     name (loading it under an earlier list's name replaces that list and the readings it held)."""
     from quanze.devolution import blockers as find
-    from quanze.devolution import target_level
     from quanze.reports import SHEET_HEADER, review_sheet
     from quanze.tables import write_table
 
-    try:
-        target_level(to)
-    except ValueError as exc:
-        fail(str(exc))
+    _target(to)
     store = open_store()
+    if department is not None:
+        _known_department(store, department)
     rows = review_sheet(store, find(store, to, department=department, all_items=True))
     write_table(output, SHEET_HEADER, rows)
-    reviewed = sum(r[-1] == "已校核" for r in rows)
+    # the state reads 已校核（the lists holding the reviews）, perhaps with a note after it
+    reviewed = sum(r[-1].startswith("已校核") for r in rows)
     console.print(f"{output}: {len(rows)} 个款项 units ({reviewed} 已校核 reviewed, {len(rows) - reviewed} 待校核 to review)")
 
 
@@ -296,7 +318,8 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
              all_nodes: Annotated[bool, typer.Option("--all", help="the whole store (the default)")] = True,
              item: Annotated[list[str] | None, typer.Option("--item", help="only these 事项编码")] = None,
              output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
-    """Validate against the SHACL shapes / 校验. Exit 0 conforms, 1 violations (warnings too with --strict), 2 could not run."""
+    """Validate against the SHACL shapes / 校验. Exit 0 conforms, 1 violations (warnings too with
+    --strict) or an --item no item has, 2 could not run."""
     try:
         from quanze.validation import validate as run
     except ImportError as exc:  # pragma: no cover - the shapes ship with the package
@@ -305,7 +328,15 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
 
     if fmt not in ("text", "json", "turtle", "junit") or lang not in ("zh", "en"):
         fail(f"不支持的格式或语言 / unsupported format or language: {fmt} {lang}")
-    report = run(open_store(), [str(item_iri(c)) for c in item] if item else None, lang=lang)
+    store = open_store()
+    if item:
+        known = {str(r["i"]) for r in store.select(
+            "SELECT ?i WHERE { VALUES ?i { UNDEF } ?i <https://w3id.org/quanze/ns#code> ?code }",
+            {"i": [Iri(str(item_iri(c))) for c in item]})}
+        unknown = [c for c in dict.fromkeys(item) if str(item_iri(c)) not in known]
+        if unknown:
+            fail(f"没有事项编码为 {'、'.join(unknown)} 的事项 / no item has the code {', '.join(unknown)}", 1)
+    report = run(store, [str(item_iri(c)) for c in item] if item else None, lang=lang)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle, "junit": report.to_junit}[fmt]()
     if output:
         output.write_text(text, encoding="utf-8")
@@ -317,11 +348,18 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
 @app.command()
 def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quanze graphs`")]) -> None:
     """Remove a load (its graph, report and record) / 删除一次载入."""
+    from quanze.lists import dependents
     from quanze.lists import unload as do_unload
 
-    if not do_unload(open_store(), name):
+    store = open_store()
+    left = dependents(store, name)
+    if not do_unload(store, name):
         fail(f"没有名为 {name} 的载入 / no load named {name}", 1)
     console.print(f"已删除 removed: {name}")
+    for other, n in sorted(left.items()):
+        err.print(f"[yellow]注意：载入 {other} 中有 {n} 处指向本载入的事项，现已无所指；请运行 quanze validate / "
+                  f"note: {n} nodes of load {other} pointed at this load's items and now point at nothing; "
+                  f"run quanze validate[/yellow]")
 
 
 @app.command()
@@ -341,17 +379,61 @@ def recover() -> None:
 
 # --- the core question -----------------------------------------------------------------------
 
+#: The formats ``blockers`` writes to a file, and the suffix of a file in each.
+FORMAT_SUFFIX = {"json": ".json", "csv": ".csv", "md": ".md", "xlsx": ".xlsx"}
+
+
+def _output_format(fmt: str | None, output: Path | None) -> str:
+    """The format of ``blockers``, with ``--format`` and ``-o FILE`` agreeing. Without
+    ``--format``: the suffix of ``-o FILE`` (.json .csv .md .xlsx), else ``table`` on the terminal.
+    A suffix naming another format than ``--format`` is refused (so is XLSX to a file that is not
+    .xlsx); XLSX, being binary, needs ``-o``; the terminal table cannot go to a file."""
+    by_suffix = {v: k for k, v in FORMAT_SUFFIX.items()}.get(output.suffix.lower()) if output else None
+    if fmt is None:
+        if output is None:
+            return "table"
+        if by_suffix is None:
+            fail(f"无法从文件名 {output.name} 判断格式，请给出 --format json|csv|md|xlsx / "
+                 f"cannot tell the format from the name {output.name}: give --format json|csv|md|xlsx")
+        return by_suffix
+    if fmt != "table" and fmt not in FORMAT_SUFFIX:
+        fail(f"不支持的格式 / unsupported format: {fmt} (table|json|csv|md|xlsx)")
+    if output is None:
+        if fmt == "xlsx":
+            fail("XLSX 是二进制文件，不能写到终端，请用 -o FILE.xlsx 指定文件 / "
+                 "XLSX is binary and cannot go to the terminal: give -o FILE.xlsx")
+        return fmt
+    if fmt == "table":
+        fail("table 格式只显示在终端；写入文件请用 --format json|csv|md|xlsx / "
+             "the table format is for the terminal: to write a file use --format json|csv|md|xlsx")
+    if by_suffix not in (None, fmt) or (fmt == "xlsx" and by_suffix != "xlsx"):
+        fail(f"文件名 {output.name} 与 --format {fmt} 不符，请用以 {FORMAT_SUFFIX[fmt]} 结尾的文件名 / "
+             f"the name {output.name} contradicts --format {fmt}: name a {FORMAT_SUFFIX[fmt]} file")
+    return fmt
+
+
 def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) -> None:
+    """``fmt`` as :func:`_output_format` settled it: to ``output``, else to stdout (UTF-8 text)."""
+    import csv
+    import io
+
     from quanze import reports
+    from quanze.tables import _csv_value
 
     if fmt == "json":
         text = reports.to_json(assessments)
     elif fmt == "md":
         text = reports.to_markdown(assessments, title)
-    elif fmt in ("csv", "xlsx"):
-        target = output or Path(f"blockers.{fmt}")
-        reports.write_flat(target, assessments)
-        err.print(f"{len(assessments)} 项 / items → {target}")
+    elif fmt in ("csv", "xlsx") and output is not None:
+        reports.write_flat(output, assessments)
+        err.print(f"{len(assessments)} 项 / items → {output}")
+        return
+    elif fmt == "csv":  # to stdout, like the other text formats (a formula-like cell behind an apostrophe, as in files)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(reports.FLAT_HEADER)
+        w.writerows([_csv_value(v) for v in r] for r in reports.flat_rows(assessments))
+        sys.stdout.write(buf.getvalue())
         return
     elif fmt == "table":
         rows = [{"事项编码": a["code"], "事项名称": a["name"], "实施主体": a["department"], "行使层级": "、".join(a["levels"]),
@@ -373,29 +455,52 @@ def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) ->
 def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能区 (city|county|zone)")],
              department: Annotated[str | None, typer.Option("--department", help="实施主体 as written")] = None,
              all_items: Annotated[bool, typer.Option("--all", help="every item, also those at or below the target")] = False,
-             fmt: Annotated[str, typer.Option("--format", help="table|json|csv|md|xlsx")] = "table",
-             output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
-    """Which items need legal change before devolution, because of which article, and who must change it."""
-    from quanze.devolution import blockers as find
-    from quanze.devolution import target_level
+             fmt: Annotated[str | None, typer.Option(
+                 "--format", help="table|json|csv|md|xlsx (default: -o FILE's suffix, else table)")] = None,
+             output: Annotated[Path | None, typer.Option(
+                 "--output", "-o", help="FILE (.json .csv .md .xlsx); without it, to stdout (not xlsx)")] = None) -> None:
+    """Which items need legal change before devolution, because of which article, and who must change it.
 
-    try:
-        target_level(to)
-    except ValueError as exc:
-        fail(str(exc))
-    result = find(open_store(), to, department=department, all_items=all_items)
+    Without -o the answer goes to stdout (XLSX needs -o FILE.xlsx); without --format, -o FILE's
+    suffix names the format. A --department no item has is an error (exit 1) naming close names."""
+    from quanze.devolution import blockers as find
+
+    _target(to)
+    fmt = _output_format(fmt, output)
+    store = open_store()
+    if department is not None:
+        _known_department(store, department)
+    result = find(store, to, department=department, all_items=all_items)
     _emit(result, fmt, output, f"下放至{to}的障碍 / what blocks devolution to {to}")
+
+
+def _known_department(store: Store, department: str) -> None:
+    """A ``--department`` no item has is an error (exit 1), naming the stored names close to it:
+    those containing it or contained in it, also once a leading 山东省 or 山东 is read as 省
+    (the lists write 省药品监督管理局, not 山东省药品监督管理局)."""
+    import re
+
+    names = sorted({str(r["d"]) for r in store.select(
+        "SELECT DISTINCT ?d WHERE { ?i <https://w3id.org/quanze/ns#implementingBodyName> ?d }")})
+    if department in names:
+        return
+    given = {g for g in (department.strip(), re.sub(r"^山东省?", "省", department.strip())) if g}
+    close = [n for n in names if any(g in n or n in g for g in given)]
+    hint = (f"；相近的名称：{'、'.join(close)} / close names: {', '.join(close)}" if close
+            else "；没有相近的名称 / no close names")
+    fail(f"没有实施主体为 {department} 的事项 / no item has the department {department}{hint}", 1)
 
 
 @app.command()
 def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《药品管理法》第四十一条第一款")],
-           to: Annotated[str, typer.Option("--to")] = "县级",
+           to: Annotated[str, typer.Option("--to", help="市级|县级|功能区 (city|county|zone)")] = "县级",
            fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The items that rely on a provision, and their status if it allowed the target level."""
     from quanze.citation import Resolver
     from quanze.devolution import STATUS_ZH
     from quanze.devolution import impact as find
 
+    _target(to)
     store = open_store()
     resolved = Resolver(store).resolve_text(provision)
     if len(resolved) != 1 or not resolved[0].ok:
@@ -411,12 +516,13 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
 
 @app.command()
 def chain(code: Annotated[str, typer.Argument(help="事项编码")],
-          to: Annotated[str, typer.Option("--to")] = "县级",
+          to: Annotated[str, typer.Option("--to", help="市级|县级|功能区 (city|county|zone)")] = "县级",
           fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The 一链办理 closure of an item, with each member's assessment."""
     from quanze.devolution import STATUS_ZH
     from quanze.devolution import chain as find
 
+    _target(to)
     try:
         a = find(open_store(), code, to)
     except KeyError:

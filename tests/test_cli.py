@@ -2,12 +2,13 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from quanze.cli import app
 from quanze.store import EmbeddedStore
 
-from .conftest import quanze_cli, write_mini_corpus
+from .conftest import ROOT, quanze_cli, write_mini_corpus
 
 run = quanze_cli
 
@@ -154,3 +155,154 @@ def test_review_worksheet_out_edited_and_back_in(tmp_path):
     assert blocked() == set()
     again = run("--store", store, "laws", "reviews", "--to", "市级", "-o", str(sheet))
     assert again.exit_code == 0 and "0 个款项" in " ".join(again.stdout.split())
+
+
+# --- on the real corpus and the sample lists (the session's corpus_store) ----------------------
+
+@pytest.fixture
+def on_corpus(corpus_store):
+    """``quanze ARGS`` on the session's store with the whole corpus and the sample lists, which
+    stays open for the tests after it."""
+    from quanze.cli import state
+
+    def invoke(*args: str):
+        state.store = corpus_store
+        try:
+            return CliRunner().invoke(app, list(args))
+        finally:
+            state.store = None
+
+    return invoke
+
+
+def _clean_error(result, code: int) -> None:
+    """A message and an exit code, not a traceback."""
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+
+
+def test_an_unknown_target_of_impact_and_chain_is_a_message(on_corpus):
+    """Regression: `impact … --to 省级` and `chain … --to 省级` ended in a ValueError traceback."""
+    for args in (["impact", "《药品管理法》第四十一条第一款", "--to", "省级"], ["chain", "37YJ-XK-0001", "--to", "省级"]):
+        result = on_corpus(*args)
+        _clean_error(result, 2)
+        assert "省级" in result.stderr and "市级|县级|功能区" in " ".join(result.stderr.split())
+    # the targets blockers --to accepts still work
+    assert on_corpus("chain", "37YJ-XK-0001", "--to", "county", "--format", "json").exit_code == 0
+
+
+def test_a_missing_query_file_is_named(on_corpus, tmp_path):
+    """Regression: `query @nofile.rq` ended in a FileNotFoundError traceback."""
+    missing = tmp_path / "nofile.rq"
+    result = on_corpus("query", f"@{missing}")
+    _clean_error(result, 2)
+    assert "nofile.rq" in "".join(result.stderr.split())
+    found = tmp_path / "regions.rq"
+    found.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/quanze/ns#Region> }", encoding="utf-8")
+    assert '"n": 153' in on_corpus("query", f"@{found}", "--format", "json").stdout
+
+
+def test_review_worksheet_counts_the_reviewed_units(on_corpus, corpus_store, tmp_path):
+    """Regression: with the sample level reviews loaded, the summary said 0 reviewed while the
+    file's rows read 已校核（shandong-level-reviews）."""
+    from quanze.lists import load_list, unload
+    from quanze.tables import read_table
+
+    load_list(corpus_store, ROOT / "data" / "samples" / "shandong-level-reviews.csv")
+    try:
+        sheet = tmp_path / "sheet.csv"
+        result = on_corpus("laws", "reviews", "--to", "县级", "-o", str(sheet))
+    finally:
+        unload(corpus_store, "shandong-level-reviews")
+    assert result.exit_code == 0, result.output
+    states = [row["状态"] for _, row in read_table(sheet).rows]
+    reviewed = sum(s.startswith("已校核") for s in states)
+    assert reviewed > 0 and "已校核（shandong-level-reviews）" in states
+    summary = " ".join(result.stdout.split())
+    assert f"({reviewed} 已校核 reviewed, {len(states) - reviewed} 待校核 to review)" in summary
+
+
+def test_validate_an_unknown_item_is_an_error(on_corpus):
+    """Regression: `validate --item NOPE` said 校验通过：0 个节点 and exited 0."""
+    result = on_corpus("validate", "--item", "NOPE")
+    _clean_error(result, 1)
+    assert "NOPE" in result.stderr and "0 个节点" not in result.output
+    # one unknown among known ones is named too; known ones alone validate
+    mixed = on_corpus("validate", "--item", "37YJ-XK-0001", "--item", "NOPE")
+    _clean_error(mixed, 1)
+    assert "NOPE" in mixed.stderr and "37YJ-XK-0001" not in mixed.stderr
+    known = on_corpus("validate", "--item", "37YJ-XK-0001", "--item", "37YJ-XK-0002")
+    assert known.exit_code in (0, 1) and "个节点" in known.stdout and "0 个节点" not in known.stdout
+
+
+def test_blockers_csv_goes_to_stdout_and_xlsx_needs_a_file(on_corpus, tmp_path, monkeypatch):
+    """Regression: `--format csv|xlsx` without -o wrote ./blockers.csv|xlsx, overwriting it, and
+    `-o FILE.xlsx --format csv` quietly wrote XLSX."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)
+    printed = on_corpus("blockers", "--to", "县级", "--format", "csv")
+    assert printed.exit_code == 0, printed.output
+    assert list(tmp_path.iterdir()) == []
+    rows = list(csv.reader(io.StringIO(printed.stdout)))
+    assert rows[0][:2] == ["事项编码", "事项名称"] and len(rows) > 1
+    # the same rows as a file (whose suffix names the format when --format is not given)
+    to_file = on_corpus("blockers", "--to", "县级", "-o", "out.csv")
+    assert to_file.exit_code == 0, to_file.output
+    assert list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig")))) == rows
+    no_file = on_corpus("blockers", "--to", "县级", "--format", "xlsx")
+    _clean_error(no_file, 2)
+    assert "-o FILE.xlsx" in no_file.stderr and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    contradicts = on_corpus("blockers", "--to", "县级", "-o", "out.xlsx", "--format", "csv")
+    _clean_error(contradicts, 2)
+    assert "out.xlsx" in contradicts.stderr and not (tmp_path / "out.xlsx").exists()
+    by_suffix = on_corpus("blockers", "--to", "县级", "-o", "out.xlsx")
+    assert by_suffix.exit_code == 0, by_suffix.output
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert sheet.max_row == len(rows) and [c.value for c in sheet[1]] == rows[0]
+    _clean_error(on_corpus("blockers", "--to", "县级", "-o", "out.txt"), 2)  # which format? say so
+
+
+def test_blockers_of_an_unknown_department_say_so_with_close_names(on_corpus, tmp_path):
+    """Regression: `blockers --department 不存在` printed nothing (or only a heading) and exited 0."""
+    nothing = on_corpus("blockers", "--to", "县级", "--department", "不存在", "--format", "md")
+    _clean_error(nothing, 1)
+    assert "不存在" in nothing.stderr and nothing.stdout == ""
+    # the lists write 省药品监督管理局 where a user may type 山东省药品监督管理局
+    close = on_corpus("blockers", "--to", "县级", "--department", "山东省药品监督管理局")
+    _clean_error(close, 1)
+    assert "省药品监督管理局 / close names" in " ".join(close.stderr.split())
+    named = on_corpus("blockers", "--to", "县级", "--department", "省药品监督管理局", "--format", "json")
+    assert named.exit_code == 0 and {a["department"] for a in json.loads(named.stdout)} == {"省药品监督管理局"}
+    # the review worksheet takes --department the same way, and writes no empty sheet
+    sheet = tmp_path / "sheet.xlsx"
+    _clean_error(on_corpus("laws", "reviews", "--to", "县级", "--department", "不存在", "-o", str(sheet)), 1)
+    assert not sheet.exists()
+
+
+def test_unload_names_the_lists_left_pointing_at_nothing(on_corpus, corpus_store, tmp_path):
+    """Unloading an item list that an adjustments list acts on removes it, and says which load
+    now points at nothing and how often."""
+    from quanze.lists import load_list
+    from quanze.tables import read_table, write_table
+
+    items = read_table(ROOT / "data" / "samples" / "shandong-provincial.csv")
+    row = next(r for _, r in items.rows if not r["关联事项"])
+    write_table(tmp_path / "few-items.csv", items.header,
+                [[("UNLOAD-1" if h == "事项编码" else row[h]) for h in items.header]])
+    actions = read_table(ROOT / "data" / "samples" / "shandong-adjustments.csv")
+    act = next(r for _, r in actions.rows if r["调整方式"] == "取消")
+    write_table(tmp_path / "few-actions.csv", actions.header,
+                [[("UNLOAD-1" if h == "事项编码" else act[h]) for h in actions.header]])
+    load_list(corpus_store, tmp_path / "few-items.csv")
+    load_list(corpus_store, tmp_path / "few-actions.csv")
+    try:
+        result = on_corpus("unload", "few-items")
+        assert result.exit_code == 0, result.output
+        assert "few-actions" in result.output and "1" in result.output and "quanze validate" in result.output
+    finally:
+        on_corpus("unload", "few-actions")
+        on_corpus("unload", "few-items")
