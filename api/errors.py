@@ -1,12 +1,19 @@
 """Errors the service answers with: a status, a message in Chinese and English, headers.
 
 The body is plain text (``中文 / English``) unless the client's ``Accept`` names a JSON type,
-then ``{"status", "error", "message"}`` plus any details (a validation report).
+then ``{"status", "error", "message"}`` plus any details (a validation report). The REST routes
+always answer the JSON model (``force_json``), their parameter errors included (400, one readable
+sentence per bad parameter). The protocol endpoints (``/sparql``, ``/rdf-graphs``) answer plain
+text by default because their clients (SPARQLWrapper, rdflib, Yasgui, curl) show an error's body as
+it comes; a 406 there is always plain text: the client's ``Accept`` is what could not be met (it
+typically names a JSON *results* or JSON-LD format, which the error model is not), and the same
+failed negotiation must not answer differently for a SELECT and a CONSTRUCT.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +49,16 @@ class ApiError(Exception):
         self.force_json = force_json
 
 
+#: Where the SPARQL 1.1 Protocol and the Graph Store Protocol are served: errors negotiated, text by default.
+PROTOCOL_PATHS = ("/sparql", "/rdf-graphs")
+
+
+def is_protocol(request: Request) -> bool:
+    """Whether the request is for a protocol endpoint (not a REST route)."""
+    path = request.url.path.rstrip("/") or "/"
+    return any(path == p or path.startswith(p + "/") for p in PROTOCOL_PATHS)
+
+
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "").lower()
     return "json" in accept
@@ -50,7 +67,7 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, err: ApiError) -> Response:
     """The response for an :class:`ApiError` (text or JSON, see the module docstring)."""
     headers = dict(err.headers)
-    if err.force_json or err.details or wants_json(request):
+    if err.force_json or err.details or (err.status != 406 and wants_json(request)):
         payload: dict[str, Any] = {"status": err.status, "error": _REASONS.get(err.status, "error"),
                                    "message": err.message, **err.details}
         body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
@@ -61,6 +78,78 @@ def error_response(request: Request, err: ApiError) -> Response:
     if request.method == "HEAD":
         body = b""
     return Response(body, status_code=err.status, media_type=media, headers=headers)
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _choices(expected: str) -> tuple[str, str]:
+    """Pydantic's ``'a', 'b' or 'c'`` as ``a、b、c`` and ``a, b, c``."""
+    values = re.findall(r"'([^']*)'", expected)
+    return ("、".join(values), ", ".join(values)) if values else (expected, expected)
+
+
+def parameter_problem(error: dict[str, Any]) -> tuple[str, str]:
+    """One validation error (as ``RequestValidationError.errors()`` gives it) as a Chinese and
+    an English sentence that name the parameter and say what is wrong with it."""
+    loc = [str(p) for p in error.get("loc", ())]
+    where = loc[0] if loc else "query"
+    name = ".".join(loc[1:]) if len(loc) > 1 else ""
+    if where == "body" and not name:
+        zh_name, en_name = "请求体", "the request body"
+    elif where == "body":
+        zh_name, en_name = f"请求体字段 {name}", f"body field {name}"
+    elif where == "header":
+        zh_name, en_name = f"请求头 {name}", f"header {name}"
+    else:
+        zh_name, en_name = f"参数 {name or where}", f"parameter {name or where}"
+    kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    if kind == "missing":
+        return f"缺少{zh_name}", f"{en_name} is missing"
+    got = error.get("input")
+    zh_got, en_got = (f"（收到“{_shown(got)}”）", f" (got {_shown(got)!r})") if got is not None else ("", "")
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        bound = {"less_than_equal": "le", "less_than": "lt", "greater_than_equal": "ge", "greater_than": "gt"}[kind]
+        zh_rule = {"le": "不大于", "lt": "小于", "ge": "不小于", "gt": "大于"}[bound]
+        en_rule = {"le": "at most", "lt": "less than", "ge": "at least", "gt": "greater than"}[bound]
+        limit = ctx.get(bound)
+        return f"{zh_name} 应{zh_rule} {limit}{zh_got}", f"{en_name} must be {en_rule} {limit}{en_got}"
+    if kind in ("literal_error", "enum"):
+        zh_values, en_values = _choices(str(ctx.get("expected", "")))
+        return (f"{zh_name} 应为以下之一：{zh_values}{zh_got}",
+                f"{en_name} must be one of: {en_values}{en_got}")
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{zh_name} 应为 true 或 false{zh_got}", f"{en_name} must be true or false{en_got}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{zh_name} 应为整数{zh_got}", f"{en_name} must be a whole number{en_got}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"{zh_name} 应为数字{zh_got}", f"{en_name} must be a number{en_got}"
+    if kind == "string_too_long":
+        n = ctx.get("max_length")
+        return f"{zh_name} 最多 {n} 个字符", f"{en_name} must be at most {n} characters long"
+    if kind == "string_too_short":
+        n = ctx.get("min_length")
+        return f"{zh_name} 至少 {n} 个字符", f"{en_name} must be at least {n} characters long"
+    if kind == "too_long":
+        n = ctx.get("max_length")
+        return f"{zh_name} 最多给 {n} 个值", f"{en_name} may be given at most {n} times"
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return f"{zh_name} 至少给 {n} 个值", f"{en_name} must be given at least {n} times"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        return f"{zh_name} 不符合格式 {pattern}{zh_got}", f"{en_name} does not match {pattern}{en_got}"
+    return f"{zh_name} 无效{zh_got}", f"{en_name} is invalid: {error.get('msg', kind)}{en_got}"
+
+
+def validation_error(request: Request, exc: RequestValidationError) -> ApiError:
+    """400 for bad request parameters: one sentence per problem, ``中文 / English``; always the
+    JSON model on the REST routes, negotiated on the protocol endpoints."""
+    problems = [parameter_problem(e) for e in exc.errors()] or [("请求参数无效", "invalid request parameters")]
+    message = "；".join(zh for zh, _ in problems) + " / " + "; ".join(en for _, en in problems)
+    return ApiError(400, message, force_json=not is_protocol(request))
 
 
 def store_error(exc: StoreError) -> ApiError:
@@ -92,4 +181,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, ApiError(400, f"请求参数无效 / invalid request parameters: {exc.errors()}"))
+        return error_response(request, validation_error(request, exc))

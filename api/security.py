@@ -9,10 +9,12 @@
   literals, IRIs, comments and names do not count.
 * **Bounded work.** Each query runs in its own worker thread and the request answers 503 when
   ``query_timeout`` passes; a fixed number of slots (``max_concurrent``) bounds how many run
-  at once, and a request finding no free slot is 503 at once. A Python thread cannot be
-  killed, so such a query goes on until it finishes and its result is thrown away — which is
-  why ``/sparql``, where anyone may send any query, runs its queries of the on-disk store in
-  worker processes that are killed at the limit and capped in memory (:mod:`api.sandbox`).
+  at once, and a request finding no free slot waits a few seconds for one (``slot_wait``, so
+  that a page's burst of requests beside one slow query is not refused), then is 503. A
+  Python thread cannot be killed, so such a query goes on until it finishes and its result is
+  thrown away — which is why ``/sparql``, where anyone may send any query, runs its queries
+  of the on-disk store in worker processes that are killed at the limit and capped in memory
+  (:mod:`api.sandbox`).
   The REST routes run Quanze's own queries, bounded by design. Request bodies over
   ``max_body`` bytes are 413.
 """
@@ -88,19 +90,43 @@ class Busy(ApiError):
 
 
 class QueryRunner:
-    """Runs blocking store calls in daemon threads with a time limit and a bound on how many run."""
+    """Runs blocking store calls in daemon threads with a time limit and a bound on how many run.
 
-    def __init__(self, timeout: float, max_concurrent: int | None = None):
+    ``timeout``: seconds a call may run before the request answers :class:`QueryTimeout` (503).
+    ``max_concurrent``: slots, calls running at once (default ``max(4, cpus)``).
+    ``slot_wait``: seconds a call waits for a free slot when all are taken (default 3 s), polling
+    with ``asyncio.sleep`` so the event loop keeps serving, before it answers :class:`Busy` (503);
+    0 refuses at once. The wait comes before, and on top of, the call's own ``timeout``."""
+
+    #: The longest pause between two looks for a free slot.
+    POLL = 0.05
+
+    def __init__(self, timeout: float, max_concurrent: int | None = None, slot_wait: float = 3.0):
         self.timeout = timeout
         self.max_concurrent = max_concurrent or max(4, os.cpu_count() or 4)
+        self.slot_wait = max(0.0, slot_wait)
         self._slots = threading.BoundedSemaphore(self.max_concurrent)
+
+    async def _acquire(self) -> None:
+        """Take a slot, waiting up to ``slot_wait`` seconds without blocking the loop; else Busy."""
+        if self._slots.acquire(blocking=False):
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.slot_wait
+        pause = 0.005
+        while (left := deadline - loop.time()) > 0:
+            await asyncio.sleep(min(pause, left))
+            if self._slots.acquire(blocking=False):
+                return
+            pause = min(pause * 2, self.POLL)
+        raise Busy()
 
     async def run(self, fn: Callable[[], T], timeout: float | None = None) -> T:
         """``fn()`` in a worker thread; :class:`QueryTimeout` (503) after ``timeout`` seconds
         (default: the runner's). A caller that enforces its own limit inside ``fn`` (api.sandbox)
-        passes a longer one, so that its thread has freed the slot when the request answers."""
-        if not self._slots.acquire(blocking=False):
-            raise Busy()
+        passes a longer one, so that its thread has freed the slot when the request answers.
+        :class:`Busy` (503) when no slot frees within ``slot_wait`` seconds."""
+        await self._acquire()
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         future.set_running_or_notify_cancel()  # never cancellable: the thread owns it
 

@@ -307,6 +307,41 @@ def test_devolution_is_the_cli_json_and_valid(api, corpus_store):
         assert r.json()
 
 
+@pytest.mark.parametrize("path, params, zh, en", [
+    ("/items", {"size": 500}, "参数 size 应不大于 200", "parameter size must be at most 200"),
+    ("/items", {"page": 0}, "参数 page 应不小于 1", "parameter page must be at least 1"),
+    ("/items", {"size": "many"}, "参数 size 应为整数", "parameter size must be a whole number"),
+    ("/items", {"sensitive": "maybe"}, "参数 sensitive 应为 true 或 false", "parameter sensitive must be true or false"),
+    ("/items", {"level": "省"}, "参数 level 应为以下之一：国家级、省级", "parameter level must be one of: 国家级, 省级"),
+    ("/items", {"q": "药" * 201}, "参数 q 最多 200 个字符", "parameter q must be at most 200 characters long"),
+    ("/devolution", {}, "缺少参数 to", "parameter to is missing"),
+    ("/devolution", {"to": "省级"}, "参数 to 应为以下之一：市级、县级、功能区", "parameter to must be one of: 市级"),
+    ("/provisions", {}, "缺少参数 cite", "parameter cite is missing"),
+    ("/impact", {}, "缺少参数 provision", "parameter provision is missing"),
+])
+@pytest.mark.parametrize("accept", [None, "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_parameter_errors_are_the_json_error_model(base, path, params, zh, en, accept):
+    """Whatever the client accepts (a browser, curl), a bad parameter on a REST route is the same
+    JSON error model as a 404, with a sentence naming the parameter, not a Python repr."""
+    r = httpx.get(base + path, params=params, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert set(body) == {"status", "error", "message"}
+    assert body["status"] == 400 and body["error"] == "bad_request"
+    message = body["message"]
+    assert zh in message and en in message, message
+    assert message.index(zh) < message.index(" / ") < message.index(en)
+    assert "{'" not in message and "loc" not in message and "Field required" not in message
+
+
+def test_several_bad_parameters_are_each_named(base):
+    message = httpx.get(base + "/items", params={"page": 0, "size": 0}).json()["message"]
+    zh, en = message.split(" / ")
+    assert "参数 page 应不小于 1" in zh and "参数 size 应不小于 1" in zh
+    assert "parameter page must be at least 1" in en and "parameter size must be at least 1" in en
+
+
 def test_devolution_pages_are_slices_of_the_whole_answer(api):
     whole = api.get("/devolution", params={"to": "市级", "all": "true"})
     total = len(whole.json())

@@ -219,6 +219,28 @@ def test_syntax_error_in_json_when_asked(api):
     assert r.json()["error"] == "bad_request" and "syntax error" in r.json()["message"]
 
 
+def test_406_is_plain_text_whatever_the_query_form(api):
+    """A failed negotiation answers the same way for SELECT, ASK, CONSTRUCT and the service
+    description: plain text, even when Accept names a JSON results or JSON-LD format (which the
+    JSON error model is not)."""
+    construct = f"CONSTRUCT WHERE {{ ?s <{EX}name> ?n }}"
+    answers = [api.get(NAMES, "text/turtle"), api.get(NAMES, "application/ld+json"),
+               api.get("ASK {}", "application/rdf+xml"),
+               api.get(construct, "application/sparql-results+json"), api.get(construct, "text/csv"),
+               httpx.get(api.sparql, headers={"Accept": "application/sparql-results+json"}),
+               httpx.get(api.base + "/rdf-graphs", params={"default": ""},
+                         headers={"Accept": "application/sparql-results+json"})]
+    for r in answers:
+        assert r.status_code == 406, r.text
+        assert r.headers["content-type"] == "text/plain; charset=utf-8", r.request.url
+        assert "可用" in r.text and "available" in r.text and not r.text.startswith("{")
+
+
+def test_other_errors_still_follow_accept(api):
+    assert api.get("SELEKT * {}").headers["content-type"].startswith("text/plain")
+    assert api.get("SELEKT * {}", "application/json").json()["error"] == "bad_request"
+
+
 def test_update_sent_as_query_is_400(api):
     assert api.get(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }}").status_code == 400
 
@@ -660,7 +682,7 @@ def test_runner_times_out_and_bounds_abandoned_queries():
     from api.security import Busy, QueryRunner, QueryTimeout
 
     release = threading.Event()
-    runner = QueryRunner(timeout=0.1, max_concurrent=1)
+    runner = QueryRunner(timeout=0.1, max_concurrent=1, slot_wait=0.1)
 
     async def scenario() -> None:
         with pytest.raises(QueryTimeout):
@@ -672,5 +694,71 @@ def test_runner_times_out_and_bounds_abandoned_queries():
         assert await runner.run(lambda: 2) == 2
         with pytest.raises(ZeroDivisionError):
             await runner.run(lambda: 1 / 0)
+
+    asyncio.run(scenario())
+
+
+def test_runner_waits_a_little_for_a_free_slot():
+    """A call finding every slot taken waits (without blocking the event loop) and runs once
+    the slot frees, instead of answering Busy at once."""
+    import asyncio
+    import threading
+
+    from api.security import QueryRunner
+
+    runner = QueryRunner(timeout=5, max_concurrent=1, slot_wait=3)
+    started = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        time.sleep(0.3)
+        return "slow"
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(runner.run(slow))
+        while not started.is_set():
+            await asyncio.sleep(0.005)
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        beat = asyncio.ensure_future(ticker())
+        t0 = time.monotonic()
+        assert await runner.run(lambda: "second") == "second"
+        waited = time.monotonic() - t0
+        beat.cancel()
+        assert await first == "slow"
+        assert 0.1 < waited < 2.5
+        assert ticks >= 5  # the loop kept running while the call waited
+
+    asyncio.run(scenario())
+
+
+def test_runner_is_busy_when_the_wait_runs_out():
+    import asyncio
+    import threading
+
+    from api.errors import ApiError
+    from api.security import Busy, QueryRunner
+
+    release = threading.Event()
+    runner = QueryRunner(timeout=5, max_concurrent=1, slot_wait=0.2)
+    assert QueryRunner(timeout=5).slot_wait > 0  # waits by default
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(runner.run(lambda: release.wait(5)))
+        await asyncio.sleep(0.05)
+        t0 = time.monotonic()
+        with pytest.raises(Busy) as busy:
+            await runner.run(lambda: 1)
+        assert 0.15 < time.monotonic() - t0 < 2
+        assert isinstance(busy.value, ApiError) and busy.value.status == 503
+        release.set()
+        assert await first is True
+        assert await QueryRunner(timeout=5, max_concurrent=1, slot_wait=0).run(lambda: 3) == 3
 
     asyncio.run(scenario())
