@@ -52,7 +52,9 @@ def _lit(value: object) -> str:
     if isinstance(value, int):
         return f'"{value}"^^<{XSD.integer}>'
     if isinstance(value, datetime):
-        return f'"{value.isoformat()}"^^<{XSD.dateTime}>'
+        # milliseconds: two loads in one second must still be ordered (a report is the latest
+        # word on what it validated, by its load's time: quanze.lookup.latest_word)
+        return f'"{value.isoformat(timespec="milliseconds")}"^^<{XSD.dateTime}>'
     return str(ox.Literal(str(value)))
 
 
@@ -69,7 +71,7 @@ def record_ops(graph: str, *, kind: str, file_name: str, sha256: str, rows: int,
         f"{g} <{QZ.rowCount}> {_lit(rows)}",
         f"{g} <{QZ.tripleCount}> {_lit(triples)}",
         f"{g} <{QZ.loaderVersion}> {_lit(loader)}",
-        f"{g} <{PROV.generatedAtTime}> {_lit(datetime.now(UTC).replace(microsecond=0))}",
+        f"{g} <{PROV.generatedAtTime}> {_lit(datetime.now(UTC))}",
     ]
     if by:
         agent = f"<{ID['agent/' + segment(by)]}>"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -28,7 +29,7 @@ from quanze.namespaces import RDF as _RDF
 from quanze.namespaces import SKOS as _SKOS
 from quanze.reference import departments, level_body_iri, org_iri
 from quanze.store import Iri, Store
-from quanze.tables import Table, TableError, read_table, write_table
+from quanze.tables import HEADER_SEARCH, HeaderNotFound, Table, TableError, read_table, write_table
 
 
 class _Terms:
@@ -154,16 +155,80 @@ def _map_header(table: Table, columns: dict[str, tuple[str, ...]], required: tup
     return mapping
 
 
+#: Each kind of list, in the order headers are tried: its columns, its required columns, the
+#: columns that tell it apart, its names (zh, en).
+_KINDS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], str, str]] = {
+    "adjustments": (ACTION_COLUMNS, REQUIRED_ACTION, ("action",), "调整事项目录", "an adjustment list"),
+    "reviews": (review.COLUMNS, review.REQUIRED, ("provision", "reviewer"), "层级校核表", "a level review list"),
+    "items": (ITEM_COLUMNS, REQUIRED_ITEM, ("name",), "权责清单", "an item list"),
+}
+
+
+def _columns_in(cells: list[str], columns: dict[str, tuple[str, ...]]) -> set[str]:
+    """The canonical columns whose header is among ``cells``."""
+    headers = {c.strip().lower() for c in cells}
+    return {key for key, names in columns.items() if any(n.lower() in headers for n in names)}
+
+
+def header_kind(cells: list[str]) -> str | None:
+    """The kind of list whose header row ``cells`` are — 'adjustments' (调整方式), 'reviews'
+    (条文 and 校核人) or 'items' (事项名称) — or None. The row holds one more of the kind's
+    columns too: a title, a note or an instructions sheet's "事项名称 | 填写…" is no header."""
+    for kind, (columns, _, telling, _, _) in _KINDS.items():
+        found = _columns_in(cells, columns)
+        if set(telling) <= found and len(found) >= 2:
+            return kind
+    return None
+
+
+def _unrecognised(path: Path, candidates: list[tuple[str | None, int, list[str]]], sheets: list[str],
+                  searched: bool) -> TableError:
+    """Why no row is a header: the required columns missing from the row closest to a kind's
+    header (one with two of its columns, one of them required), else that no kind is
+    recognised and where the loader looked."""
+    near = []
+    for sheet, row, cells in candidates:
+        for kind, (columns, required, _, _, _) in _KINDS.items():
+            found = _columns_in(cells, columns)
+            have = [k for k in required if k in found]
+            if have and len(found) >= 2:
+                near.append((len(have) / len(required), len(found), -row, sheet, row, kind, found))
+    if near:  # the most of a kind's required columns, then of its columns, then the first row
+        *_, sheet, row, kind, found = max(near, key=lambda n: n[:3])
+        columns, required, _, kind_zh, kind_en = _KINDS[kind]
+        missing = [columns[k] for k in required if k not in found]
+        where_zh = (f"工作表“{sheet}”" if sheet else "") + f"第 {row} 行"
+        where_en = (f"sheet {sheet!r} " if sheet else "") + f"row {row}"
+        return TableError(path, f"缺少必需的列：{'、'.join(m[0] for m in missing)}（{where_zh}像是{kind_zh}的表头）",
+                          f"missing required column(s): {', '.join(f'{m[0]} ({m[1]})' for m in missing)} "
+                          f"({where_en} looks like the header of {kind_en})")
+    zh = "无法识别的表头：既不是权责清单、调整事项目录，也不是层级校核表"
+    en = "unrecognised header: not an item list, an adjustment list or a level review list"
+    if searched and sheets:
+        zh += f"（已查看工作表{'、'.join(f'“{s}”' for s in sheets)}，各前 {HEADER_SEARCH} 个非空行）"
+        en += f" (looked at the first {HEADER_SEARCH} non-empty rows of sheet(s) {', '.join(repr(s) for s in sheets)})"
+    elif searched:
+        zh += f"（已查看前 {HEADER_SEARCH} 个非空行）"
+        en += f" (looked at the first {HEADER_SEARCH} non-empty rows)"
+    return TableError(path, zh, en)
+
+
 def list_kind(table: Table) -> str:
-    headers = {h.lower() for h in table.header}
-    if headers & {n.lower() for n in ACTION_COLUMNS["action"]}:
-        return "adjustments"
-    if all(headers & {n.lower() for n in review.COLUMNS[key]} for key in ("provision", "reviewer")):
-        return "reviews"
-    if headers & {n.lower() for n in ITEM_COLUMNS["name"]}:
-        return "items"
-    raise TableError(table.path, "无法识别的表头：既不是权责清单、调整事项目录，也不是层级校核表",
-                     "unrecognised header: not an item list, an adjustment list or a level review list")
+    """The kind of list ``table`` is, by its header (see :func:`header_kind`)."""
+    kind = header_kind(table.header)
+    if kind is None:
+        raise _unrecognised(table.path, [(table.sheet, table.header_row, table.header)], [], False)
+    return kind
+
+
+def read_list(path: Path) -> tuple[Table, str]:
+    """A list file's table and kind: the header is the first row :func:`header_kind` recognises
+    (below a title or note rows), on the first sheet that has one."""
+    try:
+        table = read_table(path, header=lambda cells: header_kind(cells) is not None)
+    except HeaderNotFound as exc:
+        raise _unrecognised(path, exc.candidates, exc.sheets, True) from None
+    return table, list_kind(table)
 
 
 def _getter(row: dict[str, str], cols: dict[str, str]) -> Callable[[str], str]:
@@ -354,6 +419,11 @@ def _item_rows(table: Table, store: Store, resolve: CitationCache, problems: lis
                 out.add(n, item, QZ.handling, ID[f"handling/{mode}"])
         if get("note"):
             out.add(n, item, SKOS.note, _lit(get("note")))
+    # An item is one list's: the same code in another load would merge two lists' facts into one
+    # item (the levels of both, two names) with no one the wiser.
+    for code, other in _codes_in_other_loads(store, own_graph, set(codes)).items():
+        bad(codes[code], "code", f"事项编码 {code} 已在载入“{other}”中；新版本请以同名载入替换，或先卸载该载入",
+            f"item code {code} is already in load {other!r}: load a new version under that name, or unload it first")
     # 关联事项 must name an item of this file or one already stored elsewhere.
     missing = {o for _, _, o in related if o not in codes}
     stored = _existing_items(store, missing)
@@ -362,6 +432,15 @@ def _item_rows(table: Table, store: Store, resolve: CitationCache, problems: lis
         if other not in codes and other not in stored_elsewhere:
             bad(n, "related", f"关联事项 {other} 在本文件和库中都不存在", f"related item {other} exists nowhere")
     return out, row_code
+
+
+def _codes_in_other_loads(store: Store, graph: str, codes: set[str]) -> dict[str, str]:
+    """code → the name of another load that holds an item with it."""
+    if not codes:
+        return {}
+    rows = store.select(f"""SELECT ?code ?g WHERE {{ VALUES ?code {{ UNDEF }}
+        GRAPH ?g {{ ?i <{QZ.code}> ?code ; a ?type }} FILTER(?g != <{graph}>) }}""", {"code": sorted(codes)})
+    return {str(r["code"]): unquote(str(r["g"]).rsplit("/", 1)[-1]) for r in rows}
 
 
 def _codes_in_graph(store: Store, graph: str, codes: set[str]) -> set[str]:
@@ -491,9 +570,31 @@ def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: l
         problems.append(Problem(f, None, None, f"重新载入后，{unit_citation(store, unit)}的校核将被删除（本文件没有这一款项）",
                                 f"reloaded, this list no longer reviews {unit_citation(store, unit)} (not in the file)",
                                 "warning"))
-    relying = store.select(query_text("relying_items"), {"provision": [Iri(u) for u in units]}) if units else []
+    # The items relying on a paragraph whose review goes are validated too: its reading changes back.
+    bearing = sorted(set(units) | held)
+    relying = store.select(query_text("relying_items"), {"provision": [Iri(u) for u in bearing]}) if bearing else []
     focus = sorted({str(r["item"]) for r in relying})
     return out, focus
+
+
+def _touched_by_reload(store: Store, graph: str, defined: set[str]) -> set[str]:
+    """Loaded again under its name, a list replaces what its graph held. The nodes whose findings
+    that may change besides its own: the items its earlier version pointed to (an action's 事项, a
+    related item: a 取消 action dropped leaves a city licence uncancelled), and the items and
+    actions elsewhere pointing to an item or action it no longer defines."""
+    items, actions = str(ID["item/"]), str(ID["action/"])
+    pointed = store.select(f"""SELECT DISTINCT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}
+        FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{items}")) }}""")
+    held = store.select(f"""SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s a ?type }}
+        FILTER(STRSTARTS(STR(?s), "{items}") || STRSTARTS(STR(?s), "{actions}")) }}""")
+    touched = {str(r["o"]) for r in pointed}
+    dropped = sorted({str(r["s"]) for r in held} - defined)
+    if dropped:
+        pointing = store.select(f"""SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ UNDEF }} ?s ?p ?o
+            FILTER(STRSTARTS(STR(?s), "{items}") || STRSTARTS(STR(?s), "{actions}")) }}""",
+                                {"o": [Iri(d) for d in dropped]})
+        touched |= {str(r["s"]) for r in pointing} | set(dropped)
+    return touched - defined
 
 
 def unit_citation(store: Store, unit: str) -> str:
@@ -518,8 +619,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     Raises :class:`LoadRejected` (nothing written) or
     :class:`~quanze.tables.TableError` (file unreadable)."""
     path = Path(path)
-    table = read_table(path)
-    kind = list_kind(table)
+    table, kind = read_list(path)
     graph = str(graph_iri("load", name or path.stem))
     problems: list[Problem] = []
     relying: list[str] = []
@@ -550,7 +650,8 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
         result.focus = sorted({t.subject.value for t in triples if t.object.value == QZ.LevelReview} | set(relying))
     else:
         prefix = str(ID["item/"]) if kind == "items" else str(ID["action/"])
-        result.focus = sorted({t.subject.value for t in triples if t.subject.value.startswith(prefix)})
+        defined = {t.subject.value for t in triples if t.subject.value.startswith(prefix)}
+        result.focus = sorted(defined | _touched_by_reload(store, graph, defined))
     report_graph = None
     accepted = None
     if validator is not None:
@@ -573,16 +674,33 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     return result
 
 
-def unload(store: Store, name: str) -> bool:
-    """Remove a load's graph, its validation report and its catalog record."""
-    from quanze.catalog import forget_ops
+def _load_graph(name: str) -> str:
+    return name if name.startswith("http") else str(graph_iri("load", name))
 
-    graph = name if name.startswith("http") else str(graph_iri("load", name))
+
+def unload(store: Store, name: str) -> bool:
+    """Remove a load's graph, its validation report and its catalog record (a load that stored
+    nothing, such as a list of only a header, has a record and a report to remove)."""
+    from quanze.catalog import forget_ops, loads
+
+    graph = _load_graph(name)
     report = str(graph_iri("report", graph.rsplit("/", 1)[-1]))
-    if not store.has_graph(graph):
+    if not store.has_graph(graph) and graph not in {r.graph for r in loads(store)}:
         return False
     store.write({}, drops=[graph, report], also=forget_ops(graph))
     return True
 
 
-__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "load_list", "unload", "Iri"]
+def dependents(store: Store, name: str) -> dict[str, int]:
+    """Other loads pointing at items only this load defines: load name → how many of their
+    nodes would point at nothing once it is unloaded (an adjustments list's actions, say)."""
+    graph, items, loads_prefix = _load_graph(name), str(ID["item/"]), str(graph_iri("load", "x"))[:-1]
+    rows = store.select(f"""SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH <{graph}> {{ ?x a ?type }} FILTER(STRSTARTS(STR(?x), "{items}"))
+        FILTER NOT EXISTS {{ GRAPH ?elsewhere {{ ?x a ?other }} FILTER(?elsewhere != <{graph}>) }}
+        GRAPH ?g {{ ?s ?p ?x }} FILTER(?g != <{graph}> && STRSTARTS(STR(?g), "{loads_prefix}"))
+    }} GROUP BY ?g""")
+    return {unquote(str(r["g"]).rsplit("/", 1)[-1]): int(str(r["n"])) for r in rows}
+
+
+__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "dependents", "load_list", "unload", "Iri"]

@@ -423,8 +423,9 @@ def item_detail(store: Store, code: str) -> dict[str, Any] | None:
         return [LEVEL_ZH[s] for s in LEVELS if s in slugs]
 
     findings = _findings(facts, results, ctx, labels, names=facts)
-    latest = _latest_report(store, {f["report_graph"] for f in findings})
-    findings = [f for f in findings if f["report_graph"] == latest]
+    word = latest_word(store, [item, *actions], findings)
+    findings = [f for f in findings if word.get(f["focus"]) == f["report_graph"]]
+    latest = word.get(item)
     return {
         "code": str(facts.one(item, _q("code"))), "name": facts.text(item, _q("name")),
         "sub_item_name": facts.text(item, _q("subItemName")), "iri": item,
@@ -721,11 +722,23 @@ def stored_reports(store: Store, reports: Sequence[str] | None = None) -> list[d
     return sorted(out.values(), key=lambda x: (x["time"] or "", x["graph"]), reverse=True)
 
 
-def _latest_report(store: Store, graphs: set[str]) -> str | None:
-    if len(graphs) <= 1:
-        return next(iter(graphs), None)
-    reports = stored_reports(store, sorted(graphs))
-    return reports[0]["graph"] if reports else sorted(graphs)[-1]
+def latest_word(store: Store, nodes: Iterable[str], findings: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
+    """node → the stored report that is the latest word on it: of the reports that validated it
+    (``qz:validated``; for reports stored before that was recorded, those with a finding on it),
+    the one whose load is latest. An older report's findings on the node are superseded: a
+    later load validated the node again (an adjustments list recording the 取消 a licence
+    lacked), and its report says what holds now. Unloading that load brings the older word back."""
+    nodes = sorted({*nodes, *(f["focus"] for f in findings)})
+    if not nodes:
+        return {}
+    by_node: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(query_text("report_validated"), {"node": [Iri(n) for n in nodes]}):
+        by_node[str(r["node"])].add(str(r["report"]))
+    for f in findings:
+        by_node[f["focus"]].add(f["report_graph"])
+    graphs = sorted(set().union(*by_node.values())) if by_node else []
+    when = {r["graph"]: (r["time"] or "", r["graph"]) for r in stored_reports(store, graphs)} if graphs else {}
+    return {n: max(gs, key=lambda g: when.get(g, ("", g))) for n, gs in by_node.items() if gs}
 
 
 def _findings(facts: Triples, results: Iterable[str], ctx: Triples, labels: dict[str, str],
@@ -782,7 +795,8 @@ def _exact(facts: Triples, s: str, lang: str) -> str | None:
 
 
 def stored_findings(store: Store, *, reports: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Every result of the stored validation reports (or of some), readable."""
+    """Every result of the stored validation reports (or of some), readable; each says whether
+    a later report superseded it (``superseded_by``: that report's name, see :func:`latest_word`)."""
     bindings = {"report": [Iri(r) for r in reports]} if reports else None
     rows = store.select(query_text("report_results"), bindings)
     facts = Triples()
@@ -803,9 +817,14 @@ def stored_findings(store: Store, *, reports: Sequence[str] | None = None) -> li
     named = {n for n in focus_nodes | values if n.startswith(ITEM)}
     names = _context(store, (), named=named)
     ctx = law_context(store, [v for v in values if v.startswith(LAW) and "/art_" in v])
-    return _findings(facts, sorted(results), ctx, vocabulary(store), names=names)
+    found = _findings(facts, sorted(results), ctx, vocabulary(store), names=names)
+    word = latest_word(store, (), found)
+    for f in found:
+        latest = word.get(f["focus"], f["report_graph"])
+        f["superseded_by"] = None if latest == f["report_graph"] else latest.removeprefix(REPORT)
+    return found
 
 
 __all__ = ["ITEM_CLASSES", "LEVEL_PARAMS", "MAX_PAGE_SIZE", "Triples", "article_of", "chain_of", "citation",
-           "forget_cached", "generation", "item_detail", "law_context", "item_ref", "item_summaries", "provision_detail", "provision_id",
+           "forget_cached", "generation", "item_detail", "latest_word", "law_context", "item_ref", "item_summaries", "provision_detail", "provision_id",
            "safe_iri", "search_items", "stored_findings", "stored_reports", "vocabulary"]

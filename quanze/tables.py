@@ -6,6 +6,12 @@ Exports are opened in spreadsheet programs, which run a cell that starts with ``
 or ``@`` as a formula (CSV injection). ``write_table`` writes such a CSV cell behind an apostrophe,
 the mark spreadsheet programs take for text, and ``read_table`` takes the apostrophe off again,
 so a list exported and loaded back is unchanged.
+
+Real lists are laid out for people: a title row (often merged across the columns), a blank or
+note row above the header, values merged down the rows they share, a cover or instructions sheet
+before the list. ``read_table`` reads a merged value into every cell of its range, and given a
+``header`` recogniser takes as header the first row it recognises — within the first
+:data:`HEADER_SEARCH` non-empty rows of each sheet, on the first sheet that has one.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +35,36 @@ class TableError(ValueError):
         super().__init__(f"{path.name}: {reason_zh} / {reason_en}")
 
 
+#: How many non-empty rows of a sheet are searched for the header.
+HEADER_SEARCH = 10
+
+#: A header recogniser: the cells of a row (trimmed) → whether they are the header.
+HeaderTest = Callable[[list[str]], object]
+
+
+class HeaderNotFound(TableError):
+    """No row of any sheet is one the caller recognises as a header. ``sheets``: the sheets
+    tried (XLSX; empty for CSV); ``candidates``: the rows looked at, as (sheet or None, row
+    number as the spreadsheet shows it, trimmed cells)."""
+
+    def __init__(self, path: Path, sheets: list[str], candidates: list[tuple[str | None, int, list[str]]]):
+        self.sheets, self.candidates = sheets, candidates
+        zh = f"前 {HEADER_SEARCH} 个非空行中没有可识别的表头"
+        en = f"no recognisable header in the first {HEADER_SEARCH} non-empty rows"
+        if sheets:
+            zh += f"（已查看工作表：{'、'.join(f'“{s}”' for s in sheets)}）"
+            en += f" (sheets tried: {', '.join(repr(s) for s in sheets)})"
+        super().__init__(path, zh, en)
+
+
 @dataclass
 class Table:
     path: Path
     header: list[str]
-    rows: list[tuple[int, dict[str, str]]]  # (row number as users see it: header = 1, row dict)
+    rows: list[tuple[int, dict[str, str]]]  # (row number as the spreadsheet shows it, row dict)
     encoding: str
+    sheet: str | None = None  # the XLSX sheet the table is on
+    header_row: int = 1  # the header's row number as the spreadsheet shows it
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
@@ -49,33 +81,77 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
                          f"unknown encoding (neither UTF-8 nor GB18030, at byte {exc.start})") from None
 
 
-def read_table(path: Path) -> Table:
-    """The first sheet (XLSX) or the whole file (CSV); the first non-empty row is the header."""
+def read_table(path: Path, header: HeaderTest | None = None) -> Table:
+    """The whole file (CSV) or a sheet (XLSX), a merged cell's value in every cell of its range.
+
+    Without ``header``: the first sheet, and its first non-empty row is the header. With it: the
+    header is the first of the first :data:`HEADER_SEARCH` non-empty rows that ``header(cells)``
+    recognises, on the first sheet that has one; rows above it are not read. Raises
+    :class:`HeaderNotFound` when no sheet has one."""
     if not path.exists():
         raise TableError(path, "文件不存在", "file not found")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, header)
     text, encoding = _decode(path.read_bytes(), path)
     try:
         records = [[_unquote(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
         raise TableError(path, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from None
-    return _table(path, records, encoding)
+    return _pick(path, iter([(None, records)]), encoding, header)
 
 
-def _read_xlsx(path: Path) -> Table:
-    import zipfile
-
+def _read_xlsx(path: Path, header: HeaderTest | None) -> Table:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # Read-only worksheets do not tell their merged ranges: a workbook with any is read whole.
+        wb = load_workbook(path, read_only=not _has_merged_cells(path), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TableError(path, f"不是有效的 XLSX 文件：{exc}", f"not a valid XLSX file: {exc}") from None
-    ws = wb.worksheets[0]
-    records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    return _table(path, records, "xlsx")
+    try:
+        sheets = wb.worksheets if header else wb.worksheets[:1]
+        return _pick(path, ((ws.title, _sheet_records(ws)) for ws in sheets), "xlsx", header)
+    finally:
+        wb.close()
+
+
+def _has_merged_cells(path: Path) -> bool:
+    """Whether a sheet of the workbook has a merged range (``<mergeCell ref=…>``)."""
+    with zipfile.ZipFile(path) as z:
+        return any(b"mergeCell" in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _sheet_records(ws: object) -> list[list[str]]:
+    """A sheet's rows from row 1 as text, the value of a merged range in each of its cells."""
+    records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+    for rng in getattr(ws, "merged_cells", None) or ():  # a read-only sheet has none to tell
+        while len(records) < rng.max_row:
+            records.append([])
+        value = records[rng.min_row - 1][rng.min_col - 1] if rng.min_col <= len(records[rng.min_row - 1]) else ""
+        for rec in records[rng.min_row - 1:rng.max_row]:
+            rec.extend([""] * (rng.max_col - len(rec)))
+            rec[rng.min_col - 1:rng.max_col] = [value] * (rng.max_col - rng.min_col + 1)
+    return records
+
+
+def _pick(path: Path, sheets: Iterator[tuple[str | None, list[list[str]]]], encoding: str,
+          header: HeaderTest | None) -> Table:
+    """The table of the first sheet with a header (see :func:`read_table`)."""
+    tried: list[str] = []
+    candidates: list[tuple[str | None, int, list[str]]] = []
+    for name, records in sheets:
+        nonempty = (i for i, r in enumerate(records) if any(c.strip() for c in r))
+        for i in itertools.islice(nonempty, HEADER_SEARCH if header else 1):
+            cells = _header_cells(records[i])
+            if header is None or header(cells):
+                return _table(path, records, encoding, i, name)
+            candidates.append((name, i + 1, cells))
+        if name is not None:
+            tried.append(name)
+    if not candidates:
+        raise TableError(path, "文件为空", "the file is empty")
+    raise HeaderNotFound(path, tried, candidates)
 
 
 #: XLSX holds at most this many characters in a cell.
@@ -126,11 +202,13 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def _table(path: Path, records: list[list[str]], encoding: str) -> Table:
-    start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
-    if start is None:
-        raise TableError(path, "文件为空", "the file is empty")
-    header = [h.strip().lstrip("\ufeff") for h in records[start]]
+def _header_cells(record: list[str]) -> list[str]:
+    return [h.strip().lstrip("\ufeff") for h in record]
+
+
+def _table(path: Path, records: list[list[str]], encoding: str, start: int, sheet: str | None) -> Table:
+    """The table whose header is ``records[start]``; rows numbered as the spreadsheet shows them."""
+    header = _header_cells(records[start])
     rows = []
     for i, rec in enumerate(records[start + 1:], start=start + 2):
         if not any(c.strip() for c in rec):
@@ -139,7 +217,7 @@ def _table(path: Path, records: list[list[str]], encoding: str) -> Table:
             raise TableError(path, f"第 {i} 行的列数（{len(rec)}）多于表头（{len(header)}）",
                              f"row {i} has {len(rec)} cells, more than the header's {len(header)}")
         rows.append((i, {h: (rec[k].strip() if k < len(rec) else "") for k, h in enumerate(header)}))
-    return Table(path, header, rows, encoding)
+    return Table(path, header, rows, encoding, sheet, start + 1)
 
 
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

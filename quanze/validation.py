@@ -157,6 +157,9 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict, repr=False)  # node → (code, name)
     items: dict[str, str] = field(default_factory=dict, repr=False)  # item code → name
+    # validate_pending: every finding on the nodes validated, caused by the load or not — what
+    # the stored report says of them (``results`` holds those the load is judged on)
+    current: list[Finding] | None = field(default=None, repr=False)
 
     @property
     def conforms(self) -> bool:
@@ -225,11 +228,13 @@ class Report:
         return "\n".join(lines)
 
     def _result_triples(self, report: ox.NamedNode | ox.BlankNode,
-                        mint: Iterator[ox.NamedNode | ox.BlankNode]) -> list[ox.Triple]:
+                        mint: Iterator[ox.NamedNode | ox.BlankNode],
+                        results: list[Finding] | None = None) -> list[ox.Triple]:
         sh = str(SH)
+        results = self.results if results is None else results
         out = [ox.Triple(report, ox.NamedNode(_RDF_TYPE), ox.NamedNode(sh + "ValidationReport")),
-               ox.Triple(report, ox.NamedNode(sh + "conforms"), _ox_bool(self.conforms))]
-        for f in sorted(self.results, key=Finding.key):
+               ox.Triple(report, ox.NamedNode(sh + "conforms"), _ox_bool(not results))]
+        for f in sorted(results, key=Finding.key):
             r = next(mint)
             out.append(ox.Triple(report, ox.NamedNode(sh + "result"), r))
 
@@ -255,10 +260,17 @@ class Report:
 
         The report node is the graph IRI itself; result ``i`` (1-based, in a stable order) is
         ``{report_graph_iri}/result/{i}``, so re-validating unchanged data gives the same triples.
+        It holds every finding on the nodes validated (:attr:`current` when set) and names each
+        of those nodes (``qz:validated``): a stored report is the latest word on the nodes it
+        validated, and an older report's findings on them are superseded (:mod:`quanze.lookup`).
         """
         base = report_graph_iri.rstrip("/")
-        mint = (ox.NamedNode(f"{base}/result/{i}") for i in range(1, len(self.results) + 1))
-        return set(self._result_triples(ox.NamedNode(report_graph_iri), mint))
+        results = self.results if self.current is None else self.current
+        mint = (ox.NamedNode(f"{base}/result/{i}") for i in range(1, len(results) + 1))
+        node = ox.NamedNode(report_graph_iri)
+        validated = ox.NamedNode(str(QZ.validated))
+        return set(self._result_triples(node, mint, results)) | {
+            ox.Triple(node, validated, ox.NamedNode(n)) for n in self.focus if n.startswith(("http:", "https:"))}
 
     def to_turtle(self) -> str:
         """The standard ``sh:ValidationReport`` (results as blank nodes) in Turtle."""
@@ -1358,22 +1370,28 @@ def validate_pending(store: Store, graph: str, triples: set[ox.Triple], focus: l
     A load answers for what it brings: findings on anything the load itself defines (its items,
     actions, reviews) are all kept; on the other nodes validated with them (the items of the actions
     in an adjustments list, the items relying on the paragraphs of a review list, cited provisions,
-    organisations) only the findings the load *causes* are kept, i.e. those that are not there when the store is validated without ``graph``. So a list
-    of adjustments is not rejected for an item's old problems, but is for a 一链办理 it breaks.
+    organisations) only the findings the load *causes* are kept: those that are not there when
+    the store is validated without ``graph``, or not there now (a list loaded again under its name
+    answers for what its new version breaks that the old did not, such as a 取消 action it drops).
+    So a list of adjustments is not rejected for an item's old problems, but is for a 一链办理 it
+    breaks.
     """
     after = validate(store, focus, lang=lang, replace={graph: triples})
+    after.current = list(after.results)
     # What the load defines is its own. A focus node it only bears on (the items relying on the
     # paragraphs a review list reads) is validated with it, and keeps only the findings it causes.
     own = {t.subject.value for t in triples}
     others = sorted({f.focus for f in after.results} - own)
     if not others:
         return after
-    before = validate(store, others, lang=lang, replace={graph: set()})
+    without = validate(store, others, lang=lang, replace={graph: set()})
     # A review list changes readings: an item it leaves breaking a rule in other words (a county item
     # on a paragraph read 省级, now 市级) has the finding it had, not a new one. Other lists: a finding
     # whose words change (a chain broken at another level) is one they cause.
     key = _place if any(t.object.value == _LEVEL_REVIEW for t in triples) else _key
-    old = {key(f) for f in before.results}
+    old = {key(f) for f in without.results}
+    if store.has_graph(graph):  # a reload: and what the store holds now
+        old &= {key(f) for f in validate(store, others, lang=lang).results}
     after.results = [f for f in after.results if f.focus in own or key(f) not in old]
     return after
 

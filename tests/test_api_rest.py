@@ -446,7 +446,7 @@ def test_cached_law_texts_are_read_again_after_an_api_write(api, corpus_store):
 def test_validation_without_reports_is_empty(api):
     body = api.get("/validation").json()
     assert body == {"available": False, "latest": None, "reports": [], "conforms": True, "violations": 0,
-                    "warnings": 0, "results": []}
+                    "warnings": 0, "superseded": 0, "results": []}
     assert api.get("/validation", params={"report": "no-such-load"}).status_code == 404
 
 

@@ -46,6 +46,12 @@ def _rows(path: Path):
     return t.header, [[r[h] for h in t.header] for _, r in t.rows]
 
 
+def _renumbered(header: list[str], rows: list[list[str]], prefix: str) -> list[list[str]]:
+    """Sample rows under codes of their own: the sample's codes belong to its load."""
+    code = header.index("事项编码")
+    return [[f"{prefix}-{n}" if i == code and v else v for i, v in enumerate(r)] for n, r in enumerate(rows)]
+
+
 def test_sample_loaded_with_provenance(store):
     rec = {r.name: r for r in loads(store)}
     sample = rec["shandong-provincial"]
@@ -92,7 +98,7 @@ def test_bad_rows_reject_the_whole_file(store, tmp_path):
 
 def test_skip_bad_rows_stores_the_good_and_writes_rejects(store, tmp_path):
     header, rows = _rows(SAMPLE)
-    rows = [r for r in rows if not r[header.index("关联事项")]][:4]
+    rows = _renumbered(header, [r for r in rows if not r[header.index("关联事项")]][:4], "PARTLY")
     rows[1][header.index("行使层级")] = "部级"
     path = tmp_path / "partly.csv"
     write_table(path, header, rows)
@@ -155,7 +161,7 @@ def test_implementing_body_matched_to_reference_organisations(store):
 
 def test_unknown_body_is_recorded_as_written_with_a_warning(store, tmp_path):
     header, rows = _rows(SAMPLE)
-    row = next(r for r in rows if not r[header.index("关联事项")])
+    [row] = _renumbered(header, [next(r for r in rows if not r[header.index("关联事项")])], "ODD-BODY")
     row[header.index("实施主体")] = "某某管理协会"
     path = tmp_path / "odd-body.csv"
     write_table(path, header, [row])
@@ -198,7 +204,7 @@ def test_english_headers_load_the_same_graph(store, tmp_path, source, style):
 def test_row_without_code_is_rejected_naming_file_row_and_column(store, tmp_path, source, english):
     header, rows = _rows(source)
     if "关联事项" in header:  # rows that name no other item, so the missing code is the only fault
-        rows = [r for r in rows if not r[header.index("关联事项")]]
+        rows = _renumbered(header, [r for r in rows if not r[header.index("关联事项")]], "NO-CODE")
     rows = rows[:3]
     rows[1][header.index("事项编码")] = ""
     if english:
@@ -242,3 +248,167 @@ def test_vocabulary_doc_lists_every_accepted_header(layout, columns, required):
     cells = {c[0].strip("`"): c[4] for c in rows}
     for header in set(values) & set(cells):
         assert re.findall(r"[\u4e00-\u9fff]+", cells[header]) == list(values[header]), header
+
+
+def test_a_list_loaded_again_answers_for_what_its_new_version_drops(store, tmp_path):
+    """Loaded again under its name, an adjustments list that no longer holds a 取消 action leaves
+    a city-level licence uncancelled: that is a violation of the new version, and the load is
+    refused — as it would be for a first load — with the store as it was."""
+    from quanze.validation import validate_pending
+
+    header, rows = _rows(ADJUSTMENTS)
+    kept = [r for r in rows if r[header.index("调整方式")] != "取消"]
+    cancelled = {r[0] for r in rows if r[header.index("调整方式")] == "取消"}
+    assert cancelled and kept
+    smaller = tmp_path / ADJUSTMENTS.name
+    write_table(smaller, header, kept)
+    before = store.graph_triples(str(graph_iri("load", ADJUSTMENTS.stem)))
+    with pytest.raises(LoadRejected) as caught:
+        load_list(store, smaller, validator=validate_pending)
+    flagged = {f.focus_code for f in caught.value.report.results if "取消" in f.message}
+    assert flagged and flagged <= cancelled
+    assert store.graph_triples(str(graph_iri("load", ADJUSTMENTS.stem))) == before
+
+
+def test_an_item_code_another_list_holds_is_refused(store, tmp_path):
+    """Two lists with the same 事项编码 would make one item of both (the levels of each, two
+    names). The row is refused, naming the load that has the code; nothing is stored."""
+    header, rows = _rows(SAMPLE)
+    clash = tmp_path / "city-list.csv"
+    write_table(clash, header, [rows[0]])
+    with pytest.raises(LoadRejected) as caught:
+        load_list(store, clash)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (2, "事项编码")
+    assert rows[0][0] in problem.reason_zh and "shandong-provincial" in problem.reason_zh
+    assert "shandong-provincial" in problem.reason_en
+    assert not store.has_graph(str(graph_iri("load", "city-list")))
+
+
+def test_a_load_that_stored_nothing_can_be_unloaded(store, tmp_path):
+    """A list of only its header is recorded (with its report) though its graph is empty; unload
+    removes the record, and a second unload finds nothing."""
+    header, _ = _rows(SAMPLE)
+    empty = tmp_path / "header-only.csv"
+    write_table(empty, header, [])
+    assert load_list(store, empty).stored_rows == 0
+    assert "header-only" in {r.name for r in loads(store)}
+    assert unload(store, "header-only") and "header-only" not in {r.name for r in loads(store)}
+    assert not unload(store, "header-only")
+
+
+def test_dependents_name_the_lists_an_unload_would_leave_pointing_at_nothing(store):
+    """The adjustments list acts on the sample's items: unloading the sample would leave each of
+    its actions on no item; nothing points at the adjustments' own nodes."""
+    from quanze.lists import dependents
+
+    header, rows = _rows(ADJUSTMENTS)
+    assert dependents(store, "shandong-provincial") == {"shandong-adjustments": len(rows)}
+    assert dependents(store, "shandong-adjustments") == {}
+
+
+def _sheet(ws, header: list[str], rows: list[list[str]], merge: tuple[str, ...] = ()) -> None:
+    """``header`` and ``rows`` appended to ``ws``; each column in ``merge`` written once per run
+    of equal values and merged down the run, as government lists are laid out."""
+    for r in [header, *rows]:
+        ws.append(r)
+    top = ws.max_row - len(rows)  # the header's row
+    for name in merge:
+        col = header.index(name)
+        start = 0
+        for n in range(1, len(rows) + 1):
+            if n == len(rows) or rows[n][col] != rows[start][col]:
+                if n - start > 1:
+                    ws.merge_cells(start_row=top + 1 + start, start_column=col + 1,
+                                   end_row=top + n, end_column=col + 1)
+                start = n
+
+
+def test_merged_implementing_body_loads_like_the_csv(store, tmp_path):
+    """实施主体 and 事项类型 merged down the rows of a department, as the lists are published:
+    every row has them, and the graph is the CSV's."""
+    from openpyxl import Workbook, load_workbook
+
+    header, rows = _rows(SAMPLE)
+    path = tmp_path / "shandong-provincial.xlsx"
+    wb = Workbook()
+    _sheet(wb.active, header, rows, merge=("实施主体", "事项类型"))
+    wb.save(path)
+    merged = load_workbook(path).active.merged_cells.ranges
+    assert {r.min_col for r in merged} == {header.index("实施主体") + 1, header.index("事项类型") + 1}
+    result = load_list(store, path)
+    assert (result.kind, result.inserted, result.deleted, result.stored_rows) == ("items", 0, 0, len(rows))
+
+
+def _titled(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """A title merged across the columns, a blank row and a note above the header (row 4)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["山东省省级权责清单（2020年版）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append([])
+    ws.append(["注：事项编码按《山东省权责清单编码规则》编制。"])
+    _sheet(ws, header, rows)
+    wb.save(path)
+
+
+def test_a_title_and_note_above_the_header_are_passed_over(store, tmp_path):
+    """The header is the first row the loader recognises; rows keep the spreadsheet's numbers."""
+    header, rows = _rows(SAMPLE)
+    path = tmp_path / "shandong-provincial.xlsx"
+    _titled(path, header, rows)
+    result = load_list(store, path)
+    assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
+    bad = [r[:] for r in rows]
+    bad[1][header.index("事项类型")] = "行政许诺"
+    _titled(path, header, bad)
+    before = store.graph_triples(str(graph_iri("load", SAMPLE.stem)))
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path)
+    errors = [(p.file, p.row, p.column) for p in err.value.problems if p.severity == "error"]
+    assert errors == [("shandong-provincial.xlsx", 6, "事项类型")]  # title 1, blank 2, note 3, header 4
+    assert store.graph_triples(str(graph_iri("load", SAMPLE.stem))) == before
+
+
+def test_the_list_on_a_later_sheet_is_loaded(store, tmp_path):
+    """A cover and an instructions sheet (whose rows name one column each) come before the list:
+    the list's sheet is loaded. A workbook with no list names the sheets it tried."""
+    from openpyxl import Workbook
+
+    header, rows = _rows(SAMPLE)
+    path = tmp_path / "shandong-provincial.xlsx"
+    wb = Workbook()
+    wb.active.title = "封面"
+    wb.active.append(["山东省省级权责清单"])
+    notes = wb.create_sheet("填写说明")
+    for r in (["列", "说明"], ["事项名称", "填写事项的名称"], ["实施主体", "填写实施部门的全称"]):
+        notes.append(r)
+    _sheet(wb.create_sheet("清单"), header, rows)
+    wb.save(path)
+    result = load_list(store, path)
+    assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
+    del wb["清单"]
+    wb.save(path)
+    with pytest.raises(TableError) as err:
+        load_list(store, path)
+    assert "无法识别的表头" in err.value.reason_zh and "“封面”、“填写说明”" in err.value.reason_zh
+    assert "unrecognised header" in err.value.reason_en and "'封面', '填写说明'" in err.value.reason_en
+
+
+@pytest.mark.parametrize("source, missing, english", [(SAMPLE, "事项名称", "name"), (ADJUSTMENTS, "调整方式", "action")],
+                         ids=["items", "adjustments"])
+def test_a_header_without_the_column_that_tells_its_kind_names_it(tmp_path, source, missing, english):
+    """Without 事项名称 (or 调整方式) the header is still close to its kind's: the error names the
+    missing column, the kind and the header's row, in both languages."""
+    header, rows = _rows(source)
+    keep = [i for i, h in enumerate(header) if h != missing]
+    path = tmp_path / "no-name.csv"
+    write_table(path, [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
+    with pytest.raises(TableError) as err:
+        load_list(EmbeddedStore(None), path)
+    kind_zh, kind_en = ("权责清单", "an item list") if source == SAMPLE else ("调整事项目录", "an adjustment list")
+    assert err.value.reason_zh == f"缺少必需的列：{missing}（第 1 行像是{kind_zh}的表头）"
+    assert err.value.reason_en == f"missing required column(s): {missing} ({english}) (row 1 looks like the header of {kind_en})"
+    assert str(err.value).startswith("no-name.csv: ")

@@ -17,7 +17,7 @@ from quanze.devolution import blockers, chain
 from quanze.evaluation import unit_texts
 from quanze.laws import import_corpus
 from quanze.level import LEVEL_ZH, LEVELS
-from quanze.lists import LoadRejected, TableError, load_list, unload
+from quanze.lists import LoadRejected, TableError, load_list, read_list, unload
 from quanze.lookup import forget_cached, item_detail, provision_detail
 from quanze.reference import init
 from quanze.reports import SHEET_HEADER, flat_rows, review_sheet
@@ -254,7 +254,7 @@ def test_a_list_with_a_reviewer_column_but_no_provision_is_not_a_review_list(min
     store, folder = mini
     path = folder / "items2.csv"
     path.write_text(ITEMS.replace("设定依据\n", "设定依据,Reviewer\n", 1), encoding="utf-8")
-    assert load_list(store, path).kind == "items"
+    assert read_list(path)[1] == "items"
 
 
 def test_a_review_list_answers_only_for_the_violations_it_causes(mini):

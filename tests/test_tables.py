@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from quanze.tables import XLSX_CELL_MAX, TableError, read_table, write_table
+from quanze.tables import XLSX_CELL_MAX, HeaderNotFound, TableError, read_table, write_table
 
 HOSTILE = ["=HYPERLINK(\"http://127.0.0.1/\",\"点此\")", "+1+1", "-2+3", "@SUM(A1:A2)", "'=1+1", "''+x"]
 HARMLESS = ["37JT-XK-0006", "《中华人民共和国药品管理法》第五十一条", "省级", "a=b", "2026-11-30", "'引号'"]
@@ -75,3 +75,83 @@ def test_any_csv_cell_reads_back_as_written(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("t") / "t.csv"
     write_table(path, ["编号", "内容"], [["1", text]])
     assert _read(path) == [["1", text.strip()]]
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "shandong-provincial.csv"
+
+
+def _sample() -> tuple[list[str], list[list[str]]]:
+    t = read_table(SAMPLE)
+    return t.header, [[r[h] for h in t.header] for _, r in t.rows]
+
+
+def _has_code(cells: list[str]) -> bool:
+    return "事项编码" in cells
+
+
+def test_a_value_merged_over_cells_is_read_in_each_of_them(tmp_path):
+    """实施主体 written once and merged down the rows of its department reads in every row."""
+    header, rows = _sample()
+    body = header.index("实施主体") + 1
+    path = tmp_path / "merged.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    first = 2
+    for n in range(len(rows) + 1):  # each run of one department's rows becomes one merged cell
+        if n == len(rows) or rows[n][body - 1] != rows[first - 2][body - 1]:
+            if n + 1 > first:
+                ws.merge_cells(start_row=first, start_column=body, end_row=n + 1, end_column=body)
+            first = n + 2
+    wb.save(path)
+    assert len(load_workbook(path).active.merged_cells.ranges) > 10
+    assert _read(path) == rows
+
+
+def test_the_header_is_the_first_row_the_caller_recognises(tmp_path):
+    """A title merged across the columns, a blank row and a note above the header are passed
+    over; rows keep the numbers the spreadsheet shows."""
+    header, rows = _sample()
+    path = tmp_path / "titled.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["山东省省级权责清单（2020年版）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append([])
+    ws.append(["注：本清单按部门排列。"])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    t = read_table(path, header=_has_code)
+    assert t.header == header and t.header_row == 4
+    assert [[r[h] for h in header] for _, r in t.rows] == rows
+    assert [n for n, _ in t.rows] == list(range(5, 5 + len(rows)))
+    csv_path = tmp_path / "titled.csv"
+    write_table(csv_path, ["山东省省级权责清单（2020年版）"], [[], ["注：本清单按部门排列。"], header, *rows])
+    t = read_table(csv_path, header=_has_code)
+    assert (t.header, t.header_row, t.rows[0][0]) == (header, 4, 5)
+
+
+def test_the_list_may_be_on_a_later_sheet(tmp_path):
+    header, rows = _sample()
+    path = tmp_path / "sheets.xlsx"
+    wb = Workbook()
+    wb.active.title = "封面"
+    wb.active.append(["山东省省级权责清单"])
+    wb.create_sheet("说明").append(["事项编码按《山东省权责清单编码规则》编制。"])
+    data = wb.create_sheet("清单")
+    for r in [header, *rows]:
+        data.append(r)
+    wb.save(path)
+    t = read_table(path, header=_has_code)
+    assert (t.sheet, t.header, len(t.rows), t.rows[0][0]) == ("清单", header, len(rows), 2)
+    del wb["清单"]
+    wb.save(path)
+    with pytest.raises(HeaderNotFound) as err:
+        read_table(path, header=_has_code)
+    assert err.value.sheets == ["封面", "说明"]
+    assert "“封面”" in str(err.value) and "'说明'" in str(err.value)
+    assert [c[:2] for c in err.value.candidates] == [("封面", 1), ("说明", 1)]

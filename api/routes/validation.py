@@ -1,11 +1,13 @@
 """``/validation``: the stored SHACL validation reports, readable.
 
 Each load validated on the way in keeps its report as the named graph
-``qzid:graph/report/{load}`` (replaced when the load is reloaded), so the stored reports
-together are the latest word on every load. This answers them as JSON: every report with its
-load and time (latest first), and their findings with item codes, names and messages in
-Chinese and English. With no stored report the answer is an empty report (``available``
-false)."""
+``qzid:graph/report/{load}`` (replaced when the load is reloaded), naming every node it
+validated. A node's latest word is the report of the latest load that validated it, so a
+finding a later load settled (a 取消 recorded by an adjustments list) is superseded and not
+answered; ``superseded`` counts them (:func:`quanze.lookup.latest_word`). This answers the
+reports as JSON: every report with its load and time (latest first), and their current findings
+with item codes, names and messages in Chinese and English. With no stored report the answer is
+an empty report (``available`` false)."""
 
 from __future__ import annotations
 
@@ -42,7 +44,9 @@ class ValidationOut(BaseModel):
     conforms: bool = Field(description="no finding of any severity in the reports included")
     violations: int = Field(description="违规数")
     warnings: int = Field(description="警告数")
-    results: list[FindingOut] = Field(description="the findings, violations first, by item code")
+    superseded: int = Field(description="findings of these reports that a later load's validation superseded "
+                                        "(已被后续校验取代的结论数), not in results")
+    results: list[FindingOut] = Field(description="the current findings, violations first, by item code")
 
 
 @router.get("/validation", response_model=ValidationOut, summary="校验报告 / the stored validation reports",
@@ -61,10 +65,12 @@ async def validation(
         reports = lookup.stored_reports(store, wanted)  # type: ignore[arg-type]
         if report and not reports:
             return None
-        results = lookup.stored_findings(store, reports=[r["graph"] for r in reports]) if reports else []
+        stored = lookup.stored_findings(store, reports=[r["graph"] for r in reports]) if reports else []
+        results = [f for f in stored if not f["superseded_by"]]
         return {"available": bool(reports), "latest": reports[0] if reports else None, "reports": reports,
                 "conforms": not results, "violations": sum(1 for f in results if f["severity"] == "Violation"),
-                "warnings": sum(1 for f in results if f["severity"] == "Warning"), "results": results}
+                "warnings": sum(1 for f in results if f["severity"] == "Warning"),
+                "superseded": len(stored) - len(results), "results": results}
 
     answer = await run(request, work)
     if answer is None:
