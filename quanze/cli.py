@@ -274,9 +274,9 @@ def load(files: Annotated[list[Path], typer.Argument(
         try:
             result = load_list(store, file, name=name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
                                accept_violations=accept_violations, citations=citations)
-        except TableError as exc:
+        except TableError as exc:  # a file that cannot be read as a list is refused like a bad row
             if len(files) == 1:
-                fail(str(exc))
+                fail(f"{exc} — 库未改变 / the store is unchanged", 1)
             err.print(f"[red]{exc}")
             rejected.append(file.name)
             continue
@@ -414,11 +414,8 @@ def _output_format(fmt: str | None, output: Path | None) -> str:
 
 def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) -> None:
     """``fmt`` as :func:`_output_format` settled it: to ``output``, else to stdout (UTF-8 text)."""
-    import csv
-    import io
-
     from quanze import reports
-    from quanze.tables import _csv_value
+    from quanze.tables import write_csv
 
     if fmt == "json":
         text = reports.to_json(assessments)
@@ -428,12 +425,8 @@ def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) ->
         reports.write_flat(output, assessments)
         err.print(f"{len(assessments)} 项 / items → {output}")
         return
-    elif fmt == "csv":  # to stdout, like the other text formats (a formula-like cell behind an apostrophe, as in files)
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(reports.FLAT_HEADER)
-        w.writerows([_csv_value(v) for v in r] for r in reports.flat_rows(assessments))
-        sys.stdout.write(buf.getvalue())
+    elif fmt == "csv":  # to stdout, like the other text formats
+        write_csv(sys.stdout, reports.FLAT_HEADER, reports.flat_rows(assessments))
         return
     elif fmt == "table":
         rows = [{"事项编码": a["code"], "事项名称": a["name"], "实施主体": a["department"], "行使层级": "、".join(a["levels"]),

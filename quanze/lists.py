@@ -400,8 +400,8 @@ def _item_rows(table: Table, store: Store, resolve: CitationCache, problems: lis
                 if res.ok:
                     out.add(n, item, prop, res.iri)
                 else:
-                    bad(n, key, f"{res.reference.label() if res.reference.article else res.reference.title}：{res.reason_zh}",
-                        f"{res.reference.title}: {res.reason_en}")
+                    cited = res.reference.label() if res.reference.article else res.reference.title
+                    bad(n, key, f"{cited}：{res.reason_zh}", f"{cited}: {res.reason_en}")
         for other in filter(None, SPLIT.split(get("related"))):
             related.append((n, code, other))
             out.add(n, item, QZ.relatedItem, item_iri(other))

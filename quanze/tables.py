@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 
 class TableError(ValueError):
@@ -68,17 +69,19 @@ class Table:
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
+    bom = raw.startswith(b"\xef\xbb\xbf")
     try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
+        return raw[3 if bom else 0:].decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
-        raise TableError(path, f"无法识别文件编码（不是 UTF-8 或 GB18030，第 {exc.start} 字节）",
-                         f"unknown encoding (neither UTF-8 nor GB18030, at byte {exc.start})") from None
+        at = exc.start + (3 if bom else 0)  # where UTF-8 fails: the place a person can look at
+    if not bom:  # a file with a UTF-8 mark is UTF-8, or broken
+        try:
+            return raw.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            pass
+    line = raw.count(b"\n", 0, at) + 1
+    raise TableError(path, f"无法识别文件编码（不是 UTF-8 或 GB18030，第 {line} 行，第 {at} 字节）",
+                     f"unknown encoding (neither UTF-8 nor GB18030, line {line}, byte {at})")
 
 
 def read_table(path: Path, header: HeaderTest | None = None) -> Table:
@@ -237,6 +240,12 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
         wb.save(path)
         return
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows([_csv_value(v) for v in r] for r in rows)
+        write_csv(fh, header, rows)
+
+
+def write_csv(stream: TextIO, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """CSV to an open text stream (a file, stdout), cells that would start a formula behind an
+    apostrophe as in every CSV Quanze writes."""
+    w = csv.writer(stream)
+    w.writerow(header)
+    w.writerows([_csv_value(v) for v in r] for r in rows)

@@ -306,3 +306,12 @@ def test_unload_names_the_lists_left_pointing_at_nothing(on_corpus, corpus_store
     finally:
         on_corpus("unload", "few-actions")
         on_corpus("unload", "few-items")
+
+
+def test_a_file_that_is_no_list_is_a_rejected_load(tmp_path):
+    """Exit 1, like any rejected load (the README's exit codes), naming the file and the line."""
+    bad = tmp_path / "gbk-broken.csv"
+    bad.write_bytes("事项编码,事项名称\n".encode() + b"X-1,\xff\xfe\x00\x81\x30\n")
+    result = CliRunner().invoke(app, ["--store", ":memory:", "load", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "gbk-broken.csv" in result.output and "第 2 行" in result.output and "unchanged" in result.output

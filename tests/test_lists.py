@@ -412,3 +412,16 @@ def test_a_header_without_the_column_that_tells_its_kind_names_it(tmp_path, sour
     assert err.value.reason_zh == f"缺少必需的列：{missing}（第 1 行像是{kind_zh}的表头）"
     assert err.value.reason_en == f"missing required column(s): {missing} ({english}) (row 1 looks like the header of {kind_en})"
     assert str(err.value).startswith("no-name.csv: ")
+
+
+def test_an_unresolved_citation_is_quoted_in_both_languages(store, tmp_path):
+    """Regression: the English half named only the title, so with several citations in a cell it
+    did not say which one failed."""
+    header, rows = _rows(SAMPLE)
+    [row] = _renumbered(header, [next(r for r in rows if not r[header.index("关联事项")])], "CITE")
+    row[header.index("设定依据")] = "《中华人民共和国药品管理法》第四十一条；《中华人民共和国药品管理法》第九百条"
+    write_table(tmp_path / "cite.csv", header, [row])
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, tmp_path / "cite.csv")
+    [problem] = [p for p in err.value.problems if p.severity == "error"]
+    assert "第九百条" in problem.reason_zh and "第九百条" in problem.reason_en

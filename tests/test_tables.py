@@ -62,9 +62,13 @@ def test_a_date_typed_into_a_sheet_reads_as_a_day(tmp_path):
 def test_bad_files_are_named(tmp_path):
     with pytest.raises(TableError, match="文件不存在"):
         read_table(tmp_path / "none.csv")
-    (tmp_path / "bad.csv").write_bytes(b"\xff\xfe\x00\x81\x30")
-    with pytest.raises(TableError, match="bad.csv.*encoding"):
+    (tmp_path / "bad.csv").write_bytes("编号,名称\n1,甲\n".encode() + b"2,\xff\xfe\x00\x81\x30\n")
+    with pytest.raises(TableError, match="bad.csv.*第 3 行.*encoding.*line 3"):
         read_table(tmp_path / "bad.csv")
+    # a UTF-8 mark and broken bytes after it: refused the same way (it was a traceback)
+    (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + "编号\n".encode() + b"\xff\n")
+    with pytest.raises(TableError, match="bom.csv.*第 2 行"):
+        read_table(tmp_path / "bom.csv")
 
 
 @settings(max_examples=300, deadline=None)
