@@ -1,9 +1,9 @@
 """Errors the service answers with: a status, a message in Chinese and English, headers.
 
 The body is plain text (``中文 / English``) unless the client's ``Accept`` names a JSON type,
-then ``{"status", "error", "message"}`` plus any details (a validation report). The REST routes
-always answer the JSON model (``force_json``), their parameter errors included (400, one readable
-sentence per bad parameter). The protocol endpoints (``/sparql``, ``/rdf-graphs``) answer plain
+then ``{"status", "error", "message"}`` plus any details (a validation report). Everything but
+the protocol endpoints answers the JSON model — the REST routes' parameter errors (400, one
+readable sentence per bad parameter), a busy service or a timed-out query (503) included. The protocol endpoints (``/sparql``, ``/rdf-graphs``) answer plain
 text by default because their clients (SPARQLWrapper, rdflib, Yasgui, curl) show an error's body as
 it comes; a 406 there is always plain text: the client's ``Accept`` is what could not be met (it
 typically names a JSON *results* or JSON-LD format, which the error model is not), and the same
@@ -67,7 +67,7 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, err: ApiError) -> Response:
     """The response for an :class:`ApiError` (text or JSON, see the module docstring)."""
     headers = dict(err.headers)
-    if err.force_json or err.details or (err.status != 406 and wants_json(request)):
+    if err.force_json or err.details or not is_protocol(request) or (err.status != 406 and wants_json(request)):
         payload: dict[str, Any] = {"status": err.status, "error": _REASONS.get(err.status, "error"),
                                    "message": err.message, **err.details}
         body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
@@ -82,7 +82,9 @@ def error_response(request: Request, err: ApiError) -> Response:
 
 def _shown(value: Any, limit: int = 40) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[:limit] + "…"
+    text = text if len(text) <= limit else text[:limit] + "…"
+    # " / " parts a message's Chinese from its English (the web client splits there)
+    return text.replace(" / ", " ／ ")
 
 
 def _choices(expected: str) -> tuple[str, str]:

@@ -583,8 +583,7 @@ def _touched_by_reload(store: Store, graph: str, defined: set[str]) -> set[str]:
     related item: a 取消 action dropped leaves a city licence uncancelled), and the items and
     actions elsewhere pointing to an item or action it no longer defines."""
     items, actions = str(ID["item/"]), str(ID["action/"])
-    pointed = store.select(f"""SELECT DISTINCT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}
-        FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{items}")) }}""")
+    pointed = store.select(f"""SELECT DISTINCT ?o WHERE {{ GRAPH <{graph}> {{ ?s <{QZ.onItem}>|<{QZ.relatedItem}> ?o }} }}""")
     held = store.select(f"""SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s a ?type }}
         FILTER(STRSTARTS(STR(?s), "{items}") || STRSTARTS(STR(?s), "{actions}")) }}""")
     touched = {str(r["o"]) for r in pointed}
@@ -684,7 +683,7 @@ def unload(store: Store, name: str) -> bool:
     from quanze.catalog import forget_ops, loads
 
     graph = _load_graph(name)
-    report = str(graph_iri("report", graph.rsplit("/", 1)[-1]))
+    report = str(graph_iri("report", unquote(graph.rsplit("/", 1)[-1])))  # the segment is encoded once
     if not store.has_graph(graph) and graph not in {r.graph for r in loads(store)}:
         return False
     store.write({}, drops=[graph, report], also=forget_ops(graph))

@@ -29,6 +29,7 @@ Texts are given exactly as stored; labels are Chinese (``zh``), field names Engl
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import time
@@ -275,7 +276,7 @@ def law_context(store: Store, cited: Iterable[str]) -> Triples:
     if not key:
         return Triples()
     _follow_catalog(store)
-    now = time.monotonic()
+    now, filled_in = time.monotonic(), _generation
     with _law_lock:
         entries = _law.get(store)
         hit = entries.get(key) if entries is not None else None
@@ -289,6 +290,8 @@ def law_context(store: Store, cited: Iterable[str]) -> Triples:
     ctx = _context(store, nodes, parents)
     _describe(store, _assignment_nodes(ctx, provisions), ctx)
     with _law_lock:
+        if _generation != filled_in:  # the caches were dropped while this was read: it may be stale
+            return ctx
         entries = _law.setdefault(store, OrderedDict())
         entries[key] = (now, ctx)
         while len(entries) > LAW_CACHE_SIZE:
@@ -719,7 +722,16 @@ def stored_reports(store: Store, reports: Sequence[str] | None = None) -> list[d
         out.setdefault(g, {"graph": g, "name": g.removeprefix(REPORT),
                            "load": tail(str(r["load"])) if r["load"] else None, "file": r["file"],
                            "time": str(r["time"]) if r["time"] else None, "conforms": r["conforms"]})
-    return sorted(out.values(), key=lambda x: (x["time"] or "", x["graph"]), reverse=True)
+    return sorted(out.values(), key=lambda x: (_instant(x["time"]), x["graph"]), reverse=True)
+
+
+def _instant(time_text: str | None) -> datetime.datetime:
+    """A load's time as an instant: stores write the same time in different forms (Oxigraph
+    answers ``.12Z`` for ``.120+00:00``), so their text does not sort."""
+    try:
+        return datetime.datetime.fromisoformat(time_text or "")
+    except ValueError:
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def latest_word(store: Store, nodes: Iterable[str], findings: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
@@ -737,8 +749,8 @@ def latest_word(store: Store, nodes: Iterable[str], findings: Sequence[dict[str,
     for f in findings:
         by_node[f["focus"]].add(f["report_graph"])
     graphs = sorted(set().union(*by_node.values())) if by_node else []
-    when = {r["graph"]: (r["time"] or "", r["graph"]) for r in stored_reports(store, graphs)} if graphs else {}
-    return {n: max(gs, key=lambda g: when.get(g, ("", g))) for n, gs in by_node.items() if gs}
+    order = {r["graph"]: i for i, r in enumerate(reversed(stored_reports(store, graphs)))} if graphs else {}
+    return {n: max(gs, key=lambda g: order.get(g, -1)) for n, gs in by_node.items() if gs}
 
 
 def _findings(facts: Triples, results: Iterable[str], ctx: Triples, labels: dict[str, str],
@@ -796,7 +808,8 @@ def _exact(facts: Triples, s: str, lang: str) -> str | None:
 
 def stored_findings(store: Store, *, reports: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Every result of the stored validation reports (or of some), readable; each says whether
-    a later report superseded it (``superseded_by``: that report's name, see :func:`latest_word`)."""
+    a later report superseded it (``superseded_by``: that report's name, see :func:`latest_word`)
+    and whether its node is gone from the store (``gone``: the list defining it was unloaded)."""
     bindings = {"report": [Iri(r) for r in reports]} if reports else None
     rows = store.select(query_text("report_results"), bindings)
     facts = Triples()
@@ -819,9 +832,13 @@ def stored_findings(store: Store, *, reports: Sequence[str] | None = None) -> li
     ctx = law_context(store, [v for v in values if v.startswith(LAW) and "/art_" in v])
     found = _findings(facts, sorted(results), ctx, vocabulary(store), names=names)
     word = latest_word(store, (), found)
+    stored = {str(r["node"]) for r in store.select("SELECT DISTINCT ?node WHERE { VALUES ?node { UNDEF } ?node a ?type }",
+                                                   {"node": [Iri(n) for n in focus_nodes]})} if focus_nodes else set()
     for f in found:
         latest = word.get(f["focus"], f["report_graph"])
         f["superseded_by"] = None if latest == f["report_graph"] else latest.removeprefix(REPORT)
+        # a finding on a node no longer stored (its list unloaded) is no one's word any more
+        f["gone"] = f["focus"] not in stored
     return found
 
 

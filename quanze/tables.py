@@ -21,8 +21,9 @@ import datetime
 import io
 import itertools
 import re
+import xml.etree.ElementTree as ET  # noqa: N817 — the usual name
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -107,34 +108,61 @@ def _read_xlsx(path: Path, header: HeaderTest | None) -> Table:
     from openpyxl import load_workbook
 
     try:
-        # Read-only worksheets do not tell their merged ranges: a workbook with any is read whole.
-        wb = load_workbook(path, read_only=not _has_merged_cells(path), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        merged = _merged_ranges(path)
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ET.ParseError) as exc:
         raise TableError(path, f"不是有效的 XLSX 文件：{exc}", f"not a valid XLSX file: {exc}") from None
     try:
         sheets = wb.worksheets if header else wb.worksheets[:1]
-        return _pick(path, ((ws.title, _sheet_records(ws)) for ws in sheets), "xlsx", header)
+        return _pick(path, ((ws.title, _sheet_records(ws, merged.get(ws.title, ()))) for ws in sheets), "xlsx", header)
     finally:
         wb.close()
 
 
-def _has_merged_cells(path: Path) -> bool:
-    """Whether a sheet of the workbook has a merged range (``<mergeCell ref=…>``)."""
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(path: Path) -> dict[str, set[tuple[int, int, int, int]]]:
+    """Sheet title → its merged ranges (min column, min row, max column, max row).
+
+    openpyxl's read-only sheets, which stream a large list in little memory, do not tell their
+    merged ranges, and reading a workbook whole takes three times the memory; so the ranges are
+    found by streaming each sheet's XML for its ``<mergeCell ref="A1:N1"/>`` elements."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out: dict[str, set[tuple[int, int, int, int]]] = {}
     with zipfile.ZipFile(path) as z:
-        return any(b"mergeCell" in z.read(n) for n in z.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        targets = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            ranges: set[tuple[int, int, int, int]] = set()
+            with z.open(part) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    text = tail + chunk
+                    # a ref split by the chunk's end is found whole in the next round (the set
+                    # takes a range seen twice once)
+                    ranges |= {range_boundaries(m.decode()) for m in _MERGE_CELL.findall(text)}  # type: ignore[misc]
+                    tail = text[-256:]
+            out[sheet.get("name", "")] = ranges
+    return out
 
 
-def _sheet_records(ws: object) -> list[list[str]]:
+def _sheet_records(ws: object, merged: Iterable[tuple[int, int, int, int]] = ()) -> list[list[str]]:
     """A sheet's rows from row 1 as text, the value of a merged range in each of its cells."""
     records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
-    for rng in getattr(ws, "merged_cells", None) or ():  # a read-only sheet has none to tell
-        while len(records) < rng.max_row:
+    for min_col, min_row, max_col, max_row in sorted(merged, key=lambda r: (r[1], r[0])):
+        while len(records) < max_row:
             records.append([])
-        value = records[rng.min_row - 1][rng.min_col - 1] if rng.min_col <= len(records[rng.min_row - 1]) else ""
-        for rec in records[rng.min_row - 1:rng.max_row]:
-            rec.extend([""] * (rng.max_col - len(rec)))
-            rec[rng.min_col - 1:rng.max_col] = [value] * (rng.max_col - rng.min_col + 1)
+        top = records[min_row - 1]
+        value = top[min_col - 1] if min_col <= len(top) else ""
+        for rec in records[min_row - 1:max_row]:
+            rec.extend([""] * (max_col - len(rec)))
+            rec[min_col - 1:max_col] = [value] * (max_col - min_col + 1)
     return records
 
 

@@ -1390,8 +1390,12 @@ def validate_pending(store: Store, graph: str, triples: set[ox.Triple], focus: l
     # whose words change (a chain broken at another level) is one they cause.
     key = _place if any(t.object.value == _LEVEL_REVIEW for t in triples) else _key
     old = {key(f) for f in without.results}
-    if store.has_graph(graph):  # a reload: and what the store holds now
-        old &= {key(f) for f in validate(store, others, lang=lang).results}
+    # A reload: a finding the store without the graph has is the load's all the same if the store
+    # as it is now lacks it (the earlier version did not break that). Only those nodes are read.
+    settled = sorted({f.focus for f in after.results if f.focus not in own and key(f) in old})
+    if settled and store.has_graph(graph):
+        old -= {key(f) for f in after.results if f.focus in settled} - {
+            key(f) for f in validate(store, settled, lang=lang).results}
     after.results = [f for f in after.results if f.focus in own or key(f) not in old]
     return after
 

@@ -302,7 +302,8 @@ def test_unload_names_the_lists_left_pointing_at_nothing(on_corpus, corpus_store
     try:
         result = on_corpus("unload", "few-items")
         assert result.exit_code == 0, result.output
-        assert "few-actions" in result.output and "1" in result.output and "quanze validate" in result.output
+        assert "few-actions" in result.output and "1 处" in result.output and "1 nodes" in result.output
+        assert "quanze validate" in result.output
     finally:
         on_corpus("unload", "few-actions")
         on_corpus("unload", "few-items")

@@ -35,10 +35,14 @@ LAYOUTS = {SAMPLE: ITEM_COLUMNS, ADJUSTMENTS: ACTION_COLUMNS}
 
 @pytest.fixture()
 def store(corpus_store):
-    """The session store, with the sample's graphs restored after each test."""
-    before = {g: corpus_store.graph_triples(g) for g in corpus_store.graph_names() if "/load/" in g}
+    """The session store, with the loads, their reports and the catalog restored after each test
+    (a test loading a sample under its own name rewrites its record)."""
+    def kept(g: str) -> bool:
+        return "/load/" in g or "/report/" in g or g.endswith("/catalog")
+
+    before = {g: corpus_store.graph_triples(g) for g in corpus_store.graph_names() if kept(g)}
     yield corpus_store
-    corpus_store.write(before, drops=[g for g in corpus_store.graph_names() if "/load/" in g and g not in before])
+    corpus_store.write(before, drops=[g for g in corpus_store.graph_names() if kept(g) and g not in before])
 
 
 def _rows(path: Path):
@@ -425,3 +429,16 @@ def test_an_unresolved_citation_is_quoted_in_both_languages(store, tmp_path):
         load_list(store, tmp_path / "cite.csv")
     [problem] = [p for p in err.value.problems if p.severity == "error"]
     assert "第九百条" in problem.reason_zh and "第九百条" in problem.reason_en
+
+
+def test_unload_removes_the_report_of_a_name_with_spaces(store, tmp_path):
+    """Regression: the report's name was percent-encoded twice (my%2520list), so it stayed."""
+    from quanze.validation import validate_pending
+
+    header, rows = _rows(SAMPLE)
+    [row] = _renumbered(header, [next(r for r in rows if not r[header.index("关联事项")])], "SPACE")
+    write_table(tmp_path / "my list (2020).csv", header, [row])
+    load_list(store, tmp_path / "my list (2020).csv", validator=validate_pending, accept_violations=True)
+    assert [g for g in store.graph_names() if "my%20list" in g and "/report/" in g]
+    assert unload(store, "my list (2020)")
+    assert not [g for g in store.graph_names() if "my%20list" in g or "my%2520list" in g]

@@ -53,3 +53,34 @@ def test_a_later_load_supersedes_what_it_settles_and_unloading_it_brings_it_back
     forget_cached(store)
     assert _cancel_findings(item_detail(store, CANCELLED)["findings"])
     assert all(f["superseded_by"] is None for f in _cancel_findings(stored_findings(store)))
+
+
+def test_findings_on_nodes_no_longer_stored_are_no_ones_word(reported):
+    """Unloading the item list leaves the adjustments report holding findings on items that are
+    gone: they are not current any more."""
+    store = reported
+    load_list(store, ACTIONS, validator=validate_pending, accept_violations=True)
+    unload(store, ITEMS.stem)
+    forget_cached(store)
+    found = stored_findings(store)
+    on_items = [f for f in found if "/item/" in f["focus"]]
+    assert on_items and all(f["gone"] for f in on_items)
+
+
+def test_reports_are_ordered_by_instant_not_by_text():
+    """Oxigraph answers 2026-01-01T10:00:00.120Z as …00.12Z: as text it sorts after …00.123Z."""
+    from quanze.lookup import stored_reports
+    from quanze.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    catalog, qz, prov = ("https://w3id.org/quanze/id/graph/catalog", "https://w3id.org/quanze/ns#",
+                         "http://www.w3.org/ns/prov#")
+    graphs = {}
+    for name, time in (("early", "2026-01-01T10:00:00.120Z"), ("late", "2026-01-01T10:00:00.123Z"),
+                       ("earliest", "2026-01-01T10:00:00+00:00")):
+        report = f"https://w3id.org/quanze/id/graph/report/{name}"
+        graphs[name] = report
+        store.update(f"""INSERT DATA {{ GRAPH <{report}> {{ <{report}> a <http://www.w3.org/ns/shacl#ValidationReport> }}
+            GRAPH <{catalog}> {{ <https://w3id.org/quanze/id/graph/load/{name}> <{qz}validationReport> <{report}> ;
+                <{prov}generatedAtTime> "{time}"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}""")
+    assert [r["name"] for r in stored_reports(store)] == ["late", "early", "earliest"]

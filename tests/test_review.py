@@ -255,6 +255,8 @@ def test_a_list_with_a_reviewer_column_but_no_provision_is_not_a_review_list(min
     path = folder / "items2.csv"
     path.write_text(ITEMS.replace("设定依据\n", "设定依据,Reviewer\n", 1), encoding="utf-8")
     assert read_list(path)[1] == "items"
+    # loaded, it is an item list (its rows refused: the mini store's list holds their codes)
+    assert load_list(store, path, skip_bad_rows=True).kind == "items"
 
 
 def test_a_review_list_answers_only_for_the_violations_it_causes(mini):

@@ -480,6 +480,33 @@ def test_validation_page_groups_findings(browser, shots):
         assert not errors, errors
 
 
+def test_validation_page_counts_superseded_findings(browser, tmp_path):
+    """A later load that validates an item again is the latest word on it: the page gives the
+    current findings and how many earlier ones it superseded."""
+    from quanze.lists import load_list
+    from quanze.reference import init
+    from quanze.validation import validate_pending
+
+    store = EmbeddedStore(None)
+    init(store)
+    load_list(store, FIXTURES / "validation-mini.csv", validator=validate_pending, accept_violations=True)
+    actions = tmp_path / "mini-actions.csv"
+    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
+                       "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    load_list(store, actions, validator=validate_pending, accept_violations=True)
+    with live_server(store) as base:
+        body = httpx.get(base + "/validation", timeout=30).json()
+        assert body["superseded"] > 0 and body["results"]
+        assert all(f["report"] == "mini-actions" for f in body["results"] if f["focus_code"] == "37UI-XK-0001")
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        pg = context.new_page()
+        pg.goto(base + "/#/validation")
+        pg.locator("#superseded-count").wait_for()
+        assert pg.locator("#superseded-count").inner_text() == str(body["superseded"])
+        assert pg.locator("#violation-count").inner_text() == str(body["violations"])
+        context.close()
+
+
 def test_validation_page_without_a_report(page, api):
     r = api.get("/validation")
     page.goto(page.base + "/#/validation")

@@ -4,7 +4,7 @@ Each load validated on the way in keeps its report as the named graph
 ``qzid:graph/report/{load}`` (replaced when the load is reloaded), naming every node it
 validated. A node's latest word is the report of the latest load that validated it, so a
 finding a later load settled (a 取消 recorded by an adjustments list) is superseded and not
-answered; ``superseded`` counts them (:func:`quanze.lookup.latest_word`). This answers the
+answered, nor is one on a node no longer stored; ``superseded`` counts them (:func:`quanze.lookup.latest_word`). This answers the
 reports as JSON: every report with its load and time (latest first), and their current findings
 with item codes, names and messages in Chinese and English. With no stored report the answer is
 an empty report (``available`` false)."""
@@ -44,8 +44,8 @@ class ValidationOut(BaseModel):
     conforms: bool = Field(description="no finding of any severity in the reports included")
     violations: int = Field(description="违规数")
     warnings: int = Field(description="警告数")
-    superseded: int = Field(description="findings of these reports that a later load's validation superseded "
-                                        "(已被后续校验取代的结论数), not in results")
+    superseded: int = Field(description="findings of these reports that a later load's validation superseded, or "
+                                        "on nodes no longer stored (已被后续校验取代或对象已删除的结论数), not in results")
     results: list[FindingOut] = Field(description="the current findings, violations first, by item code")
 
 
@@ -66,7 +66,7 @@ async def validation(
         if report and not reports:
             return None
         stored = lookup.stored_findings(store, reports=[r["graph"] for r in reports]) if reports else []
-        results = [f for f in stored if not f["superseded_by"]]
+        results = [f for f in stored if not f["superseded_by"] and not f["gone"]]
         return {"available": bool(reports), "latest": reports[0] if reports else None, "reports": reports,
                 "conforms": not results, "violations": sum(1 for f in results if f["severity"] == "Violation"),
                 "warnings": sum(1 for f in results if f["severity"] == "Warning"),

@@ -46,6 +46,8 @@ export async function validationPage({ main, params, signal }) {
       h("div", null, h("dt", null, t("violations")), h("dd", { id: "violation-count" }, String(report.violations ?? results.filter((f) => f.severity === "Violation").length))),
       h("div", null, h("dt", null, t("warnings")), h("dd", null, String(report.warnings ?? results.filter((f) => f.severity === "Warning").length))),
       report.validated !== undefined ? h("div", null, h("dt", null, t("validated")), h("dd", null, String(report.validated))) : null,
+      report.superseded ? h("div", { title: t("supersededHint") }, h("dt", null, t("superseded")),
+        h("dd", { id: "superseded-count" }, String(report.superseded))) : null,
       report.latest ? h("div", null, h("dt", null, t("latestReport")),
         h("dd", { class: "small" }, zh(report.latest.name), report.latest.time ? ` · ${report.latest.time.replace("T", " ").replace(/\.\d+/, "")}` : "")) : null),
     (report.reports || []).length > 1 ? h("p", { class: "small muted" }, colon(t("reportsIncluded")),
