@@ -756,7 +756,10 @@ def latest_word(store: Store, nodes: Iterable[str], findings: Sequence[dict[str,
 def _findings(facts: Triples, results: Iterable[str], ctx: Triples, labels: dict[str, str],
               names: Triples) -> list[dict[str, Any]]:
     """Readable findings from result nodes (their triples in ``facts``), with instruments from
-    ``ctx`` and item names from ``names``."""
+    ``ctx`` and item names from ``names``; rules by their names (``sh:name``)."""
+    from quanze.validation import shape_names
+
+    rule_names = shape_names()
     out = []
     for res in results:
         report = next(iter(facts.subjects(SH + "result", res)), None) or _report_of(res)
@@ -784,7 +787,8 @@ def _findings(facts: Triples, results: Iterable[str], ctx: Triples, labels: dict
         out.append({
             "report": report.removeprefix(REPORT), "report_graph": report, "focus": focus, "focus_code": code,
             "focus_name": name, "severity": severity, "severity_label": SEVERITY_ZH.get(severity, severity),
-            "shape": shape, "shape_name": shape.rsplit("#", 1)[-1],
+            "shape": shape, "shape_name": rule_names.get(shape, {}).get("zh") or shape.rsplit("#", 1)[-1],
+            "shape_name_en": rule_names.get(shape, {}).get("en"),
             "constraint": str(constraint) if constraint else None, "path": str(path) if path else None,
             "value": value, "value_label": value_label,
             "message": facts.text(res, SH + "resultMessage", "zh"), "message_en": _exact(facts, res, "en"),

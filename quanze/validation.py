@@ -406,6 +406,12 @@ _THIS = re.compile(r"\$this\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+def shape_names(shapes: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """Shape IRI → {language: name} of the rules (sh:name; a property shape's is prefixed by its
+    node shape's), for people reading stored findings."""
+    return _load_shapes(str(shapes or SHAPES_DIR)).names
+
+
 @lru_cache(maxsize=4)
 def _load_shapes(directory: str) -> _Shapes:
     files = sorted(Path(directory).glob("*.ttl"))
@@ -1409,4 +1415,4 @@ def _key(f: Finding) -> tuple[object, ...]:
     return (*_place(f), tuple(sorted(f.messages.items())))
 
 
-__all__ = ["Finding", "Report", "validate", "validate_pending"]
+__all__ = ["Finding", "Report", "shape_names", "validate", "validate_pending"]

@@ -46,6 +46,8 @@ def test_a_later_load_supersedes_what_it_settles_and_unloading_it_brings_it_back
     stale = _cancel_findings(stored_findings(store))
     assert stale and {f["superseded_by"] for f in stale} == {ACTIONS.stem}
     assert {f["report"] for f in stale} == {ITEMS.stem}
+    # Rules go by their names, in Chinese and English, not the shapes' local names.
+    assert all(not f["shape_name"].endswith("Shape") and f["shape_name_en"] for f in stale)
     # Findings no later load touched stay current.
     assert any(f["superseded_by"] is None and f["report"] == ITEMS.stem for f in stored_findings(store))
     # Unloaded, the adjustments take their word with them: the 取消 is missing again.

@@ -280,7 +280,8 @@ def test_dashboard_counts_equal_the_api(page, api, shots):
             cell = page.locator(f'#department-counts tr[data-department="{dept}"] td[data-status="{status}"] [data-count]')
             assert int(cell.get_attribute("data-count")) == n, (to, dept, status)
         for auth in AUTHORITIES:
-            n = sum(1 for a in assessments if any(b["authority"] == auth for b in a["blocking"]))
+            n = sum(1 for a in assessments if a["status"] == "needs_legal_change"
+                    and any(b["authority"] == auth for b in a["blocking"]))
             cell = page.locator(f'#authority-counts tr[data-authority="{auth}"] [data-count]')
             assert int(cell.get_attribute("data-count")) == n, (to, auth)
         page.wait_for_function("() => document.querySelector('.chart')?.quanzeChart")
@@ -412,9 +413,9 @@ def _select(api, query: str) -> list[dict[str, str]]:
 
 def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store):
     """The SPARQL page's examples, taken from its editor and run through the endpoint, give what
-    the library gives: the blocking (item, provision) pairs for 县级 — with the sample level
-    reviews loaded, so a review replaces the extractor's reading —, the provisions blocking most
-    items, and the items per department."""
+    the library gives: the blocking (item, provision) pairs of the items needing legal change for
+    县级 — with the sample level reviews loaded, so a review replaces the extractor's reading —,
+    the provisions blocking most of them, and the items per department."""
     from quanze.lists import load_list, unload
     from quanze.lookup import forget_cached
     from quanze.settings import ROOT
@@ -423,7 +424,9 @@ def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store
     forget_cached(corpus_store)
     try:
         assessments = devolution(api, "县级")
-        blocking = {(a["code"], b["provision"]) for a in assessments for b in a["blocking"]}
+        blocking = {(a["code"], b["provision"]) for a in assessments for b in a["blocking"]
+                    if a["status"] == "needs_legal_change"}
+        assert {a["status"] for a in assessments if a["blocking"]} > {"needs_legal_change"}  # others are left out
         page.goto(page.base + "/#/sparql")
         page.locator(".yasqe .CodeMirror").wait_for()
         rows = _select(api, _example(page, "需修改法律依据才能下放至县级的事项"))
@@ -568,6 +571,22 @@ def test_language_switch(page):
     # the choice is kept
     page.reload()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_titles_and_an_unsupported_target_say_what_the_page_is(page, api):
+    """Regression: an item page's title read "[object HTMLSpanElement]"; an unknown route kept the
+    previous page's title; a target the dashboard does not know showed 县级 without a word."""
+    name = api.get(f"/items/{ITEM}").json()["name"]
+    page.goto(f"{page.base}/#/item/{ITEM}")
+    page.locator("h1").wait_for()
+    page.wait_for_function("() => !document.title.startsWith('Quanze')")
+    assert page.title().startswith(f"{ITEM} {name}") and page.title().endswith(" · Quanze 权责")
+    page.goto(f"{page.base}/#/no-such-page")
+    page.wait_for_function("() => document.title.startsWith('未找到')")
+    page.goto(f"{page.base}/#/devolution?to={quote('省级')}")
+    notice = page.locator("#target-notice")
+    notice.wait_for()
+    assert "省级" in notice.inner_text() and "县级" in notice.inner_text()
 
 
 def test_unknown_item_is_reported(page):

@@ -169,7 +169,9 @@ class FindingOut(BaseModel):
     severity: str = Field(description="Violation, Warning or Info", examples=["Violation"])
     severity_label: str = Field(description="严重程度", examples=["违规"])
     shape: str = Field(description="the SHACL shape's IRI")
-    shape_name: str = Field(description="the shape's local name", examples=["OneChainShape"])
+    shape_name: str = Field(description="the rule's name (the shape's sh:name in Chinese; its local name when it "
+                                        "has none)", examples=["一链办理"])
+    shape_name_en: str | None = Field(default=None, description="the rule's name in English", examples=["One chain"])
     constraint: str | None = Field(description="the constraint's IRI")
     path: str | None = Field(description="the property concerned")
     value: str | None = Field(description="the offending value")

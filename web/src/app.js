@@ -4,7 +4,7 @@
 //   #/validation            validation       #/sparql             SPARQL editor
 import { h, clear } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
-import { errorBox, parseHash, setRenderer } from "./ui.js";
+import { errorBox, pageTitle, parseHash, setRenderer } from "./ui.js";
 import { searchPage } from "./pages/search.js";
 import { itemPage } from "./pages/item.js";
 import { devolutionPage } from "./pages/devolution.js";
@@ -55,7 +55,7 @@ async function render() {
   }
   clear(main);
   if (!match) {
-    main.append(h("h1", null, t("notFound")), h("p", null, h("a", { href: "#/" }, t("backToSearch"))));
+    main.append(pageTitle(t("notFound")), h("p", null, h("a", { href: "#/" }, t("backToSearch"))));
     return;
   }
   const ctx = { main, params, args: match.args, signal: controller.signal, onCleanup: (fn) => { current.cleanup = fn; } };

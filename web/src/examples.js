@@ -21,6 +21,16 @@ const HOLDS = `  ?a qz:level ?level . OPTIONAL { ?a qz:evidence ?evidence }
              EXISTS { ?a qz:reviewedText ?read . ?provision qz:text ?read },
              NOT EXISTS { ?provision qz:levelReview ?r . ?r qz:reviewedText ?seen . ?provision qz:text ?seen }))`;
 
+// Items that need the law changed, as the dashboard counts them: not those excluded for security
+// (不予下放) nor those to be cancelled (应予取消: a 取消 action recorded, or a licence every legal
+// basis of which is a city's instrument), as quanze.devolution decides their status.
+const NEEDING = `  FILTER NOT EXISTS { ?item qz:securityCategory ?security }
+  FILTER NOT EXISTS { ?cancel qz:onItem ?item ; qz:actionType <https://w3id.org/quanze/id/action-type/cancel> }
+  FILTER NOT EXISTS { ?item a qz:AdministrativeLicence ; qz:legalBasis ?someBasis .
+    FILTER NOT EXISTS { ?item qz:legalBasis ?basis .
+      BIND(IRI(REPLACE(STR(?basis), "^(.*/law/[^/]+/[^/]+).*$", "$1")) AS ?version)
+      FILTER NOT EXISTS { ?version qz:issuingLevel level:municipal } } }`;
+
 export const EXAMPLES = [
   {
     id: "needs-change", key: "exNeedsChange",
@@ -32,6 +42,7 @@ SELECT DISTINCT ?code ?name ?department ?instrument ?provision ?levelLabel ?evid
 ${BEARING}
 ${HOLDS}
   FILTER EXISTS { ?level qz:above level:county }
+${NEEDING}
   OPTIONAL { ?level skos:prefLabel ?levelLabel FILTER(lang(?levelLabel) = "zh") }
   OPTIONAL { ?item qz:implementingBodyName ?department }
   BIND(REPLACE(STR(?cited), "^.*/law/([^/]+)/.*$", "$1") AS ?instrument)
@@ -41,13 +52,14 @@ ORDER BY ?department ?code
   },
   {
     id: "top-provisions", key: "exTopProvisions",
-    query: `# 阻碍事项最多的条文（目标：县级）/ Provisions blocking most items (target: county)
+    query: `# 阻碍事项最多的条文（目标：县级；需修改法律依据的事项）/ Provisions blocking most items (target: county; items needing legal change)
 ${PREFIXES}
 SELECT ?provision (COUNT(DISTINCT ?item) AS ?items) (SAMPLE(?evidence) AS ?evidence_example) WHERE {
   ?item qz:code ?code ; qz:legalBasis|qz:implementationBasis ?cited .
 ${BEARING}
 ${HOLDS}
   FILTER EXISTS { ?level qz:above level:county }
+${NEEDING}
 }
 GROUP BY ?provision
 ORDER BY DESC(?items) ?provision

@@ -54,6 +54,8 @@ export function loadingBox() {
 
 /** The page's h1 (focus target after navigation). */
 export function pageTitle(text, ...rest) {
-  document.title = `${text} · Quanze 权责`;
-  return h("h1", { tabindex: "-1" }, text, ...rest);
+  const heading = h("h1", { tabindex: "-1" }, text, ...rest);
+  // the heading's words, whatever elements they are in (an item's code is a <span>)
+  document.title = `${heading.textContent.replace(/\s+/g, " ").trim()} · Quanze 权责`;
+  return heading;
 }

@@ -4,7 +4,7 @@ import { cachedJson } from "../api.js";
 import { field, h, select, zh } from "../dom.js";
 import { downloadCsv, downloadXlsx } from "../exporter.js";
 import { AUTHORITIES, authorityLabel, colon, joinList, levelLabel, STATUSES, statusLabel, t, TARGETS } from "../i18n.js";
-import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle } from "../ui.js";
+import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref } from "../ui.js";
 
 export const STATUS_COLORS = {
   excluded: "#5b6170", cancel: "#7b3fa0", needs_legal_change: "#b3261e", chain_blocked: "#d9822b",
@@ -30,6 +30,10 @@ export async function devolutionPage({ main, params, onCleanup }) {
   const target = TARGETS.includes(params.get("to")) ? params.get("to") : "县级";
   const department = params.get("department") || "";
   main.append(pageTitle(t("devTitle")), h("p", { class: "intro" }, t("devIntro")));
+  if (params.get("to") && !TARGETS.includes(params.get("to"))) {  // say so, rather than silently answer 县级
+    main.append(h("p", { class: "notice", role: "status", id: "target-notice" },
+      t("devBadTarget").replace("{to}", params.get("to")).replace("{targets}", joinList(TARGETS.map(levelLabel)))));
+  }
   const loading = loadingBox();
   main.append(loading);
   let all;
@@ -63,7 +67,8 @@ export async function devolutionPage({ main, params, onCleanup }) {
   const matrix = new Map(depts.map((d) => [d, Object.fromEntries(STATUSES.map((s) => [s, 0]))]));
   for (const a of list) matrix.get(a.department || "")[a.status] += 1;
   const byAuthority = Object.fromEntries(AUTHORITIES.map((x) => [x, []]));
-  for (const a of list) {
+  // who must amend, for the items that need it (an excluded or cancelled item is amended by no one)
+  for (const a of list.filter((x) => x.status === "needs_legal_change")) {
     for (const auth of new Set((a.blocking || []).map((b) => b.authority))) (byAuthority[auth] ||= []).push(a);
   }
 
@@ -116,7 +121,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
     h("thead", null, h("tr", null, h("th", { scope: "col" }, t("authority")), h("th", { scope: "col", class: "num" }, t("count")))),
     h("tbody", null, AUTHORITIES.map((x) => h("tr", { dataset: { authority: x } },
       h("th", { scope: "row" }, authorityLabel(x)),
-      h("td", { class: "num" }, countButton(byAuthority[x].length, { authority: x }, authorityLabel(x)))))));
+      h("td", { class: "num" }, countButton(byAuthority[x].length, { status: "needs_legal_change", authority: x }, authorityLabel(x)))))));
   const authSection = h("section", { class: "card", "aria-labelledby": "dev-auth-h" },
     h("h2", { id: "dev-auth-h" }, t("byAuthority")), authChart, authTable);
   main.append(h("div", { class: "dash-top" }, statusSection, authSection), deptSection);
@@ -141,7 +146,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
       series: [{ id: "authority", name: t("count"), color: "#8c1c13",
         data: AUTHORITIES.map((x) => ({ value: byAuthority[x].length, itemStyle: { color: AUTHORITY_COLORS[x] } })) }],
       stacked: false,
-      onClick: (label) => select_({ authority: AUTHORITIES.find((x) => authorityLabel(x) === label) }),
+      onClick: (label) => select_({ status: "needs_legal_change", authority: AUTHORITIES.find((x) => authorityLabel(x) === label) }),
       ariaLabel: t("byAuthority"),
     }).dispose);
   } catch (e) {
@@ -204,6 +209,7 @@ function renderList(section, list, sel, target, pageDepartment) {
             a.chain_blocked_by.map((c, i) => [i ? "、" : "", h("a", { href: itemHref(c) }, c)])) : null),
         h("td", null, (a.blocking || []).length
           ? h("ul", { class: "plain" }, uniqueBy(a.blocking, (b) => `${citation(b)}|${b.authority}`).map((b) => h("li", null,
-            zh(citation(b)), h("span", { class: `auth au-${b.authority}` }, authorityLabel(b.authority)))))
+            b.provision ? h("a", { href: provisionHref(b.provision) }, zh(citation(b))) : zh(citation(b)),
+            h("span", { class: `auth au-${b.authority}` }, authorityLabel(b.authority)))))
           : "—")))))));
 }

@@ -6,7 +6,7 @@ import { h, highlight, zh } from "../dom.js";
 import { authorityLabel, colon, getLang, joinList, levelLabel, statusLabel, t, typeLabel } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, pageTitle, provisionHref } from "../ui.js";
 import { citation, statusBadge } from "./devolution.js";
-import { findingMessage, severityBadge } from "./validation.js";
+import { findingMessage, ruleName, severityBadge } from "./validation.js";
 
 const TARGETS = ["市级", "县级"];
 
@@ -31,7 +31,7 @@ export function provisionLink(b) {
 export function reviewTable(reviews, id) {
   if (!(reviews || []).length) return null;
   const levels = (list) => (list || []).length ? joinList(list.map(levelLabel)) : t("noLevel");
-  return h("table", { class: "data compact reviews", id },
+  return h("div", { class: "table-scroll" }, h("table", { class: "data compact reviews", id },
     h("caption", null, t("levelReviews")),
     h("thead", null, h("tr", null, [t("graphProvision"), t("reviewedLevels"), t("extractedLevels"), t("evidence"), t("reviewer"),
       t("reviewDate"), t("note"), t("reviewState")].map((c) => h("th", { scope: "col" }, c)))),
@@ -39,7 +39,7 @@ export function reviewTable(reviews, id) {
       h("td", null, zh(r.unit_label || "")), h("td", null, levels(r.level_labels)), h("td", null, levels(r.extracted)),
       h("td", null, r.evidence ? h("mark", { lang: "zh-CN" }, r.evidence) : ""), h("td", null, zh(r.by || "")),
       h("td", null, r.date || ""), h("td", null, zh(r.note || "")),
-      h("td", null, r.current ? t("reviewCurrent") : t("reviewStale"))))));
+      h("td", null, r.current ? t("reviewCurrent") : t("reviewStale")))))));
 }
 
 function basisCard(b, i) {
@@ -166,7 +166,7 @@ export async function itemPage({ main, args, signal, onCleanup }) {
   main.append(section("findings", t("findings"), findings.length ? h("table", { class: "data" },
     h("thead", null, h("tr", null, [t("severity"), t("rule"), t("message"), t("value")].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", null, findings.map((f) => h("tr", null,
-      h("td", null, severityBadge(f.severity)), h("td", null, zh(f.shape_name || f.shape || "")),
+      h("td", null, severityBadge(f.severity)), h("td", null, ruleName(f)),
       h("td", null, findingMessage(f)), h("td", null, zh(f.value_label || f.value || "—"))))))
     : h("p", { class: "muted" }, t("noFindings"))));
 

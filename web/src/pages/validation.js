@@ -4,7 +4,8 @@ import { h, zh } from "../dom.js";
 import { colon, getLang, joinList, t } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, navigate, pageTitle } from "../ui.js";
 
-const SEVERITY_KEY = { Violation: "violations", Warning: "warnings", Info: "infos" };
+// one finding's badge: singular (the counts above use the plural)
+const SEVERITY_KEY = { Violation: "violation", Warning: "warning", Info: "info" };
 
 /** A finding's message in the interface language (GET /validation gives message and message_en). */
 export function findingMessage(f) {
@@ -13,8 +14,14 @@ export function findingMessage(f) {
   return (lang === "en" && f.message_en) || f.message || f.message_en || "";
 }
 
+/** A finding's rule by its name in the interface language (sh:name; zh when there is no en). */
+export function ruleName(f) {
+  const name = (getLang() === "en" && f.shape_name_en) || f.shape_name || f.shape || "?";
+  return getLang() === "en" && f.shape_name_en ? name : zh(name);
+}
+
 export function severityBadge(sev) {
-  return h("span", { class: `badge sev-${(sev || "").toLowerCase()}` }, t(SEVERITY_KEY[sev] || "infos"));
+  return h("span", { class: `badge sev-${(sev || "").toLowerCase()}` }, t(SEVERITY_KEY[sev] || "info"));
 }
 
 export async function validationPage({ main, params, signal }) {
@@ -77,18 +84,18 @@ export async function validationPage({ main, params, signal }) {
   main.append(h("nav", { class: "card", "aria-label": t("contents") }, h("h2", null, t("contents")),
     h("ul", { class: "toc" }, keys.map((key, i) => {
       const list = groups.get(key);
-      const label = groupBy === "rule" ? key : [list[0].focus_code || t("noItem"), list[0].focus_name || ""].join(" ").trim();
+      const label = groupBy === "rule" ? ruleName(list[0]) : zh([list[0].focus_code || t("noItem"), list[0].focus_name || ""].join(" ").trim());
       return h("li", null, h("button", { type: "button", class: "linklike", onclick: () => {
         const target = document.getElementById(`vg-${i}`);
         target.scrollIntoView({ block: "start" });
         target.focus();
-      } }, zh(label)), ` (${list.length})`, " ", severityBadge(list.reduce((w, f) => (ORDER[f.severity] < ORDER[w] ? f.severity : w), "Info")));
+      } }, label), ` (${list.length})`, " ", severityBadge(list.reduce((w, f) => (ORDER[f.severity] < ORDER[w] ? f.severity : w), "Info")));
     }))));
   for (const [i, key] of keys.entries()) {
     const list = groups.get(key);
     const id = `vg-${i}`;
     const heading = groupBy === "rule"
-      ? h("h2", { id, tabindex: "-1" }, zh(key), h("span", { class: "muted" }, ` (${list.length})`))
+      ? h("h2", { id, tabindex: "-1" }, ruleName(list[0]), h("span", { class: "muted" }, ` (${list.length})`))
       : h("h2", { id, tabindex: "-1" }, list[0].focus_code ? h("a", { href: itemHref(list[0].focus_code) }, list[0].focus_code) : t("noItem"),
         list[0].focus_name ? [" ", zh(list[0].focus_name)] : null, h("span", { class: "muted" }, ` (${list.length})`));
     main.append(h("section", { class: "card", "aria-labelledby": id, dataset: { group: key } }, heading,
@@ -102,7 +109,7 @@ export async function validationPage({ main, params, signal }) {
           h("td", null, severityBadge(f.severity)),
           h("td", null, groupBy === "rule"
             ? (f.focus_code ? [h("a", { href: itemHref(f.focus_code) }, f.focus_code), " ", zh(f.focus_name || "")] : h("span", { class: "iri" }, f.focus))
-            : zh(f.shape_name || f.shape)),
+            : ruleName(f)),
           h("td", null, findingMessage(f)),
           h("td", null, f.value_label || f.value || "—"))))))));
   }
