@@ -3,7 +3,8 @@
 Grammar (what :func:`parse` accepts)::
 
     citations := (title refs?)+               separated by ；; ， 、 or spaces
-    title     := 《…》 (nested 〈…〉 or 《…》 kept), also << … >>
+    title     := 《…》 (nested 〈…〉 or 《…》 kept), also << … >>; or bare, as people type it
+                 (药品管理法第四十一条): right before 第N条, ending in 法, 条例, 规定, 办法 …
     refs      := ref (sep ref)*
     ref       := 第N条[之N] [第N款] [第N项]  |  第N款 [第N项]  |  第N项
     N         := Chinese numerals (第一百二十三条) or digits (第123条, full-width too)
@@ -27,8 +28,12 @@ from quanze.numerals import NUMERAL_CHARS, article_label, paragraph_label, point
 from quanze.store import Iri, Store
 
 _NUM = rf"[{NUMERAL_CHARS}0-9０-９]+"
+# A title written without 《》, as people type one (药品管理法第四十一条): only right before an
+# article, and ending the way titles of laws and regulations end.
+_BARE_END = r"(?:法|法典|条例|规定|办法|细则|规则|决定|规程|通知|意见|章程|纲要)"
 _TOKEN = re.compile(
     rf"(?P<title>《(?:[^《》]|《[^《》]*》)+》)"
+    rf"|(?P<bare>(?:(?!第\s*{_NUM}\s*[条款项])[^《》、，,；;\s])+?{_BARE_END})(?=第\s*{_NUM}\s*条)"
     rf"|第\s*(?P<art>{_NUM})\s*条(?:之(?P<ins>{_NUM}))?"
     rf"|第\s*(?P<par>{_NUM})\s*款"
     rf"|第\s*(?P<item>{_NUM})\s*项"
@@ -91,11 +96,11 @@ def parse(text: str) -> list[Reference]:
         if not m:
             raise CitationSyntaxError(text, pos)
         pos = m.end()
-        if m.group("title"):
+        if m.group("title") or m.group("bare"):
             flush()
             if title is not None and not any(r.title == title for r in refs):
                 refs.append(Reference(title))  # the previous title had no article: whole instrument
-            title = m.group("title")[1:-1]
+            title = m.group("title")[1:-1] if m.group("title") else m.group("bare")
             cur, after_sep = {}, True
         elif m.group("sep"):
             after_sep = True

@@ -45,6 +45,16 @@ def test_half_width_and_nested_titles():
 def test_garbage_is_an_error():
     with pytest.raises(CitationSyntaxError):
         parse("见药品管理法")
+    with pytest.raises(CitationSyntaxError):  # no title, bracketed or bare, before the article
+        parse("见第十二条")
+
+
+def test_bare_titles_before_an_article():
+    """A title without 《》 counts right before 第N条 when it ends as titles do; and a bare title
+    containing 和 (中华人民共和国…) is not split at it."""
+    assert parse("中华人民共和国药品管理法第四十一条；药品管理法实施条例第十二条、第十三条第二款") == [
+        Reference("中华人民共和国药品管理法", 41), Reference("药品管理法实施条例", 12),
+        Reference("药品管理法实施条例", 13, paragraph=2)]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +67,9 @@ def resolver(corpus_store):
     ("《药品管理法》第41条第1款", "中华人民共和国药品管理法/2019-08-26/art_41/par_1"),
     ("《行政许可法》第十二条第一项", "art_12/par_1/pt_1"),
     ("《民法典》第一千零三十二条", "中华人民共和国民法典/2020-05-28/art_1032"),
+    # titles without 《》, as people type them
+    ("药品管理法第四十一条第一款", "中华人民共和国药品管理法/2019-08-26/art_41/par_1"),
+    ("中华人民共和国药品管理法第41条", "中华人民共和国药品管理法/2019-08-26/art_41"),
 ])
 def test_resolves_real_citations(resolver, text, tail):
     (res,) = resolver.resolve_text(text)
