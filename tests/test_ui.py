@@ -326,6 +326,25 @@ def test_dashboard_bar_click_lists_its_items(page, api):
     assert got == want
 
 
+def test_a_dashboard_selection_survives_back_and_is_a_link(page, api):
+    """Choosing 需修改法律依据 puts it in the address: Back from an item returns to the same list,
+    and the address opens it for someone else."""
+    blocked = [a for a in devolution(api, "县级") if a["status"] == "needs_legal_change"]
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator('#status-counts tr[data-status="needs_legal_change"] button').click()
+    page.wait_for_function("() => location.hash.includes('status=needs_legal_change')")
+    link = page.url
+    page.locator("#devolution-list tbody tr a").first.click()
+    page.locator("h1 .code").wait_for()
+    page.go_back()
+    page.locator("#devolution-list").wait_for()
+    assert page.locator("#devolution-list tbody tr").count() == len(blocked)
+    page.goto(f"{page.base}/#/")
+    page.goto(link)
+    page.locator("#devolution-list").wait_for()
+    assert page.locator("#devolution-list tbody tr").count() == len(blocked)
+
+
 def test_csv_export(page, api):
     assessments = devolution(api, "县级")
     page.goto(f"{page.base}/#/devolution?to={quote('县级')}")

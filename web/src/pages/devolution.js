@@ -4,7 +4,7 @@ import { cachedJson } from "../api.js";
 import { field, h, select, zh } from "../dom.js";
 import { downloadCsv, downloadXlsx } from "../exporter.js";
 import { AUTHORITIES, authorityLabel, colon, joinList, levelLabel, STATUSES, statusLabel, t, TARGETS } from "../i18n.js";
-import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref } from "../ui.js";
+import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle, parseHash, provisionHref } from "../ui.js";
 
 export const STATUS_COLORS = {
   excluded: "#5b6170", cancel: "#7b3fa0", needs_legal_change: "#b3261e", chain_blocked: "#d9822b",
@@ -75,6 +75,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
   const listSection = h("section", { class: "card", "aria-labelledby": "dev-list-h" });
   const select_ = (sel) => {
     renderList(listSection, list, sel, target, department);
+    remember(sel);
     listSection.querySelector("h2").focus();
     announce(listSection.querySelector("h2").textContent);
   };
@@ -127,7 +128,11 @@ export async function devolutionPage({ main, params, onCleanup }) {
   main.append(h("div", { class: "dash-top" }, statusSection, authSection), deptSection);
 
   main.append(listSection);
-  renderList(listSection, list, {}, target, department);
+  // A selection made on this page is kept in its address: Back from an item returns to it, and
+  // the link can be sent to a colleague.
+  const chosen = chosenIn(params);
+  renderList(listSection, list, chosen, target, department);
+  if (Object.keys(chosen).length) requestAnimationFrame(() => listSection.scrollIntoView({ block: "start" }));
 
   // charts, once their code has loaded
   const disposers = [];
@@ -171,6 +176,26 @@ function describe(sel) {
   return parts.join(" · ");
 }
 
+/** The list selection an address names (``status``, ``authority``, ``in``: a department row). */
+function chosenIn(params) {
+  const sel = {};
+  if (STATUSES.includes(params.get("status"))) sel.status = params.get("status");
+  if (AUTHORITIES.includes(params.get("authority"))) sel.authority = params.get("authority");
+  if (params.has("in")) sel.department = params.get("in");
+  return sel;
+}
+
+/** Put ``sel`` into the page's address without rendering the page again. */
+function remember(sel) {
+  const { path, params } = parseHash();
+  for (const key of ["status", "authority", "in"]) params.delete(key);
+  if (sel.status) params.set("status", sel.status);
+  if (sel.authority) params.set("authority", sel.authority);
+  if (sel.department !== undefined) params.set("in", sel.department);
+  const qs = params.toString();
+  history.replaceState(null, "", `#${path}${qs ? `?${qs}` : ""}`);
+}
+
 function renderList(section, list, sel, target, pageDepartment) {
   const rows = list.filter((a) => (sel.department === undefined || (a.department || "") === sel.department)
     && (!sel.status || a.status === sel.status)
@@ -192,7 +217,7 @@ function renderList(section, list, sel, target, pageDepartment) {
           ...((sel.department ?? pageDepartment) ? { department: sel.department ?? pageDepartment } : {}) })}` },
       t("exportReviewSheet")),
       what ? h("button", { type: "button", class: "secondary", onclick: () => {
-        renderList(section, list, {}, target, pageDepartment); section.querySelector("h2").focus();
+        renderList(section, list, {}, target, pageDepartment); remember({}); section.querySelector("h2").focus();
       } }, t("clearSelection")) : "",
       h("span", { class: "hint" }, t("exportHint"))),
     rows.length > MAX_ROWS ? h("p", { class: "hint", role: "note" }, t("firstRows", MAX_ROWS)) : "",
