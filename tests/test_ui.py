@@ -394,6 +394,22 @@ def test_csv_export_writes_a_formula_as_text(page, api, tmp_path):
     assert {r["事项名称"] for _, r in read_table(saved).rows if r["事项编码"] == code} == {hostile}
 
 
+def test_the_english_export_is_english(page, api):
+    """On the English pages the CSV's file name, levels and 委托 column are English too (the
+    list's own data — names, departments, law texts — stays as written)."""
+    page.goto(page.base + "/")
+    page.get_by_role("button", name="Switch to English").click()
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+    page.locator("#devolution-list").wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export CSV").click()
+    assert "county" in info.value.suggested_filename and "县级" not in info.value.suggested_filename
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    levels, entrust = rows[0].index("Levels"), rows[0].index("Entrust (委托)")
+    assert {r[levels] for r in rows[1:]} and not any("级" in r[levels] for r in rows[1:])
+    assert all(r[entrust][:3] in ("", "yes", "no:") for r in rows[1:]) and any(r[entrust] for r in rows[1:])
+
+
 def test_sparql_page_runs_a_query(page, shots):
     page.goto(page.base + "/#/sparql")
     page.locator(".yasqe .CodeMirror").wait_for()

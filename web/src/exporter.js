@@ -1,5 +1,5 @@
 // Downloads of a list of assessments: CSV (UTF-8 with BOM, so Excel reads the Chinese) and XLSX.
-import { t, statusLabel, authorityLabel, levelLabel } from "./i18n.js";
+import { authorityLabel, getLang, joinList, levelLabel, statusLabel, t } from "./i18n.js";
 
 /** The evidence, and who reviewed the level when it comes from a level review (层级校核), as the CLI's. */
 function said(b) {
@@ -12,7 +12,7 @@ function said(b) {
 export function flatRows(assessments) {
   const rows = [];
   for (const a of assessments) {
-    const head = [a.code, a.name, a.type, a.department || "", (a.levels || []).join("、"), levelLabel(a.target),
+    const head = [a.code, a.name, a.type, a.department || "", joinList((a.levels || []).map(levelLabel)), levelLabel(a.target),
       statusLabel(a.status), a.sensitive ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
     const blocking = a.blocking || [];
     const tail = [(a.chain_blocked_by || []).join("；"), entrustCell(a)];
@@ -29,6 +29,7 @@ export function flatRows(assessments) {
 function entrustCell(a) {
   const path = (a.blocking || []).length ? (a.alternatives || []).find((x) => x.path === "entrust") : null;
   if (!path) return "";
+  if (getLang() === "en") return path.available ? `yes: ${(path.basis || []).join("; ")}` : `no: ${path.note_en || path.note || ""}`;
   return path.available ? `可：${(path.basis || []).join("、")}` : `否：${path.note || ""}`;
 }
 

@@ -42,6 +42,8 @@ export function announce(text) {
 
 export function errorBox(err, retry) {
   const status = err && err.status;
+  // a failure that may pass (the service unreachable, busy or failing) offers to try the page again
+  if (!retry && (!status || status >= 500)) retry = () => renderer();
   return h("div", { class: "error", role: "alert" },
     h("p", null, h("strong", null, status === 404 ? t("notFound") : t("error")), status ? ` (HTTP ${status})` : "",
       ": ", bilingual(err && err.message ? err.message : String(err))),

@@ -202,7 +202,7 @@ function renderList(section, list, sel, target, pageDepartment) {
     && (!sel.authority || (a.blocking || []).some((b) => b.authority === sel.authority)));
   const what = describe(sel);
   section.replaceChildren();
-  const name = `${t("devTitle")}-${target}${what ? `-${what.replace(/[\\/:*?"<>| ·]+/g, "_")}` : ""}`;
+  const name = `${t("devTitle")}-${levelLabel(target)}${what ? `-${what.replace(/[\\/:*?"<>| ·]+/g, "_")}` : ""}`;
   // The DOM's own append() prints null as "null": absent parts are "" here.
   section.append(
     h("h2", { id: "dev-list-h", tabindex: "-1" }, what ? `${colon(t("list"))}${what}` : t("listAll"),

@@ -28,6 +28,13 @@ export function provisionLink(b) {
 
 // 层级校核: people's readings of the paragraphs, beside what the extractor read; a current review
 // replaces the extracted levels (they are what the assessment used), a stale one no longer does.
+/** What a level assignment's 行为 cell says: the act the text names, or for a paragraph people
+ * reviewed, that the level is theirs (校核 is no act of the law's). */
+export function actCell(a) {
+  if (a.review) return h("td", { class: "reviewed" }, t("reviewedReading"), a.review.by ? ["（", zh(a.review.by), "）"] : null);
+  return h("td", null, zh(a.act || ""));
+}
+
 export function reviewTable(reviews, id) {
   if (!(reviews || []).length) return null;
   const levels = (list) => (list || []).length ? joinList(list.map(levelLabel)) : t("noLevel");
@@ -59,7 +66,7 @@ function basisCard(b, i) {
       h("thead", null, h("tr", null, [t("graphProvision"), t("level"), t("evidence"), t("act")].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", null, b.level_assignments.map((a) => h("tr", null,
         h("td", null, zh(a.unit_label || "")), h("td", null, levelLabel(a.level)),
-        h("td", { class: "evidence" }, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null,
+        h("td", { class: "evidence" }, a.evidence ? h("mark", { lang: "zh-CN" }, a.evidence) : "—"), actCell(a))))) : null,
     reviewTable(b.level_reviews, `reviews-${i}`));
 }
 

@@ -7,7 +7,7 @@ import { field, h, highlight, select, zh } from "../dom.js";
 import { authorityLabel, joinList, levelLabel, t, TARGETS } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref } from "../ui.js";
 import { statusBadge } from "./devolution.js";
-import { reviewTable } from "./item.js";
+import { actCell, reviewTable } from "./item.js";
 
 const LAW = "https://w3id.org/quanze/id/law/";
 
@@ -91,7 +91,7 @@ export async function provisionPage({ main, params, signal }) {
       h("thead", null, h("tr", null, [t("graphProvision"), t("level"), t("evidence"), t("act")].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", null, provision.level_assignments.map((a) => h("tr", null,
         h("td", null, zh(a.unit_label || "")), h("td", null, levelLabel(a.level)),
-        h("td", null, h("mark", { lang: "zh-CN" }, a.evidence)), h("td", null, zh(a.act || "")))))) : null,
+        h("td", null, a.evidence ? h("mark", { lang: "zh-CN" }, a.evidence) : "—"), actCell(a))))) : null,
     reviewTable(provision.level_reviews, "review-table"),
     (provision.entrustments || []).length ? h("table", { class: "data compact", id: "entrustment-table" },
       h("caption", null, t("entrustments")),
