@@ -666,9 +666,12 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
                       triples=len(triples), by=by, loader=f"quanze {__version__}", report=report_graph,
                       accepted_violations=accepted)
     graphs = {graph: triples}
+    drops: list[str] = []
     if report_graph is not None and hasattr(result.report, "to_triples"):
         graphs[report_graph] = result.report.to_triples(report_graph)  # type: ignore[union-attr]
-    stats = store.write(graphs, also=also)
+    else:  # unvalidated: a report of the list's earlier version would speak for content it no longer has
+        drops.append(str(graph_iri("report", name or path.stem)))
+    stats = store.write(graphs, drops=drops, also=also)
     result.inserted, result.deleted = stats.inserted, stats.deleted
     return result
 

@@ -442,3 +442,17 @@ def test_unload_removes_the_report_of_a_name_with_spaces(store, tmp_path):
     assert [g for g in store.graph_names() if "my%20list" in g and "/report/" in g]
     assert unload(store, "my list (2020)")
     assert not [g for g in store.graph_names() if "my%20list" in g or "my%2520list" in g]
+
+
+def test_an_unvalidated_reload_drops_the_report_of_the_earlier_version(store, tmp_path):
+    """The report spoke for the earlier content; kept, it would stay the latest word on its nodes."""
+    from quanze.validation import validate_pending
+
+    header, rows = _rows(SAMPLE)
+    [row] = _renumbered(header, [next(r for r in rows if not r[header.index("关联事项")])], "NOVAL")
+    write_table(tmp_path / "noval.csv", header, [row])
+    load_list(store, tmp_path / "noval.csv", validator=validate_pending, accept_violations=True)
+    report = str(graph_iri("report", "noval"))
+    assert store.has_graph(report)
+    load_list(store, tmp_path / "noval.csv")
+    assert not store.has_graph(report)
