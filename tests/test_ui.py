@@ -418,6 +418,9 @@ def test_sparql_page_runs_a_query(page, shots):
     rows.first.wait_for()
     assert rows.count() > 0
     assert "行政许可" in page.locator(".yasr table").inner_text()
+    # the simple view: counts without ^^xsd:integer, labels without @zh, no row-number column
+    assert "^^" not in page.locator(".yasr table").inner_text() and "@zh" not in page.locator(".yasr table").inner_text()
+    assert page.locator(".yasr table .rowNumber").count() == 0
     shot(page, shots, "6-sparql")
     # YASGUI's own controls (result filter, page size, options) carry labels too
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('.yasgui input, .yasgui select, .yasgui textarea')]

@@ -75,6 +75,12 @@ export async function sparqlPage({ main, onCleanup }) {
     yasr: { persistenceId: null, prefixes: { qz: "https://w3id.org/quanze/ns#", qzid: "https://w3id.org/quanze/id/",
       eli: "http://data.europa.eu/eli/ontology#", level: "https://w3id.org/quanze/id/level/" } },
   });
+  // YASR's "simple view" by default: values without their datatypes and language tags, and no
+  // row-number column (its narrow width ran the numbers into the first value). A tab takes its
+  // table settings from its own saved state, not from the options above, so they are set here,
+  // before the first result is drawn.
+  const table = yasgui.getTab()?.getYasr?.()?.config?.plugins?.table;
+  if (table) table.dynamicConfig = { ...(table.dynamicConfig || {}), compact: true };
   const observer = new MutationObserver(() => labelControls(host));
   observer.observe(host, { childList: true, subtree: true });
   labelControls(host);
