@@ -202,14 +202,15 @@ def _xlsx_value(value: object, illegal: re.Pattern[str]) -> object:
 
 def _cell(value: object) -> str:
     """An XLSX cell as the text a CSV would hold: a date typed into a sheet is YYYY-MM-DD, not
-    Python's ``2026-11-30 00:00:00``."""
+    Python's ``2026-11-30 00:00:00``; an exported CSV cell kept behind its apostrophe by the
+    spreadsheet program that saved the sheet reads as it was exported."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return _unquote(value) if isinstance(value, str) else str(value)
 
 
 #: What a spreadsheet program reads as the start of a formula (OWASP, "CSV injection").
@@ -239,12 +240,16 @@ def _header_cells(record: list[str]) -> list[str]:
 
 def _table(path: Path, records: list[list[str]], encoding: str, start: int, sheet: str | None) -> Table:
     """The table whose header is ``records[start]``; rows numbered as the spreadsheet shows them."""
-    header = _header_cells(records[start])
+    cells = _header_cells(records[start])
+    header = cells[:max((k + 1 for k, h in enumerate(cells) if h), default=0)]  # unnamed columns name nothing
     rows = []
     for i, rec in enumerate(records[start + 1:], start=start + 2):
         if not any(c.strip() for c in rec):
             continue
-        if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
+        beyond = [c for c in rec[len(cells):] if c.strip()]
+        # a value merged across the last column and past it (a footer note) spills; anything else
+        # beyond the header's cells is a row the header does not describe
+        if beyond and not (header and all(c == rec[len(header) - 1] for c in beyond)):
             raise TableError(path, f"第 {i} 行的列数（{len(rec)}）多于表头（{len(header)}）",
                              f"row {i} has {len(rec)} cells, more than the header's {len(header)}")
         rows.append((i, {h: (rec[k].strip() if k < len(rec) else "") for k, h in enumerate(header)}))
@@ -261,7 +266,10 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
         ws = wb.active
         ws.append(list(header))
         for r in rows:
-            ws.append([_xlsx_value(v, ILLEGAL_CHARACTERS_RE) for v in r])
+            # text that starts with apostrophes before a formula character gains one, as in CSV:
+            # the reader takes one off (a sheet saved from an exported CSV keeps it)
+            ws.append([_xlsx_value("'" + v if isinstance(v, str) and v.startswith("'") and _csv_value(v) != v else v,
+                                   ILLEGAL_CHARACTERS_RE) for v in r])
             for cell in ws[ws.max_row]:
                 if cell.data_type == "f":  # text that starts with = is text here, never a formula
                     cell.data_type = "s"

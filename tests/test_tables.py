@@ -159,3 +159,20 @@ def test_the_list_may_be_on_a_later_sheet(tmp_path):
     assert err.value.sheets == ["封面", "说明"]
     assert "“封面”" in str(err.value) and "'说明'" in str(err.value)
     assert [c[:2] for c in err.value.candidates] == [("封面", 1), ("说明", 1)]
+
+
+def test_a_footer_merged_past_the_header_and_an_apostrophe_kept_in_a_sheet(tmp_path):
+    """A note merged across more columns than the header spills past it: not a fatal 'more cells
+    than the header'. A cell a spreadsheet program kept as '=… reads as exported."""
+    path = tmp_path / "footer.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["编号", "内容"])
+    ws.append(["1", "'=1+1"])
+    ws.append(["注：本表仅供示例"])
+    ws.merge_cells("A3:D3")
+    wb.save(path)
+    assert _read(path) == [["1", "=1+1"], ["注：本表仅供示例", "注：本表仅供示例"]]
+    (tmp_path / "wide.csv").write_text("编号,内容\n1,甲,多余\n", encoding="utf-8")  # CSV rows can be wider
+    with pytest.raises(TableError, match="第 2 行"):
+        read_table(tmp_path / "wide.csv")
