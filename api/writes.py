@@ -43,18 +43,25 @@ class WriteRejected(ApiError):
                          details=details, force_json=True)
 
 
-def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R]) -> R:
+def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R], *,
+                 validated: bool = False) -> R:
     """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
+
+    ``validated``: the action validates what it writes before it writes it, and writes nothing
+    it rejects (:func:`quanze.lists.load_list` with a validator — a list upload). The check
+    after the write is then skipped: it would judge the load again, without the load's
+    ``accept_violations``, and readers would see a rejected load until it was rolled back.
 
     Afterwards (written, rolled back or failed) the lookups' caches of reference data are
     dropped (:func:`quanze.lookup.forget_cached`)."""
     try:
-        return _commit_write(store, graphs, action)
+        return _commit_write(store, graphs, action, validated)
     finally:
         forget_cached(store)
 
 
-def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R]) -> R:
+def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R],
+                  validated: bool = False) -> R:
     """:func:`commit_write` without the cache reset.
 
     ``graphs`` are the named graphs the write may change, or None when that is unknown (a
@@ -71,7 +78,7 @@ def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[
             touched = sorted(changed | (after - before))
         else:
             touched = sorted(scope | (after - before))
-        if not touched:
+        if not touched or validated:
             return result
         try:
             report = deps.after_write_validation(store, touched, snapshot)

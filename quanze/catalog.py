@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -43,7 +44,8 @@ class LoadRecord:
 
     @property
     def name(self) -> str:
-        return self.graph.rsplit("/", 1)[-1]
+        """The load's name as it was given (its graph IRI holds it percent-encoded)."""
+        return unquote(self.graph.rsplit("/", 1)[-1])
 
 
 def _lit(value: object) -> str:

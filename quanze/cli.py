@@ -261,6 +261,8 @@ def load(files: Annotated[list[Path], typer.Argument(
     adjustment lists that name their items); a rejected file leaves the others loaded. A 层级校核表
     (columns 条文, 层级, 校核人 …) records people's readings of paragraphs, which replace the
     extracted levels while the text is unchanged."""
+    from urllib.parse import unquote
+
     from quanze.lists import CitationCache, LoadRejected, load_list
     from quanze.tables import TableError
 
@@ -292,7 +294,7 @@ def load(files: Annotated[list[Path], typer.Argument(
             continue
         for p in result.problems:
             err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
-        console.print(f"{file.name} → {result.graph.rsplit('/', 1)[-1]} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
+        console.print(f"{file.name} → {unquote(result.graph.rsplit('/', 1)[-1])} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
                       f"{result.triples:,} triples (+{result.inserted:,} −{result.deleted:,})")
         if result.rejects_file:
             console.print(f"[yellow]被拒绝的行及原因 / rejected rows with reasons: {result.rejects_file}[/yellow]")

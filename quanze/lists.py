@@ -141,13 +141,19 @@ class LoadResult:
     report: object | None = None
 
 
+def _header_key(cell: str) -> str:
+    """A header cell as columns are matched: case and every space ignored (Excel headers wrap a
+    long name, 事项\n编码, or space it out, 行 使 层 级)."""
+    return re.sub(r"\s+", "", cell).lower()
+
+
 def _map_header(table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict[str, str]:
-    lower = {h.lower(): h for h in table.header}
+    lower = {_header_key(h): h for h in table.header}
     mapping = {}
     for key, names in columns.items():
         for n in names:
-            if n.lower() in lower:
-                mapping[key] = lower[n.lower()]
+            if _header_key(n) in lower:
+                mapping[key] = lower[_header_key(n)]
                 break
     missing = [columns[k][0] for k in required if k not in mapping]
     if missing:
@@ -166,8 +172,8 @@ _KINDS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, 
 
 def _columns_in(cells: list[str], columns: dict[str, tuple[str, ...]]) -> set[str]:
     """The canonical columns whose header is among ``cells``."""
-    headers = {c.strip().lower() for c in cells}
-    return {key for key, names in columns.items() if any(n.lower() in headers for n in names)}
+    headers = {_header_key(c) for c in cells}
+    return {key for key, names in columns.items() if any(_header_key(n) in headers for n in names)}
 
 
 def header_kind(cells: list[str]) -> str | None:
@@ -577,6 +583,45 @@ def _review_rows(table: Table, store: Store, resolve: CitationCache, problems: l
     return out, focus
 
 
+def _chains_of(store: Store, kind: str, triples: set[ox.Triple]) -> set[str]:
+    """An adjustments list moves items, and with them the 一链办理 of the items related to them
+    either way: those are validated with it (a 窗口前移 of one item settles its partner's chain)."""
+    if kind != "adjustments":
+        return set()
+    items = sorted({t.object.value for t in triples if t.predicate.value == str(QZ.onItem)})
+    if not items:
+        return set()
+    rows = store.select(f"""SELECT DISTINCT ?other WHERE {{ VALUES ?item {{ UNDEF }}
+        {{ ?item <{QZ.relatedItem}> ?other }} UNION {{ ?other <{QZ.relatedItem}> ?item }} }}""",
+                        {"item": [Iri(i) for i in items]})
+    return set(items) | {str(r["other"]) for r in rows}
+
+
+KIND_NAMES = {"items": ("权责清单", "an item list"), "adjustments": ("调整事项目录", "an adjustment list"),
+              "reviews": ("层级校核表", "a level review list")}
+
+
+def _replaceable(store: Store, graph: str, kind: str, file: str, *, stores_nothing: bool) -> None:
+    """Loaded under the name of a stored list, a file replaces it — if it is the same kind of
+    list, and brings rows: an item list named like a review list would delete its reviews, and a
+    file of only a header (or of only bad rows, skipped) would empty the list. Neither is how a
+    list is corrected; ``quanze unload`` removes one."""
+    from quanze.catalog import loads
+
+    records = loads(store, graph)
+    if not records:
+        return
+    record = records[0]
+    name = unquote(graph.rsplit("/", 1)[-1])
+    if record.kind and record.kind != kind:
+        (was_zh, was_en), (new_zh, new_en) = KIND_NAMES.get(record.kind, (record.kind,) * 2), KIND_NAMES[kind]
+        raise LoadRejected([Problem(file, None, None, f"载入“{name}”是{was_zh}，不能以{new_zh}替换；请换一个载入名称",
+                                    f"load {name!r} is {was_en}: {new_en} cannot replace it; choose another name")])
+    if stores_nothing and store.has_graph(graph):
+        raise LoadRejected([Problem(file, None, None, f"本文件没有可载入的行，载入将清空“{name}”；如确要删除它，请卸载（quanze unload）",
+                                    f"the file has no row to load and would empty {name!r}; to remove it, unload it")])
+
+
 def _touched_by_reload(store: Store, graph: str, defined: set[str]) -> set[str]:
     """Loaded again under its name, a list replaces what its graph held. The nodes whose findings
     that may change besides its own: the items its earlier version pointed to (an action's 事项, a
@@ -632,6 +677,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
     if bad_rows and not skip_bad_rows:
         raise LoadRejected(problems)
+    _replaceable(store, graph, kind, path.name, stores_nothing=len(bad_rows) == len(table.rows))
     triples: set[ox.Triple] = set()
     for n, ts in built.rows.items():
         if n not in bad_rows:
@@ -650,7 +696,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     else:
         prefix = str(ID["item/"]) if kind == "items" else str(ID["action/"])
         defined = {t.subject.value for t in triples if t.subject.value.startswith(prefix)}
-        result.focus = sorted(defined | _touched_by_reload(store, graph, defined))
+        result.focus = sorted(defined | _touched_by_reload(store, graph, defined) | _chains_of(store, kind, triples))
     report_graph = None
     accepted = None
     if validator is not None:
@@ -677,7 +723,8 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
 
 
 def _load_graph(name: str) -> str:
-    return name if name.startswith("http") else str(graph_iri("load", name))
+    """A load's graph from its name as given or as its IRI writes it (空格 清单 or 空格%20清单)."""
+    return name if name.startswith("http") else str(graph_iri("load", unquote(name)))
 
 
 def unload(store: Store, name: str) -> bool:

@@ -74,12 +74,13 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     try:
         return raw[3 if bom else 0:].decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
-        at = exc.start + (3 if bom else 0)  # where UTF-8 fails: the place a person can look at
+        at = exc.start + (3 if bom else 0)
     if not bom:  # a file with a UTF-8 mark is UTF-8, or broken
         try:
             return raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            # the encoding that read further is the file's: its failure is the place to look at
+            at = max(at, exc.start)
     line = raw.count(b"\n", 0, at) + 1
     raise TableError(path, f"无法识别文件编码（不是 UTF-8 或 GB18030，第 {line} 行，第 {at} 字节）",
                      f"unknown encoding (neither UTF-8 nor GB18030, line {line}, byte {at})")

@@ -799,3 +799,26 @@ def test_the_review_sheet_is_the_cli_worksheet(api, corpus_store, tmp_path):
         assert table.header == SHEET_HEADER
         assert [[row[h] for h in table.header] for _, row in table.rows] == expected
     assert api.get("/review-sheet", params={"to": "省级"}).status_code in (400, 422)
+
+
+def test_accept_violations_keeps_an_upload_that_brings_violations(api, corpus_store):
+    """Regression: POST /loads with accept_violations refused a list bringing new violations (a
+    second validation after the write judged it again, without the flag, and rolled it back).
+    Without the flag it is refused, naming the API's field, and nothing is stored."""
+    from quanze.lookup import forget_cached
+
+    before = store_state(corpus_store)
+    # a 一链办理 pair exercised at different levels: a violation of the list's own
+    text = (f"{HEADER}\n37TEST-XK-0101,测试许可,,行政许可,省药品监督管理局,县级,{CITE},,37TEST-QR-0102,,依申请,,,\n"
+            f"37TEST-QR-0102,测试登记,,行政确认,省药品监督管理局,省级,{CITE},,37TEST-XK-0101,,依申请,,,\n")
+    refused = upload(api, "rest-accept-test.csv", text, AUTH)
+    assert refused.status_code == 422 and "accept_violations=true" in refused.json()["message"], refused.text
+    assert store_state(corpus_store) == before
+    kept = upload(api, "rest-accept-test.csv", text, AUTH, accept_violations="true")
+    try:
+        assert kept.status_code == 201, kept.text
+        assert api.get("/items/37TEST-XK-0101").status_code == 200
+    finally:
+        unload(corpus_store, "rest-accept-test")
+        forget_cached(corpus_store)
+    assert store_state(corpus_store) == before

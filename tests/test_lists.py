@@ -440,7 +440,8 @@ def test_unload_removes_the_report_of_a_name_with_spaces(store, tmp_path):
     write_table(tmp_path / "my list (2020).csv", header, [row])
     load_list(store, tmp_path / "my list (2020).csv", validator=validate_pending, accept_violations=True)
     assert [g for g in store.graph_names() if "my%20list" in g and "/report/" in g]
-    assert unload(store, "my list (2020)")
+    assert "my list (2020)" in {r.name for r in loads(store)}  # the name as given, not as the IRI writes it
+    assert unload(store, "my%20list%20(2020)")  # either form unloads it
     assert not [g for g in store.graph_names() if "my%20list" in g or "my%2520list" in g]
 
 
@@ -456,3 +457,33 @@ def test_an_unvalidated_reload_drops_the_report_of_the_earlier_version(store, tm
     assert store.has_graph(report)
     load_list(store, tmp_path / "noval.csv")
     assert not store.has_graph(report)
+
+
+def test_a_list_cannot_be_replaced_by_another_kind_or_by_nothing(store, tmp_path):
+    """Loaded under the adjustments list's name, a level review list would delete every action,
+    and a header-only file would empty it: both are refused, naming the load; nothing changes."""
+    graph = str(graph_iri("load", ADJUSTMENTS.stem))
+    before = store.graph_triples(graph)
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("条文,层级,依据短语,校核人,校核日期,说明\n《工伤保险条例》第十七条第三款,市级,,甲,,\n", encoding="utf-8")
+    with pytest.raises(LoadRejected) as other_kind:
+        load_list(store, reviews, name=ADJUSTMENTS.stem)
+    [problem] = other_kind.value.problems
+    assert "调整事项目录" in problem.reason_zh and "层级校核表" in problem.reason_zh and ADJUSTMENTS.stem in problem.reason_en
+    header, _ = _rows(ADJUSTMENTS)
+    empty = tmp_path / ADJUSTMENTS.name
+    write_table(empty, header, [])
+    with pytest.raises(LoadRejected) as nothing:
+        load_list(store, empty)
+    assert "unload" in nothing.value.problems[0].reason_en
+    assert store.graph_triples(graph) == before
+
+
+def test_headers_wrapped_or_spaced_out_in_excel_are_read(store, tmp_path):
+    """事项\\n编码 (a line break typed into the cell) and 行 使 层 级 name the same columns."""
+    header, rows = _rows(SAMPLE)
+    odd = [("\n".join([h[:2], h[2:]]) if h == "事项编码" else " ".join(h) if h == "行使层级" else h) for h in header]
+    path = tmp_path / SAMPLE.name
+    write_table(path, odd, rows)
+    result = load_list(store, path)
+    assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))

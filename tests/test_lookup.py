@@ -86,3 +86,18 @@ def test_reports_are_ordered_by_instant_not_by_text():
             GRAPH <{catalog}> {{ <https://w3id.org/quanze/id/graph/load/{name}> <{qz}validationReport> <{report}> ;
                 <{prov}generatedAtTime> "{time}"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}""")
     assert [r["name"] for r in stored_reports(store)] == ["late", "early", "earliest"]
+
+
+def test_an_adjustment_settles_the_chain_of_the_items_related_to_its_item(reported):
+    """37JT-XK-0010 moves to 市级 by 窗口前移; its partner 37JT-XK-0009's 一链办理 finding is settled,
+    as validating the store now says: the adjustments list validates the chains it moves."""
+    from quanze.namespaces import item_iri
+    from quanze.validation import validate
+
+    store = reported
+    assert [f for f in item_detail(store, "37JT-XK-0009")["findings"] if f["shape_name"] == "一链办理"]
+    load_list(store, ACTIONS, validator=validate_pending, accept_violations=True)
+    forget_cached(store)
+    shown = {f["shape_name"] for f in item_detail(store, "37JT-XK-0009")["findings"]}
+    assert shown == {f.shape_name for f in validate(store, [str(item_iri("37JT-XK-0009"))]).results}
+    assert "一链办理" not in shown

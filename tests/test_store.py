@@ -313,3 +313,34 @@ def test_a_read_only_opening_retries_when_compaction_removed_a_file(tmp_path, mo
         embedded._open_read_only(str(path))
     assert len(calls) == 1
     store.close()
+
+
+def test_the_revision_moves_again_once_a_write_is_done(tmp_path):
+    """A reader that opens the store while a write runs (a /sparql worker) records the revision
+    it saw; the write moves it again when it ends, so that reader reopens and never keeps what it
+    saw half done (or a load later rolled back)."""
+    store = EmbeddedStore(tmp_path / "s")
+    seen = []
+    real = store._store
+
+    class Watching:
+        def __getattr__(self, name):
+            attr = getattr(real, name)
+            if name in ("update", "extend", "bulk_extend", "remove_graph"):
+                def watched(*args, **kw):
+                    seen.append(store.revision)
+                    return attr(*args, **kw)
+                return watched
+            return attr
+
+    store._store = Watching()
+    try:
+        store.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/b> 1 } }")
+        store.write({"https://example.org/h": {ox.Triple(ox.NamedNode("https://example.org/a"),
+                                                          ox.NamedNode("https://example.org/b"), ox.Literal("x"))}})
+        store.drop("https://example.org/g")
+    finally:
+        store._store = real
+    assert seen and all(during < store.revision for during in seen)
+    assert len(set(seen)) == len(seen)  # every write step seen under a revision of its own
+    store.close()

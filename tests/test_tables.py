@@ -176,3 +176,12 @@ def test_a_footer_merged_past_the_header_and_an_apostrophe_kept_in_a_sheet(tmp_p
     (tmp_path / "wide.csv").write_text("编号,内容\n1,甲,多余\n", encoding="utf-8")  # CSV rows can be wider
     with pytest.raises(TableError, match="第 2 行"):
         read_table(tmp_path / "wide.csv")
+
+
+def test_a_broken_gb18030_file_is_named_where_it_breaks(tmp_path):
+    """A GB18030 list with one bad byte on its third line: the error names that line, not the
+    first (where reading it as UTF-8 failed)."""
+    path = tmp_path / "gb.csv"
+    path.write_bytes("编号,名称\n1,甲\n".encode("gb18030") + b"2,\x81\x20\n")
+    with pytest.raises(TableError, match="第 3 行"):
+        read_table(path)

@@ -164,15 +164,18 @@ def store_upload(store: Store, name: str, data: bytes, load_name: str | None, by
         path = Path(folder) / name
         path.write_bytes(data)
         try:
+            validator = _validator()
             result = commit_write(store, [graph, report_graph, CATALOG_GRAPH], lambda _snapshot: load_list(
-                store, path, name=load_name, by=by, skip_bad_rows=skip_bad_rows, validator=_validator(),
-                accept_violations=accept_violations))
+                store, path, name=load_name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
+                accept_violations=accept_violations), validated=validator is not None)
         except TableError as exc:
             raise rejected(f"无法读取文件 / cannot read the file: {exc}",
                            [{"file": name, "row": None, "column": None, "zh": exc.reason_zh, "en": exc.reason_en,
                              "severity": "error"}]) from None
         except LoadRejected as exc:
-            raise rejected(f"{exc}；库未改变 / the store is unchanged", [_problem(p) for p in exc.problems],
+            message = str(exc).replace("可用 --accept-violations", "可用 accept_violations=true").replace(
+                "--accept-violations commits", "accept_violations=true commits")
+            raise rejected(f"{message}；库未改变 / the store is unchanged", [_problem(p) for p in exc.problems],
                            exc.report) from None
     return result, stem
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -111,10 +112,11 @@ class EmbeddedStore(Store):
         midway is undone."""
         marks = [q for q in self._store.quads_for_pattern(None, ox.NamedNode(PENDING), None, ox.NamedNode(CATALOG))
                  if graphs is None or q.subject.value in graphs]
-        self.revision += bool(marks)
-        for q in marks:
-            self._store.remove_graph(q.subject)  # type: ignore[arg-type]
-            self._store.remove(q)
+        if marks:
+            with self._writing():
+                for q in marks:
+                    self._store.remove_graph(q.subject)  # type: ignore[arg-type]
+                    self._store.remove(q)
         return [q.subject.value for q in marks]
 
     # -- reading --
@@ -176,44 +178,54 @@ class EmbeddedStore(Store):
         return out or b""
 
     # -- writing --
-    def update(self, update: str) -> None:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Count a write before and after it: a reader elsewhere that opened the store while it ran
+        (and saw it half done) sees the revision change again, and reopens."""
         self.revision += 1
         try:
-            self._store.update(update)
-        except SyntaxError as exc:
-            raise _syntax_error(exc, update) from None
+            yield
+        finally:
+            self.revision += 1
+
+    def update(self, update: str) -> None:
+        with self._writing():
+            try:
+                self._store.update(update)
+            except SyntaxError as exc:
+                raise _syntax_error(exc, update) from None
 
     # The pending-mark protocol of Store.write, without SPARQL: new graphs go straight in.
     def _puts(self, size: int) -> bool:
         return True
 
     def _mark(self, graphs: Sequence[str]) -> None:
-        self.revision += 1
-        self._store.extend(ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))
-                           for g in graphs)
+        with self._writing():
+            self._store.extend(ox.Quad(ox.NamedNode(g), ox.NamedNode(PENDING), ox.Literal("true"), ox.NamedNode(CATALOG))
+                               for g in graphs)
 
     def _discard_empty_catalog(self) -> None:
         catalog = ox.NamedNode(CATALOG)
         if self._store.contains_named_graph(catalog) and not next(
             iter(self._store.quads_for_pattern(None, None, None, catalog)), None
         ):
-            self.revision += 1
-            self._store.remove_graph(catalog)
+            with self._writing():
+                self._store.remove_graph(catalog)
 
     def _put(self, graph: str, triples: set[ox.Triple]) -> None:
-        self.revision += 1
         node = ox.NamedNode(graph)
         quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
-        if len(triples) >= BULK_THRESHOLD:
-            self._store.bulk_extend(quads)  # not transactional: the pending mark covers it
-        else:
-            self._store.extend(quads)
+        with self._writing():
+            if len(triples) >= BULK_THRESHOLD:
+                self._store.bulk_extend(quads)  # not transactional: the pending mark covers it
+            else:
+                self._store.extend(quads)
 
     def drop(self, graph: str) -> bool:
         if not self.has_graph(graph):
             return False
-        self.revision += 1
-        self._store.remove_graph(ox.NamedNode(graph))
+        with self._writing():
+            self._store.remove_graph(ox.NamedNode(graph))
         return True
 
     def close(self) -> None:
