@@ -80,6 +80,15 @@ def error_response(request: Request, err: ApiError) -> Response:
     return Response(body, status_code=err.status, media_type=media, headers=headers)
 
 
+#: Pydantic's length errors: the bound in ``ctx``, and the rule in Chinese and English.
+_LENGTHS = {
+    "string_too_long": ("max_length", "最多 {n} 个字符", "must be at most {n} characters long"),
+    "string_too_short": ("min_length", "至少 {n} 个字符", "must be at least {n} characters long"),
+    "too_long": ("max_length", "最多给 {n} 个值", "may be given at most {n} times"),
+    "too_short": ("min_length", "至少给 {n} 个值", "must be given at least {n} times"),
+}
+
+
 def _shown(value: Any, limit: int = 40) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = text if len(text) <= limit else text[:limit] + "…"
@@ -128,18 +137,10 @@ def parameter_problem(error: dict[str, Any]) -> tuple[str, str]:
         return f"{zh_name} 应为整数{zh_got}", f"{en_name} must be a whole number{en_got}"
     if kind in ("float_parsing", "float_type", "finite_number"):
         return f"{zh_name} 应为数字{zh_got}", f"{en_name} must be a number{en_got}"
-    if kind == "string_too_long":
-        n = ctx.get("max_length")
-        return f"{zh_name} 最多 {n} 个字符", f"{en_name} must be at most {n} characters long"
-    if kind == "string_too_short":
-        n = ctx.get("min_length")
-        return f"{zh_name} 至少 {n} 个字符", f"{en_name} must be at least {n} characters long"
-    if kind == "too_long":
-        n = ctx.get("max_length")
-        return f"{zh_name} 最多给 {n} 个值", f"{en_name} may be given at most {n} times"
-    if kind == "too_short":
-        n = ctx.get("min_length")
-        return f"{zh_name} 至少给 {n} 个值", f"{en_name} must be given at least {n} times"
+    if kind in _LENGTHS:
+        bound, zh_rule, en_rule = _LENGTHS[kind]
+        n = ctx.get(bound)
+        return f"{zh_name} {zh_rule.format(n=n)}", f"{en_name} {en_rule.format(n=n)}"
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
         return f"{zh_name} 不符合格式 {pattern}{zh_got}", f"{en_name} does not match {pattern}{en_got}"
