@@ -597,8 +597,8 @@ def _chains_of(store: Store, kind: str, triples: set[ox.Triple]) -> set[str]:
     return set(items) | {str(r["other"]) for r in rows}
 
 
-KIND_NAMES = {"items": ("权责清单", "an item list"), "adjustments": ("调整事项目录", "an adjustment list"),
-              "reviews": ("层级校核表", "a level review list")}
+#: Each kind of list's names (zh, en), as :data:`_KINDS` gives them.
+KIND_NAMES = {kind: (spec[3], spec[4]) for kind, spec in _KINDS.items()}
 
 
 def _replaceable(store: Store, graph: str, kind: str, file: str, *, stores_nothing: bool) -> None:
@@ -623,8 +623,8 @@ def _replaceable(store: Store, graph: str, kind: str, file: str, *, stores_nothi
 
 
 def _touched_by_reload(store: Store, graph: str, defined: set[str]) -> set[str]:
-    """Loaded again under its name, a list replaces what its graph held. The nodes whose findings
-    that may change besides its own: the items its earlier version pointed to (an action's 事项, a
+    """Loaded again under its name, a list replaces what its graph held. The nodes besides its own
+    whose findings may change: the items its earlier version pointed to (an action's 事项, a
     related item: a 取消 action dropped leaves a city licence uncancelled), and the items and
     actions elsewhere pointing to an item or action it no longer defines."""
     items, actions = str(ID["item/"]), str(ID["action/"])
