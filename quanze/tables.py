@@ -9,9 +9,10 @@ so a list exported and loaded back is unchanged.
 
 Real lists are laid out for people: a title row (often merged across the columns), a blank or
 note row above the header, values merged down the rows they share, a cover or instructions sheet
-before the list. ``read_table`` reads a merged value into every cell of its range, and given a
-``header`` recogniser takes as header the first row it recognises — within the first
-:data:`HEADER_SEARCH` non-empty rows of each sheet, on the first sheet that has one.
+before the list, a header of two rows (a group name merged over its columns). ``read_table``
+reads a merged value into every cell of its range, and given a ``header`` recogniser takes as
+header the first row it recognises — within the first :data:`HEADER_SEARCH` non-empty rows of each
+sheet, on the first sheet that has one — and the row below it too when that is recognised as well.
 """
 
 from __future__ import annotations
@@ -176,7 +177,17 @@ def _pick(path: Path, sheets: Iterator[tuple[str | None, list[list[str]]]], enco
         nonempty = (i for i, r in enumerate(records) if any(c.strip() for c in r))
         for i in itertools.islice(nonempty, HEADER_SEARCH if header else 1):
             cells = _header_cells(records[i])
-            if header is None or header(cells):
+            if header is None:
+                return _table(path, records, encoding, i, name)
+            if header(cells):
+                below = _header_cells(records[i + 1]) if i + 1 < len(records) else []
+                if below and below != cells and header(below):
+                    # a header of two rows (办理层级 merged over 受理层级 | 审批层级, the other
+                    # names merged down both): each column is named by its lower cell
+                    width = max(len(cells), len(below))
+                    upper, lower = cells + [""] * (width - len(cells)), below + [""] * (width - len(below))
+                    named = [b if b and b != a else a for a, b in zip(upper, lower, strict=True)]
+                    return _table(path, [*records[:i + 1], named, *records[i + 2:]], encoding, i + 1, name)
                 return _table(path, records, encoding, i, name)
             candidates.append((name, i + 1, cells))
         if name is not None:

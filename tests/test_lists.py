@@ -487,3 +487,27 @@ def test_headers_wrapped_or_spaced_out_in_excel_are_read(store, tmp_path):
     write_table(path, odd, rows)
     result = load_list(store, path)
     assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
+
+
+def test_a_header_of_two_rows_is_read(store, tmp_path):
+    """办理层级 merged over 受理层级 | 审批层级, every other name merged down both rows: the columns
+    take their lower names, and the list loads as the CSV does (its rows keep their numbers)."""
+    from openpyxl import Workbook
+
+    header, rows = _rows(SAMPLE)
+    first, last = header.index("受理层级"), header.index("审批层级")
+    assert last == first + 1
+    wb = Workbook()
+    ws = wb.active
+    ws.append([("办理层级" if k in (first, last) else h) for k, h in enumerate(header)])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    for k in range(len(header)):
+        if k not in (first, last):
+            ws.merge_cells(start_row=1, start_column=k + 1, end_row=2, end_column=k + 1)
+    ws.merge_cells(start_row=1, start_column=first + 1, end_row=1, end_column=last + 1)
+    path = tmp_path / "shandong-provincial.xlsx"
+    wb.save(path)
+    result = load_list(store, path)
+    assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
