@@ -284,7 +284,7 @@ def load(files: Annotated[list[Path], typer.Argument(
             continue
         except LoadRejected as exc:
             for p in exc.problems:
-                err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
+                err.print(("[red]" if p.severity in ("error", "violation") else "[yellow]") + str(p))
             if exc.report is not None:
                 err.print(exc.report.to_text())  # type: ignore[attr-defined]
             if len(files) == 1:
@@ -293,7 +293,7 @@ def load(files: Annotated[list[Path], typer.Argument(
             rejected.append(file.name)
             continue
         for p in result.problems:
-            err.print(("[red]" if p.severity == "error" else "[yellow]") + str(p))
+            err.print(("[red]" if p.severity in ("error", "violation") else "[yellow]") + str(p))
         console.print(f"{file.name} → {unquote(result.graph.rsplit('/', 1)[-1])} ({result.kind}): {result.stored_rows}/{result.rows} rows, "
                       f"{result.triples:,} triples (+{result.inserted:,} −{result.deleted:,})")
         if result.rejects_file:

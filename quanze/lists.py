@@ -105,7 +105,7 @@ class Problem:
     column: str | None
     reason_zh: str
     reason_en: str
-    severity: str = "error"  # error rejects the row; warning is reported only
+    severity: str = "error"  # error rejects the row; violation: a validation rule the load breaks; warning: reported only
 
     def __str__(self) -> str:
         where = self.file + (f" 第{self.row}行/row {self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
@@ -601,6 +601,36 @@ def _chains_of(store: Store, kind: str, triples: set[ox.Triple]) -> set[str]:
 KIND_NAMES = {kind: (spec[3], spec[4]) for kind, spec in _KINDS.items()}
 
 
+#: The item list's column of a property a finding names (its sh:resultPath).
+_PATH_COLUMN = {
+    str(QZ.code): "code", str(QZ.name): "name", str(QZ.subItemName): "sub_name", str(RDF.type): "type",
+    str(QZ.implementingBody): "body", str(QZ.implementingBodyName): "body", str(QZ.exercisedAt): "levels",
+    str(QZ.legalBasis): "basis", str(QZ.basisText): "basis", str(QZ.implementationBasis): "impl_basis",
+    str(QZ.relatedItem): "related", str(QZ.securityCategory): "security", str(QZ.handling): "handling",
+    str(QZ.acceptedAt): "accepted_at", str(QZ.approvedAt): "approved_at",
+}
+
+
+def _violations_by_row(report: object, table: Table, kind: str, row_code: dict[int, str]) -> list[Problem]:
+    """The violations a load is refused for, as problems of the file: the row of the item (or of
+    the first action on it) and, in an item list, the column of the property the rule names."""
+    rows: dict[str, int] = {}
+    for n, code in sorted(row_code.items()):
+        rows.setdefault(code, n)
+    cols = _map_header(table, ITEM_COLUMNS, REQUIRED_ITEM) if kind == "items" else {}
+    out = []
+    for f in getattr(report, "results", []):
+        if f.severity != "Violation":
+            continue
+        code = f.focus_code or (unquote(f.focus.split("/action/", 1)[1].split("/", 1)[0]) if "/action/" in f.focus else None)
+        column = cols.get(_PATH_COLUMN.get(f.path or "", ""))
+        zh, en = f.messages.get("zh") or f.message, f.messages.get("en") or f.message
+        name_zh, name_en = f.shape_names.get("zh") or f.shape_name, f.shape_names.get("en") or f.shape_name
+        out.append(Problem(table.path.name, rows.get(code or ""), column, f"{code or f.focus}［{name_zh}］{zh}",
+                           f"{code or f.focus} [{name_en}] {en}", "violation"))
+    return out
+
+
 def _replaceable(store: Store, graph: str, kind: str, file: str, *, stores_nothing: bool) -> None:
     """Loaded under the name of a stored list, a file replaces it — if it is the same kind of
     list, and brings rows: an item list named like a review list would delete its reviews, and a
@@ -667,6 +697,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     graph = str(graph_iri("load", name or path.stem))
     problems: list[Problem] = []
     relying: list[str] = []
+    row_code: dict[int, str] = {}
     if kind == "items":
         built, row_code = _item_rows(table, store, citations or CitationCache(store), problems, graph)
     elif kind == "reviews":
@@ -704,7 +735,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
         result.report = report
         violations = getattr(report, "violations", 0)
         if violations and not accept_violations:
-            raise LoadRejected(problems, report)
+            raise LoadRejected(problems + _violations_by_row(report, table, kind, row_code), report)
         report_graph = str(graph_iri("report", name or path.stem))
         accepted = violations if violations else None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -511,3 +511,21 @@ def test_a_header_of_two_rows_is_read(store, tmp_path):
     wb.save(path)
     result = load_list(store, path)
     assert (result.inserted, result.deleted, result.stored_rows) == (0, 0, len(rows))
+
+
+def test_a_violation_is_named_at_its_row_and_column(store, tmp_path):
+    """Refused for a validation rule, a load names the file's row of the item and the column of
+    the property the rule is about, in both languages — as it does for a bad cell."""
+    from quanze.validation import validate_pending
+
+    header, rows = _rows(SAMPLE)
+    [row] = _renumbered(header, [next(r for r in rows if not r[header.index("关联事项")]
+                                      and r[header.index("事项类型")] == "行政许可")], "VIOL")
+    row[header.index("设定依据")] = ""  # a licence must have a legal basis
+    write_table(tmp_path / "viol.csv", header, [row])
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, tmp_path / "viol.csv", validator=validate_pending)
+    found = [p for p in err.value.problems if p.severity == "violation"]
+    assert found and {(p.file, p.row) for p in found} == {("viol.csv", 2)}
+    assert "设定依据" in {p.column for p in found}
+    assert all("VIOL-0" in p.reason_zh and "VIOL-0" in p.reason_en for p in found)

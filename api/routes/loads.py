@@ -71,7 +71,8 @@ class ProblemOut(BaseModel):
     column: str | None = Field(description="列名", examples=["设定依据"])
     zh: str = Field(description="原因", examples=["未知的法规名称《不存在法》"])
     en: str = Field(description="the reason in English", examples=["unknown title 《不存在法》"])
-    severity: str = Field(description="error (rejects the row) or warning", examples=["error"])
+    severity: str = Field(description="error (rejects the row), violation (a validation rule the load breaks, at "
+                                      "the row of its item) or warning", examples=["error"])
 
 
 class LoadSummary(BaseModel):
