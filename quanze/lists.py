@@ -765,7 +765,7 @@ def unload(store: Store, name: str) -> bool:
 
     graph = _load_graph(name)
     report = str(graph_iri("report", unquote(graph.rsplit("/", 1)[-1])))  # the segment is encoded once
-    if not store.has_graph(graph) and graph not in {r.graph for r in loads(store)}:
+    if not store.has_graph(graph) and not loads(store, graph):
         return False
     store.write({}, drops=[graph, report], also=forget_ops(graph))
     return True

@@ -748,8 +748,9 @@ def latest_word(store: Store, nodes: Iterable[str], findings: Sequence[dict[str,
         by_node[str(r["node"])].add(str(r["report"]))
     for f in findings:
         by_node[f["focus"]].add(f["report_graph"])
-    graphs = sorted(set().union(*by_node.values())) if by_node else []
-    order = {r["graph"]: i for i, r in enumerate(reversed(stored_reports(store, graphs)))} if graphs else {}
+    # Only a node two reports speak of needs their loads' times (the item page asks on every visit).
+    contested = sorted(set().union(*(gs for gs in by_node.values() if len(gs) > 1)))
+    order = {r["graph"]: i for i, r in enumerate(reversed(stored_reports(store, contested)))} if contested else {}
     return {n: max(gs, key=lambda g: order.get(g, -1)) for n, gs in by_node.items() if gs}
 
 

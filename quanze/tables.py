@@ -208,6 +208,8 @@ def _xlsx_value(value: object, illegal: re.Pattern[str]) -> object:
         return ""
     if not isinstance(value, str):
         return value
+    if value.startswith("'"):  # '…=: one more apostrophe, which the reader takes off (see _cell)
+        value = str(_csv_value(value))
     text = illegal.sub(" ", value)
     return text if len(text) <= XLSX_CELL_MAX else text[:XLSX_CELL_MAX - 1] + "…"
 
@@ -278,10 +280,7 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[objec
         ws = wb.active
         ws.append(list(header))
         for r in rows:
-            # text that starts with apostrophes before a formula character gains one, as in CSV:
-            # the reader takes one off (a sheet saved from an exported CSV keeps it)
-            ws.append([_xlsx_value("'" + v if isinstance(v, str) and v.startswith("'") and _csv_value(v) != v else v,
-                                   ILLEGAL_CHARACTERS_RE) for v in r])
+            ws.append([_xlsx_value(v, ILLEGAL_CHARACTERS_RE) for v in r])
             for cell in ws[ws.max_row]:
                 if cell.data_type == "f":  # text that starts with = is text here, never a formula
                     cell.data_type = "s"
