@@ -64,7 +64,9 @@ def after_write_validation(store: Store, graph_iris: Sequence[str],
     answer 422 with the report; an exception also rolls the write back (500).
 
     The same SHACL validation as ``quanze load``: the items and adjustments the changed graphs
-    hold, with their neighbours. A write is rejected for the violations **it brings**: one found
+    hold, with their neighbours, and those that point at a node the write removed (a Graph
+    Store DELETE of an item list leaves an adjustments list's actions on no item). A write is
+    rejected for the violations **it brings**: one found
     after the write that the same nodes also had before it (a graph loaded with
     ``--accept-violations``) does not block a harmless edit. The report lists the new
     violations only, and counts the ones that were there already (``pre_existing``).
@@ -75,7 +77,8 @@ def after_write_validation(store: Store, graph_iris: Sequence[str],
     prefixes = (str(ID["item/"]), str(ID["action/"]))
     present = set(store.graph_names())
     focus = sorted({t.subject.value for g in graph_iris if g in present for t in store.graph_triples(g)
-                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)})
+                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)}
+                   | _pointing_at_removed(store, graph_iris, before or {}, prefixes))
     if not focus:
         return None
     report = validate(store, focus)
@@ -92,6 +95,25 @@ def after_write_validation(store: Store, graph_iris: Sequence[str],
     answer = replace(report, results=new).to_dict()
     answer["pre_existing"] = report.violations - len(new)
     return answer
+
+
+def _pointing_at_removed(store: Store, graph_iris: Sequence[str], before: Mapping[str, set[ox.Triple]],
+                         prefixes: tuple[str, ...]) -> set[str]:
+    """Items and actions that point at an item or action the write took out of the store."""
+    from quanze.store import Iri
+
+    had = sorted({t.subject.value for g in graph_iris for t in before.get(g, ())
+                  if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)})
+    out: set[str] = set()
+    for i in range(0, len(had), 1000):  # bounded queries, for a remote endpoint's request size
+        nodes = {"o": [Iri(n) for n in had[i:i + 1000]]}
+        still = {str(r["o"]) for r in store.select("SELECT DISTINCT ?o WHERE { VALUES ?o { UNDEF } ?o a ?t }", nodes)}
+        removed = [n for n in nodes["o"] if n not in still]
+        if removed:
+            rows = store.select("SELECT DISTINCT ?s WHERE { VALUES ?o { UNDEF } ?s ?p ?o FILTER(isIRI(?s)) }",
+                                {"o": removed})
+            out |= {str(r["s"]) for r in rows if str(r["s"]).startswith(prefixes)}
+    return out
 
 
 def _violation_key(finding: Finding) -> tuple[str | None, ...]:

@@ -48,6 +48,17 @@ class LoadRecord:
         return unquote(self.graph.rsplit("/", 1)[-1])
 
 
+#: Kinds of load that are lists (quanze.lists): validated on the way in, unless ``--no-validate``.
+LIST_KINDS = frozenset({"items", "adjustments", "reviews"})
+
+
+def unvalidated(records: list[LoadRecord]) -> list[LoadRecord]:
+    """The lists loaded without validation (``quanze load --no-validate``). No stored report
+    speaks for them, so ``/validation`` and the item pages say nothing of their problems until
+    they are loaded again with validation (the same file writes no triple, and stores the report)."""
+    return [r for r in records if r.kind in LIST_KINDS and not r.report]
+
+
 def _lit(value: object) -> str:
     if isinstance(value, bool):
         return f'"{str(value).lower()}"^^<{XSD.boolean}>'

@@ -156,16 +156,22 @@ def _query_form(text: str) -> str:
 @app.command()
 def graphs() -> None:
     """List named graphs with their provenance / 列出命名图及其来源."""
-    from quanze.catalog import loads, unrecorded_graphs
+    from quanze.catalog import loads, unrecorded_graphs, unvalidated
 
     store = open_store()
     records = loads(store)
     unrecorded = unrecorded_graphs(store)
+    unchecked = {r.graph for r in unvalidated(records)}
     # the file's sha256 in its first 12 hex digits, enough to tell files apart (the whole digest: qz:sha256)
     rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "sha256": (r.sha256 or "")[:12], "行/rows": r.rows,
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
-             "报告/report": (r.report or "").rsplit("/", 1)[-1]} for r in records]
+             "报告/report": "未校验" if r.graph in unchecked else (r.report or "").rsplit("/", 1)[-1]}
+            for r in records]
     console.print(_table(rows, title="载入记录 / loads"))
+    if unchecked:
+        console.print("[yellow]未校验的清单（--no-validate）：其问题不在校验报告中；不带 --no-validate 重新载入即校验 / lists "
+                      "loaded without validation (--no-validate): their problems are in no report; load them again "
+                      "without it to validate them[/yellow]")
     for g in unrecorded:
         console.print(f"[yellow]无来源记录的图（中断的载入或手工写入）/ graph without a record (interrupted load or a manual write): {g}[/yellow]")
 
@@ -348,19 +354,29 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
 
 
 @app.command()
-def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quanze graphs`")]) -> None:
-    """Remove a load (its graph, report and record) / 删除一次载入."""
-    from quanze.lists import dependents
+def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quanze graphs`")],
+           force: Annotated[bool, typer.Option("--force", help="remove it even if other loads point at its "
+                                                                "items / 即使其他载入指向其事项也删除")] = False) -> None:
+    """Remove a load (its graph, report and record) / 删除一次载入.
+
+    Refused (exit 1) while other loads point at items only this load defines, unless --force."""
+    from rich.markup import escape
+
+    from quanze.lists import UnloadRefused, dependents
     from quanze.lists import unload as do_unload
 
     store = open_store()
-    left = dependents(store, name)
-    if not do_unload(store, name):
-        fail(f"没有名为 {name} 的载入 / no load named {name}", 1)
-    console.print(f"已删除 removed: {name}")
+    left = dependents(store, name) if force else {}
+    try:
+        removed = do_unload(store, name, force=force)
+    except UnloadRefused as exc:
+        fail(escape(str(exc)), 1)
+    if not removed:
+        fail(f"没有名为 {escape(name)} 的载入 / no load named {escape(name)}", 1)
+    console.print(f"已删除 removed: {escape(name)}")
     for other, n in sorted(left.items()):
-        err.print(f"[yellow]注意：载入 {other} 中有 {n} 处指向本载入的事项，现已无所指；请运行 quanze validate / "
-                  f"note: {n} nodes of load {other} pointed at this load's items and now point at nothing; "
+        err.print(f"[yellow]注意：载入 {escape(other)} 中有 {n} 处指向本载入的事项，现已无所指；请运行 quanze validate / "
+                  f"note: {n} nodes of load {escape(other)} pointed at this load's items and now point at nothing; "
                   f"run quanze validate[/yellow]")
 
 

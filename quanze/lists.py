@@ -126,6 +126,19 @@ class LoadRejected(Exception):
             super().__init__(f"载入被拒绝：{errors} 个错误 / load rejected: {errors} error(s)")
 
 
+class UnloadRefused(Exception):
+    """The unload was refused because other loads point at items only this load defines;
+    nothing was removed. ``dependents``: load name → how many of its nodes would point at nothing."""
+
+    def __init__(self, name: str, dependents: dict[str, int]):
+        self.name, self.dependents = name, dependents
+        zh = "、".join(f"{other}（{n} 处）" for other, n in sorted(dependents.items()))
+        en = ", ".join(f"{other} ({n})" for other, n in sorted(dependents.items()))
+        super().__init__(f"未删除 {name}：载入 {zh} 指向只有它定义的事项，删除后将无所指；请先删除或重新载入这些清单，"
+                         f"或强制删除（--force）/ {name} was not removed: loads {en} point at items only it "
+                         f"defines and would point at nothing; unload or reload them first, or force it (--force)")
+
+
 @dataclass
 class LoadResult:
     graph: str
@@ -753,20 +766,27 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     return result
 
 
-def _load_graph(name: str) -> str:
+def load_graph(name: str) -> str:
     """A load's graph from its name as given or as its IRI writes it (空格 清单 or 空格%20清单)."""
     return name if name.startswith("http") else str(graph_iri("load", unquote(name)))
 
 
-def unload(store: Store, name: str) -> bool:
+def unload(store: Store, name: str, *, force: bool = False) -> bool:
     """Remove a load's graph, its validation report and its catalog record (a load that stored
-    nothing, such as a list of only a header, has a record and a report to remove)."""
+    nothing, such as a list of only a header, has a record and a report to remove).
+
+    An unload that would leave other loads pointing at nothing (an adjustments list acting on
+    this list's items) is refused with :class:`UnloadRefused` unless ``force``: the store is
+    kept whole, as a load is, and the data team decides. False when there is no such load."""
     from quanze.catalog import forget_ops, loads
 
-    graph = _load_graph(name)
+    graph = load_graph(name)
     report = str(graph_iri("report", unquote(graph.rsplit("/", 1)[-1])))  # the segment is encoded once
     if not store.has_graph(graph) and not loads(store, graph):
         return False
+    left = {} if force else dependents(store, name)
+    if left:
+        raise UnloadRefused(unquote(graph.rsplit("/", 1)[-1]), left)
     store.write({}, drops=[graph, report], also=forget_ops(graph))
     return True
 
@@ -774,7 +794,7 @@ def unload(store: Store, name: str) -> bool:
 def dependents(store: Store, name: str) -> dict[str, int]:
     """Other loads pointing at items only this load defines: load name → how many of their
     nodes would point at nothing once it is unloaded (an adjustments list's actions, say)."""
-    graph, items, loads_prefix = _load_graph(name), str(ID["item/"]), str(graph_iri("load", "x"))[:-1]
+    graph, items, loads_prefix = load_graph(name), str(ID["item/"]), str(graph_iri("load", "x"))[:-1]
     rows = store.select(f"""SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         GRAPH <{graph}> {{ ?x a ?type }} FILTER(STRSTARTS(STR(?x), "{items}"))
         FILTER NOT EXISTS {{ GRAPH ?elsewhere {{ ?x a ?other }} FILTER(?elsewhere != <{graph}>) }}
@@ -783,4 +803,5 @@ def dependents(store: Store, name: str) -> dict[str, int]:
     return {unquote(str(r["g"]).rsplit("/", 1)[-1]): int(str(r["n"])) for r in rows}
 
 
-__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "dependents", "load_list", "unload", "Iri"]
+__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "dependents", "load_graph", "load_list",
+           "unload", "Iri"]

@@ -443,10 +443,17 @@ def test_cached_law_texts_are_read_again_after_an_api_write(api, corpus_store):
 
 # --- validation and loads -------------------------------------------------------------------------
 
-def test_validation_without_reports_is_empty(api):
+def test_validation_without_reports_is_empty(api, corpus_store):
+    """The session store's samples were loaded without validation: no report, and /validation
+    names them as unvalidated, as the catalog records them."""
+    from quanze.catalog import LIST_KINDS, loads
+
     body = api.get("/validation").json()
+    unchecked = body.pop("unvalidated")
     assert body == {"available": False, "latest": None, "reports": [], "conforms": True, "violations": 0,
                     "warnings": 0, "superseded": 0, "results": []}
+    assert {"shandong-provincial", "shandong-adjustments"} <= set(unchecked)
+    assert set(unchecked) == {r.name for r in loads(corpus_store) if r.kind in LIST_KINDS and r.report is None}
     assert api.get("/validation", params={"report": "no-such-load"}).status_code == 404
 
 
@@ -822,3 +829,37 @@ def test_accept_violations_keeps_an_upload_that_brings_violations(api, corpus_st
         unload(corpus_store, "rest-accept-test")
         forget_cached(corpus_store)
     assert store_state(corpus_store) == before
+
+
+def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_store):
+    """DELETE /loads/{name} is the API's ``quanze unload``: it needs the token, answers 409 naming
+    the adjustments list that acts on the items (nothing removed) unless ``force=true``, and 404
+    for a name no load has. A Graph Store DELETE of the same graph, which bypasses the catalog,
+    is refused by the after-write validation: the action would be left on no item."""
+    before = store_state(corpus_store)
+    items = f"{HEADER}\n37TEST-QR-0301,测试药品登记,,行政确认,省药品监督管理局,省级,{CITE},,,,依申请,,,\n"
+    actions = "事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n37TEST-QR-0301,取消,,,,2020-12-31,,\n"
+    assert upload(api, "rest-del-items.csv", items, AUTH).status_code == 201
+    assert upload(api, "rest-del-actions.csv", actions, AUTH).status_code == 201
+    graph = "https://w3id.org/quanze/id/graph/load/rest-del-items"
+    try:
+        loaded = store_state(corpus_store)
+        assert api.delete("/loads/rest-del-items").status_code == 401
+        refused = api.delete("/loads/rest-del-items", headers=AUTH)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["dependents"] == {"rest-del-actions": 1}
+        assert "rest-del-actions" in refused.json()["message"] and "force=true" in refused.json()["message"]
+        gsp = api.delete("/rdf-graphs", params={"graph": graph}, headers=AUTH)
+        assert gsp.status_code == 422, gsp.text
+        assert store_state(corpus_store) == loaded
+        forced = api.delete("/loads/rest-del-items", params={"force": "true"}, headers=AUTH)
+        assert forced.status_code == 200, forced.text
+        assert forced.json() == {"name": "rest-del-items", "graph": graph, "left_pointing": {"rest-del-actions": 1}}
+        assert "rest-del-items" not in {r["name"] for r in api.get("/loads").json()["loads"]}
+        assert api.delete("/loads/rest-del-actions", headers=AUTH).status_code == 200
+        missing = api.delete("/loads/rest-del-actions", headers=AUTH)
+        assert missing.status_code == 404 and "rest-del-actions" in missing.json()["message"]
+        assert store_state(corpus_store) == before
+    finally:
+        unload(corpus_store, "rest-del-actions")
+        unload(corpus_store, "rest-del-items")

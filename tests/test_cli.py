@@ -21,6 +21,7 @@ def test_init_query_graphs_export(tmp_path):
     assert result.exit_code == 0 and '"n": 153' in result.stdout
     graphs = run("--store", store, "graphs")
     assert graphs.exit_code == 0 and "plan" in graphs.stdout
+    assert "未校验" not in graphs.stdout  # reference data is no list: nothing to validate
     out = tmp_path / "dump.nq"
     assert run("--store", store, "export", "--format", "nquads", "-o", str(out)).exit_code == 0
     assert "<https://w3id.org/quanze/id/region/370100>" in out.read_text(encoding="utf-8")
@@ -283,10 +284,13 @@ def test_blockers_of_an_unknown_department_say_so_with_close_names(on_corpus, tm
     assert not sheet.exists()
 
 
-def test_unload_names_the_lists_left_pointing_at_nothing(on_corpus, corpus_store, tmp_path):
-    """Unloading an item list that an adjustments list acts on removes it, and says which load
-    now points at nothing and how often."""
+def test_unload_refuses_to_leave_lists_pointing_at_nothing_unless_forced(on_corpus, corpus_store, tmp_path):
+    """Unloading an item list that an adjustments list acts on is refused (exit 1, nothing
+    removed), naming that load; with --force it is removed, and the warning says which load now
+    points at nothing and how often."""
+    from quanze.catalog import loads
     from quanze.lists import load_list
+    from quanze.namespaces import graph_iri
     from quanze.tables import read_table, write_table
 
     items = read_table(ROOT / "data" / "samples" / "shandong-provincial.csv")
@@ -300,13 +304,44 @@ def test_unload_names_the_lists_left_pointing_at_nothing(on_corpus, corpus_store
     load_list(corpus_store, tmp_path / "few-items.csv")
     load_list(corpus_store, tmp_path / "few-actions.csv")
     try:
-        result = on_corpus("unload", "few-items")
+        refused = on_corpus("unload", "few-items")
+        assert refused.exit_code == 1, refused.output
+        assert "未删除 few-items" in refused.output and "few-actions（1 处）" in refused.output
+        assert "few-actions (1)" in refused.output and "--force" in refused.output
+        assert "few-items" in {r.name for r in loads(corpus_store)}
+        assert corpus_store.has_graph(str(graph_iri("load", "few-items")))
+        result = on_corpus("unload", "few-items", "--force")
         assert result.exit_code == 0, result.output
+        assert "few-items" not in {r.name for r in loads(corpus_store)}
         assert "few-actions" in result.output and "1 处" in result.output and "1 nodes" in result.output
         assert "quanze validate" in result.output
     finally:
         on_corpus("unload", "few-actions")
-        on_corpus("unload", "few-items")
+        on_corpus("unload", "few-items", "--force")
+
+
+def test_graphs_flags_the_lists_loaded_without_validation(on_corpus, corpus_store, tmp_path):
+    """The session's samples were loaded without validation: `graphs` says so for each, in the
+    report column, and says how to validate them."""
+    from quanze.catalog import loads, unvalidated
+    from quanze.tables import read_table
+
+    acted = {r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-adjustments.csv").rows}
+    code = next(r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-provincial.csv").rows
+                if r["事项编码"] not in acted)
+    actions = tmp_path / "flagged-actions.csv"
+    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
+                       f"{code},取消,,,,2020-12-31,,\n", encoding="utf-8")
+    try:
+        assert on_corpus("load", str(actions), "--no-validate").exit_code == 0
+        shown = on_corpus("graphs")
+        assert shown.exit_code == 0
+        flagged = {r.name for r in unvalidated(loads(corpus_store))}
+        assert {"shandong-provincial", "flagged-actions"} <= flagged
+        assert shown.stdout.count("未校验") == len(flagged) + 1  # each in its row, and the note below
+        assert "不带--no-validate重新载入即校验" in "".join(shown.stdout.split())  # however the console wraps it
+    finally:
+        on_corpus("unload", "flagged-actions")
 
 
 def test_a_file_that_is_no_list_is_a_rejected_load(tmp_path):

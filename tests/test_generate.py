@@ -97,4 +97,4 @@ def test_generated_lists_load_into_a_store_with_the_corpus(generated, corpus_sto
         assert int(str(stored[0]["n"])) == sum(len(rows(p)) for p in files[:3])
     finally:
         for name in names:
-            unload(corpus_store, name)
+            unload(corpus_store, name, force=True)  # in any order

@@ -311,6 +311,23 @@ def test_dependents_name_the_lists_an_unload_would_leave_pointing_at_nothing(sto
     assert dependents(store, "shandong-adjustments") == {}
 
 
+def test_an_unload_that_would_leave_loads_pointing_at_nothing_is_refused(store):
+    """Unloading the sample while the adjustments act on its items removes nothing and names the
+    adjustments list and how many of its actions would be left; ``force`` removes it."""
+    from quanze.lists import UnloadRefused
+
+    header, rows = _rows(ADJUSTMENTS)
+    before = store.graph_triples(str(graph_iri("load", "shandong-provincial")))
+    with pytest.raises(UnloadRefused) as refused:
+        unload(store, "shandong-provincial")
+    assert refused.value.dependents == {"shandong-adjustments": len(rows)}
+    assert f"shandong-adjustments（{len(rows)} 处）" in str(refused.value)
+    assert f"shandong-adjustments ({len(rows)})" in str(refused.value)
+    assert store.graph_triples(str(graph_iri("load", "shandong-provincial"))) == before
+    assert "shandong-provincial" in {r.name for r in loads(store)}
+    assert unload(store, "shandong-adjustments") and unload(store, "shandong-provincial")
+
+
 def _sheet(ws, header: list[str], rows: list[list[str]], merge: tuple[str, ...] = ()) -> None:
     """``header`` and ``rows`` appended to ``ws``; each column in ``merge`` written once per run
     of equal values and merged down the run, as government lists are laid out."""

@@ -62,7 +62,7 @@ def test_findings_on_nodes_no_longer_stored_are_no_ones_word(reported):
     gone: they are not current any more."""
     store = reported
     load_list(store, ACTIONS, validator=validate_pending, accept_violations=True)
-    unload(store, ITEMS.stem)
+    unload(store, ITEMS.stem, force=True)
     forget_cached(store)
     found = stored_findings(store)
     on_items = [f for f in found if "/item/" in f["focus"]]

@@ -482,8 +482,9 @@ def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store
         forget_cached(corpus_store)
 
 
-def test_validation_page_groups_findings(browser, shots):
-    """A store with a stored report (a small list loaded with validation, violations accepted)."""
+def test_validation_page_groups_findings(browser, shots, tmp_path):
+    """A store with a stored report (a small list loaded with validation, violations accepted),
+    and a list loaded without validation, which the page names: no report speaks for it."""
     from quanze.lists import load_list
     from quanze.reference import init
     from quanze.validation import validate_pending
@@ -491,9 +492,14 @@ def test_validation_page_groups_findings(browser, shots):
     store = EmbeddedStore(None)
     init(store)
     load_list(store, FIXTURES / "validation-mini.csv", validator=validate_pending, accept_violations=True)
+    unchecked = tmp_path / "unchecked-actions.csv"
+    unchecked.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
+                         "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    load_list(store, unchecked)
     with live_server(store) as base:
         body = httpx.get(base + "/validation", timeout=30).json()
         assert body["available"] and body["results"]
+        assert body["unvalidated"] == ["unchecked-actions"]
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         pg = context.new_page()
         errors: list[str] = []
@@ -501,6 +507,8 @@ def test_validation_page_groups_findings(browser, shots):
         pg.goto(base + "/#/validation")
         pg.locator("#violation-count").wait_for()
         assert pg.locator("#violation-count").inner_text() == str(body["violations"])
+        notice = pg.locator("#unvalidated-notice").inner_text()
+        assert "未经校验的载入" in notice and "unchecked-actions" in notice and "--no-validate" in notice
         rules = Counter(f["shape_name"] for f in body["results"])
         for rule, n in rules.items():
             assert pg.locator(f'main section[data-group="{rule}"] tbody tr').count() == n, rule

@@ -1,4 +1,5 @@
-"""``/loads``: the catalog of loads (GET) and uploading a list (POST, with the write token).
+"""``/loads``: the catalog of loads (GET), uploading a list (POST) and removing a load (DELETE),
+the last two with the write token.
 
 ``POST /loads`` takes a 权责清单, 调整事项目录 or 层级校核表 (CSV or XLSX) as ``multipart/form-data``, saves it
 to a temporary folder under its own file name (the load is named after the file unless
@@ -7,15 +8,21 @@ to a temporary folder under its own file name (the load is named after the file 
 :func:`api.writes.commit_write` like every API write. A bad row, an unreadable file or a
 failed validation answers 422 with the problems (file, row, column, Chinese and English) and
 the validation report; nothing is stored then.
+
+``DELETE /loads/{name}`` removes a load's graph, report and record in one update, like ``quanze
+unload``; while other loads point at items only this load defines it answers 409, naming them,
+unless ``force=true``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import unquote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -23,11 +30,20 @@ from starlette.datastructures import UploadFile
 
 from api.deps import SettingsDep
 from api.errors import ApiError
-from api.routes.common import error_responses, run, store_of
+from api.routes.common import error_responses, not_found, run, store_of
 from api.security import require_writer
 from api.writes import commit_write
 from quanze.catalog import CATALOG_GRAPH, loads, unrecorded_graphs
-from quanze.lists import LoadRejected, LoadResult, Problem, load_list
+from quanze.lists import (
+    LoadRejected,
+    LoadResult,
+    Problem,
+    UnloadRefused,
+    dependents,
+    load_graph,
+    load_list,
+    unload,
+)
 from quanze.namespaces import graph_iri
 from quanze.store import Store
 from quanze.tables import TableError
@@ -61,6 +77,24 @@ class LoadsOut(BaseModel):
     loads: list[LoadRecordOut]
     unrecorded_graphs: list[str] = Field(description="graphs without a record (an interrupted load or a manual "
                                                      "write)")
+
+
+class UnloadOut(BaseModel):
+    """What an unload removed."""
+
+    name: str = Field(description="载入名称", examples=["shandong-adjustments"])
+    graph: str = Field(description="the named graph removed, with its report and its record")
+    left_pointing: dict[str, int] = Field(description="with force: load name → how many of its nodes now point at "
+                                                      "nothing (其节点现已无所指的载入)")
+
+
+class UnloadRefusedOut(BaseModel):
+    """A refused unload: nothing was removed."""
+
+    status: int = Field(examples=[409])
+    error: str = Field(examples=["conflict"])
+    message: str = Field(description="中文 / English")
+    dependents: dict[str, int] = Field(description="load name → how many of its nodes would point at nothing")
 
 
 class ProblemOut(BaseModel):
@@ -232,3 +266,37 @@ async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
             "deleted": result.deleted, "problems": [_problem(p) for p in result.problems],
             "validation": _report(result.report)}
     return JSONResponse(LoadSummary.model_validate(body).model_dump(), status_code=201)
+
+
+@router.delete("/loads/{name}", response_model=UnloadOut, summary="删除载入 / remove a load",
+               responses={409: {"model": UnloadRefusedOut, "description": "other loads point at its items; nothing "
+                                                                          "removed (use force=true)"},
+                          **error_responses(400, 401, 403, 404)})
+async def remove(
+    request: Request, settings: SettingsDep,
+    name: Annotated[str, PathParam(description="the load's name, as GET /loads gives it", max_length=300)],
+    force: Annotated[bool, Query(description="remove it even if other loads point at its items "
+                                             "(即使其他载入指向其事项也删除)")] = False,
+) -> dict[str, Any]:
+    """Remove a load: its graph, its validation report and its catalog record, in one update
+    (needs ``Authorization: Bearer <token>``). Refused with 409 while other loads point at items
+    only this load defines, unless ``force``."""
+    require_writer(request, settings)
+    store = store_of(request)
+    graph = load_graph(name)
+    stem = unquote(graph.rsplit("/", 1)[-1])
+
+    def work() -> dict[str, Any]:
+        left = dependents(store, name) if force else {}
+        try:
+            # A forced unload leaves dangling references on purpose: the after-write check would undo it.
+            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH],
+                                   lambda _snapshot: unload(store, name, force=force), validated=force)
+        except UnloadRefused as exc:
+            message = str(exc).replace("（--force）", "（force=true）").replace("(--force)", "(force=true)")
+            raise ApiError(409, message, details={"dependents": exc.dependents}, force_json=True) from None
+        if not removed:
+            raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
+        return {"name": stem, "graph": graph, "left_pointing": left}
+
+    return await run_in_threadpool(work)

@@ -7,7 +7,8 @@ finding a later load settled (a 取消 recorded by an adjustments list) is super
 answered, nor is one on a node no longer stored; ``superseded`` counts them (:func:`quanze.lookup.latest_word`). This answers the
 reports as JSON: every report with its load and time (latest first), and their current findings
 with item codes, names and messages in Chinese and English. With no stored report the answer is
-an empty report (``available`` false)."""
+an empty report (``available`` false). Lists loaded without validation are named in
+``unvalidated``: no report speaks for them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from api.routes.common import error_responses, not_found, run, store_of
 from api.routes.items import FindingOut
 from quanze import lookup
+from quanze.catalog import loads, unvalidated
 from quanze.namespaces import graph_iri
 
 router = APIRouter(tags=["校验 validation"])
@@ -47,6 +49,8 @@ class ValidationOut(BaseModel):
     superseded: int = Field(description="findings of these reports that a later load's validation superseded, or "
                                         "on nodes no longer stored (已被后续校验取代或对象已删除的结论数), not in results")
     results: list[FindingOut] = Field(description="the current findings, violations first, by item code")
+    unvalidated: list[str] = Field(description="lists loaded without validation (quanze load --no-validate), whose "
+                                               "problems no report holds (未经校验的载入：其问题不在任何报告中)")
 
 
 @router.get("/validation", response_model=ValidationOut, summary="校验报告 / the stored validation reports",
@@ -66,11 +70,12 @@ async def validation(
         if report and not reports:
             return None
         stored = lookup.stored_findings(store, reports=[r["graph"] for r in reports]) if reports else []
+        unchecked = [] if report else [r.name for r in unvalidated(loads(store))]
         results = [f for f in stored if not f["superseded_by"] and not f["gone"]]
         return {"available": bool(reports), "latest": reports[0] if reports else None, "reports": reports,
                 "conforms": not results, "violations": sum(1 for f in results if f["severity"] == "Violation"),
                 "warnings": sum(1 for f in results if f["severity"] == "Warning"),
-                "superseded": len(stored) - len(results), "results": results}
+                "superseded": len(stored) - len(results), "results": results, "unvalidated": unchecked}
 
     answer = await run(request, work)
     if answer is None:

@@ -42,6 +42,11 @@ export async function validationPage({ main, params, signal }) {
     return;
   }
   loading.remove();
+  // lists loaded with --no-validate: no report below speaks for them
+  if ((report.unvalidated || []).length) {
+    main.append(h("p", { class: "notice", role: "status", id: "unvalidated-notice" },
+      colon(t("unvalidated")), zh(joinList(report.unvalidated)), " ", t("unvalidatedHint")));
+  }
   if (report.available === false) {
     main.append(h("section", { class: "card empty", id: "validation-empty" }, h("p", null, t("valNone"))));
     return;
