@@ -437,6 +437,29 @@ def test_sparql_page_runs_a_query(page, shots):
     assert "乡镇级" in page.locator(".yasr table").inner_text()
 
 
+def test_sparql_results_show_provisions_as_citations(page, corpus_store):
+    """Legal staff read citations, not IRIs: each provision in a result reads 《title》第X条第X款 as
+    the library cites it, keeps its IRI in the link's title, and opens its page with the text."""
+    from quanze.lists import unit_citation
+
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.get_by_role("button", name="阻碍事项最多的条文（县级）").click()
+    page.locator(".yasr table a[data-cited][title]").first.wait_for()
+    links = page.evaluate("""() => [...document.querySelectorAll('.yasr table a.iri')]
+        .map(a => ({text: a.textContent, title: a.title, href: a.getAttribute('href')}))""")
+    cited = [a for a in links if a["title"].startswith("https://w3id.org/quanze/id/law/")]
+    assert cited and len(cited) == len(links)
+    for a in cited:
+        assert a["text"] == unit_citation(corpus_store, a["title"]), a
+        assert a["href"].startswith("#/provision?id=")
+    assert "<" not in page.locator(".yasr table tbody").inner_text()
+    page.locator(".yasr table a[data-cited][title]").first.click()
+    page.wait_for_function("() => location.hash.startsWith('#/provision')")
+    page.locator("main h1").wait_for()
+    assert cited[0]["text"].split("》")[0].lstrip("《") in page.locator("main").inner_text()
+
+
 def _example(page, label: str) -> str:
     """The query an example button puts in the SPARQL editor, as a person would run it."""
     page.get_by_role("button", name=label).click()

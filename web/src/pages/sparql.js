@@ -1,9 +1,10 @@
 // SPARQL page: YASGUI (its own prebuilt bundle, loaded on first use) pointed at this service's
 // /sparql, with the example queries; results as a table, downloadable from the result bar.
+import { citationOfIri } from "../citation.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { EXAMPLES } from "../examples.js";
-import { errorBox, loadingBox, pageTitle } from "../ui.js";
+import { errorBox, loadingBox, pageTitle, provisionHref } from "../ui.js";
 
 let loader = null;
 
@@ -20,6 +21,27 @@ function loadYasgui() {
     });
   }
   return loader;
+}
+
+/**
+ * Provisions in the results as citations (《…》第X条第X款) linking to their pages, where the article
+ * text is; the IRI stays in the link's title and in every download (YASR draws its table anew on
+ * each page of results, so this runs on every change).
+ */
+function citeProvisions(root) {
+  for (const a of root.querySelectorAll(".yasr a.iri:not([data-cited])")) {
+    const iri = a.getAttribute("href");
+    const cited = citationOfIri(iri);
+    a.dataset.cited = "";
+    if (!cited) continue;
+    a.textContent = cited;
+    a.title = iri;
+    a.lang = "zh-CN";
+    a.href = provisionHref(iri);
+    a.target = "_self";
+    // YASR writes <…> around an IRI no prefix shortens: a citation needs none
+    for (const n of [a.previousSibling, a.nextSibling]) if (n?.nodeType === 3 && /^[<>]$/.test(n.textContent)) n.remove();
+  }
 }
 
 /** Give YASGUI's own form controls names a screen reader can read. */
@@ -81,7 +103,7 @@ export async function sparqlPage({ main, onCleanup }) {
   // before the first result is drawn.
   const table = yasgui.getTab()?.getYasr?.()?.config?.plugins?.table;
   if (table) table.dynamicConfig = { ...(table.dynamicConfig || {}), compact: true };
-  const observer = new MutationObserver(() => labelControls(host));
+  const observer = new MutationObserver(() => { labelControls(host); citeProvisions(host); });
   observer.observe(host, { childList: true, subtree: true });
   labelControls(host);
   onCleanup(() => { observer.disconnect(); try { yasgui.destroy(); } catch { /* ignore */ } });
