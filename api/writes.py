@@ -32,6 +32,12 @@ R = TypeVar("R")
 Snapshot = dict[str, set[ox.Triple]]
 
 _lock = threading.Lock()
+_written = 0  # writes this process committed: part of /health's data token
+
+
+def written() -> int:
+    """How many API writes this process has committed (rejected ones not counted)."""
+    return _written
 
 
 class WriteRejected(ApiError):
@@ -54,8 +60,12 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
 
     Afterwards (written, rolled back or failed) the lookups' caches of reference data are
     dropped (:func:`quanze.lookup.forget_cached`)."""
+    global _written
     try:
-        return _commit_write(store, graphs, action, validated)
+        result = _commit_write(store, graphs, action, validated)
+        with _lock:
+            _written += 1
+        return result
     finally:
         forget_cached(store)
 

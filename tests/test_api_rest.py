@@ -86,6 +86,33 @@ def test_health(api):
     assert api.get("/health", params={"triples": "true"}).json()["triples"] > 1_000_000
 
 
+def test_health_data_token_follows_the_data(api, corpus_store, tmp_path):
+    """``data`` stays while nothing changes, changes with a load made outside the service (the
+    CLI into the same store), is back once it is unloaded, and changes with a write through the
+    API, which the pages cannot tell from a load."""
+    from quanze.lists import load_list
+
+    token = api.get("/health").json()["data"]
+    assert api.get("/health").json()["data"] == token
+    actions = tmp_path / "health-actions.csv"
+    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
+                       f"{rows()[0]['事项编码']},取消,,,,2020-12-31,,\n", encoding="utf-8")
+    load_list(corpus_store, actions)
+    try:
+        assert api.get("/health").json()["data"] != token
+    finally:
+        unload(corpus_store, "health-actions")
+    assert api.get("/health").json()["data"] == token
+    graph = "https://w3id.org/quanze/id/graph/health-probe"
+    put = api.put("/rdf-graphs", params={"graph": graph}, content=b"<urn:x:a> <urn:x:b> <urn:x:c> .",
+                  headers={**AUTH, "Content-Type": "application/n-triples"})
+    try:
+        assert put.status_code in (200, 201, 204), put.text
+        assert api.get("/health").json()["data"] != token
+    finally:
+        corpus_store.write({}, drops=[graph])
+
+
 def test_items_are_paginated_in_code_order(api):
     sample = rows()
     first = api.get("/items", params={"size": 200}).json()

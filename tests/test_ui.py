@@ -552,6 +552,42 @@ def test_validation_page_groups_findings(browser, shots, tmp_path):
         assert not errors, errors
 
 
+def test_pages_say_when_their_data_may_be_out_of_date(browser, tmp_path):
+    """A list loaded while the dashboard is open (by the CLI, into the same store) is announced,
+    with a reload that draws the dashboard from the new data; a service that has gone away is
+    announced too, as the page keeps showing what it had."""
+    from quanze.lists import load_list
+    from quanze.reference import init
+
+    store = EmbeddedStore(None)
+    init(store)
+    load_list(store, FIXTURES / "validation-mini.csv")
+    actions = tmp_path / "later-actions.csv"
+    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
+                       "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    asked: list[str] = []
+    pg.on("request", lambda r: asked.append(r.url) if "/devolution" in r.url else None)
+    with live_server(store) as base:
+        pg.goto(base + "/#/devolution?to=县级")
+        pg.locator("main h1").wait_for()
+        pg.wait_for_function("() => !document.querySelector('main .loading')")
+        pg.evaluate("() => window.__quanzeFreshness()")
+        assert pg.locator("#freshness").is_hidden()
+        load_list(store, actions)
+        pg.evaluate("() => window.__quanzeFreshness()")
+        assert pg.locator("#freshness").is_visible() and "数据已有变更" in pg.locator("#freshness").inner_text()
+        before = len(asked)
+        pg.get_by_role("button", name="刷新").click()
+        pg.wait_for_function("() => document.getElementById('freshness').hidden")
+        assert len(asked) > before  # drawn again from the service, not from what the page kept
+    pg.evaluate("() => window.__quanzeFreshness()")
+    assert "无法连接服务" in pg.locator("#freshness").inner_text()
+    assert pg.locator("main h1").is_visible()  # what it had is still there, now marked as such
+    context.close()
+
+
 def test_validation_page_counts_superseded_findings(browser, tmp_path):
     """A later load that validates an item again is the latest word on it: the page gives the
     current findings and how many earlier ones it superseded."""

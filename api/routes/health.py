@@ -1,14 +1,22 @@
-"""``/health``: is the service up, and on which store."""
+"""``/health``: is the service up, on which store, and has its data changed.
+
+``data`` is a token that changes whenever a load is recorded, replaced or removed (in the
+catalog, whoever made it: the CLI into the same store counts) or a write comes through this
+service: the web pages ask it every half minute to say when what they show may be out of date.
+A SPARQL update sent to a remote store by another client, past the catalog, does not change it."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from api import writes
 from api.routes.common import error_responses, run, store_of
 from quanze import __version__
+from quanze.catalog import stamp
 
 router = APIRouter(tags=["状态 health"])
 
@@ -21,6 +29,8 @@ class HealthOut(BaseModel):
     backend: str = Field(description="oxigraph (on disk), memory or remote", examples=["oxigraph"])
     store: str = Field(description="ok when the store answered a query", examples=["ok"])
     graphs: int = Field(description="named graphs in the store", examples=[7])
+    data: str = Field(description="changes whenever a load is recorded, replaced or removed, or a write comes "
+                                  "through this service (数据变更标记)", examples=["3f9a0c1d2e4b5a69"])
     triples: int | None = Field(None, description="triples in the store (only with ?triples=true: it counts "
                                                   "them all)", examples=[1156000])
 
@@ -33,7 +43,9 @@ async def health(request: Request,
     store = store_of(request)
     def work() -> dict[str, Any]:
         store.ask("ASK { }")
-        return {"graphs": len(store.graph_names()), "triples": store.count() if triples else None}
+        token = repr((sorted(stamp(store)), writes.written())).encode()
+        return {"graphs": len(store.graph_names()), "data": hashlib.sha256(token).hexdigest()[:16],
+                "triples": store.count() if triples else None}
 
     answer = await run(request, work)
     return {"status": "ok", "version": __version__, "backend": store.backend, "store": "ok", **answer}

@@ -48,6 +48,9 @@ export function cachedJson(path, params) {
   return cache.get(key);
 }
 
+/** Forget the kept answers: the data changed (freshness.js). */
+export function forgetCached() { cache.clear(); }
+
 /** The devolution assessments of every item for a target, by code. */
 export async function devolutionByCode(target) {
   const list = await cachedJson("/devolution", { to: target, all: "true" });

@@ -5,6 +5,7 @@
 import { h, clear } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
 import { errorBox, pageTitle, parseHash, setRenderer } from "./ui.js";
+import { pageDrawn, watchFreshness } from "./freshness.js";
 import { searchPage } from "./pages/search.js";
 import { itemPage } from "./pages/item.js";
 import { devolutionPage } from "./pages/devolution.js";
@@ -44,6 +45,7 @@ async function render() {
   }
   const controller = new AbortController();
   current = { controller, cleanup: null };
+  pageDrawn();
   let match = null;
   for (const [re, nav, page] of ROUTES) {
     const m = path.match(re);
@@ -85,6 +87,7 @@ window.addEventListener("hashchange", () => {
 
 function start() {
   setRenderer(render);
+  watchFreshness(render);
   applyLanguage();
   document.getElementById("lang-toggle").addEventListener("click", () => {
     setLang(getLang() === "en" ? "zh" : "en");

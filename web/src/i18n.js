@@ -49,7 +49,7 @@ const STRINGS = {
     // validation
     valTitle: "校验报告", valIntro: "最近一次 SHACL 校验的结果，按规则和事项分组。", valNone: "尚无校验报告。",
     conforms: "全部通过", violations: "违规", warnings: "警告", infos: "提示", violation: "违规", warning: "警告", info: "提示", validated: "已校验节点",
-    groupBy: "分组方式", contents: "目录", latestReport: "最近的报告", reviewedReading: "人工校核", superseded: "已被后续载入取代", unvalidated: "未经校验的载入", unvalidatedHint: "其问题不在任何报告中；不带 --no-validate 重新载入即可校验。", supersededHint: "后续载入重新校验了这些节点，其结论以新报告为准。", reportsIncluded: "包含的报告", byRule: "按规则", byItem: "按事项", value: "取值", path: "属性", noItem: "（非事项）",
+    groupBy: "分组方式", contents: "目录", latestReport: "最近的报告", reviewedReading: "人工校核", superseded: "已被后续载入取代", unvalidated: "未经校验的载入", staleOffline: "无法连接服务：本页数据可能已过时。", staleChanged: "数据已有变更（如载入或删除了清单）：本页显示的是变更前的数据。", reload: "刷新", unvalidatedHint: "其问题不在任何报告中；不带 --no-validate 重新载入即可校验。", supersededHint: "后续载入重新校验了这些节点，其结论以新报告为准。", reportsIncluded: "包含的报告", byRule: "按规则", byItem: "按事项", value: "取值", path: "属性", noItem: "（非事项）",
     // sparql
     sparqlTitle: "SPARQL 查询", sparqlIntro: "在本系统的 SPARQL 端点上运行查询。示例查询回答上面各页的问题；结果可用表格右上方的按钮下载。",
     examples: "示例查询", run: "运行", endpoint: "端点",
@@ -107,7 +107,7 @@ const STRINGS = {
     impactTarget: "Target level assessed", assignments: "Level assignments", citedAs: "Cited as", provisionIri: "Provision IRI",
     valTitle: "Validation report", valIntro: "The latest SHACL validation, grouped by rule and by item.", valNone: "No validation report yet.",
     conforms: "Conforms", violations: "Violations", warnings: "Warnings", infos: "Info", violation: "Violation", warning: "Warning", info: "Info", validated: "Nodes validated",
-    groupBy: "Group by", contents: "Contents", latestReport: "Latest report", reviewedReading: "reviewed", superseded: "Superseded by later loads", unvalidated: "Loaded without validation", unvalidatedHint: "Their problems are in no report; load them again without --no-validate to validate them.", supersededHint: "Later loads validated these nodes again; their newer reports are the current word.", reportsIncluded: "Reports included", byRule: "Rule", byItem: "Item", value: "Value", path: "Property", noItem: "(not an item)",
+    groupBy: "Group by", contents: "Contents", latestReport: "Latest report", reviewedReading: "reviewed", superseded: "Superseded by later loads", unvalidated: "Loaded without validation", staleOffline: "The service cannot be reached: the data on this page may be out of date.", staleChanged: "The data has changed (a list loaded or removed, say): this page shows it as it was before.", reload: "Reload", unvalidatedHint: "Their problems are in no report; load them again without --no-validate to validate them.", supersededHint: "Later loads validated these nodes again; their newer reports are the current word.", reportsIncluded: "Reports included", byRule: "Rule", byItem: "Item", value: "Value", path: "Property", noItem: "(not an item)",
     sparqlTitle: "SPARQL query", sparqlIntro: "Run queries on this service's SPARQL endpoint. The examples answer the questions of the other pages; download results with the buttons above the table.",
     examples: "Example queries", run: "Run", endpoint: "Endpoint",
     exNeedsChange: "Items needing legal change before devolution to county level", exTopProvisions: "Provisions blocking most items (county)",

@@ -1,0 +1,72 @@
+// Says when what the page shows may be out of date: the service cannot be reached, or its data
+// changed (a list loaded, replaced or removed, a write through the API) since the page was drawn.
+// GET /health answers a token that changes with the data; it is asked every half minute while
+// the page is visible, and once when the page is drawn, which sets what the page shows.
+import { forgetCached } from "./api.js";
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+
+const EVERY_MS = 30_000;
+let known = null; // the data token last answered
+let drawnWith = null; // the token of the data the page shows ("" when it may be older than that)
+let state = "fresh"; // fresh | changed | offline
+let rerender = () => {};
+
+async function dataToken() {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  try {
+    const res = await fetch("/health", { headers: { Accept: "application/json" }, signal: controller.signal, cache: "no-store" });
+    if (!res.ok) return null;
+    return (await res.json()).data ?? null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function show() {
+  const bar = document.getElementById("freshness");
+  if (!bar) return;
+  bar.replaceChildren();
+  bar.hidden = state === "fresh";
+  bar.className = `notice freshness ${state}`;
+  if (state === "offline") bar.append(t("staleOffline"));
+  if (state === "changed") {
+    bar.append(t("staleChanged"), " ", h("button", { type: "button", class: "secondary", id: "freshness-reload",
+      onclick: () => { forgetCached(); rerender(); } }, t("reload")));
+  }
+}
+
+/** Ask /health now; say whether the page is out of date. */
+export async function check() {
+  const token = await dataToken();
+  if (token === null) {
+    state = "offline";
+  } else {
+    const moved = known !== null && token !== known;
+    if (moved) forgetCached(); // lists kept for the page's lifetime are of the old data
+    known = token;
+    // a page drawn as the data moved may have been drawn from what was kept: out of date too
+    if (drawnWith === null) drawnWith = moved ? "" : token;
+    state = token === drawnWith ? "fresh" : "changed";
+  }
+  show();
+}
+
+/** A page is being drawn: from the data as it is now. */
+export function pageDrawn() {
+  drawnWith = null;
+  state = "fresh";
+  show();
+  return check();
+}
+
+/** Start asking; ``render`` draws the current page again (the reload button). */
+export function watchFreshness(render) {
+  rerender = render;
+  setInterval(() => { if (document.visibilityState === "visible") check(); }, EVERY_MS);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") check(); });
+  window.__quanzeFreshness = check; // for tests, which cannot wait half a minute
+}
