@@ -456,7 +456,7 @@ def test_sparql_results_show_provisions_as_citations(page, corpus_store):
     assert "<" not in page.locator(".yasr table tbody").inner_text()
     page.locator(".yasr table a[data-cited][title]").first.click()
     page.wait_for_function("() => location.hash.startsWith('#/provision')")
-    page.locator("main h1").wait_for()
+    page.wait_for_function("() => !document.querySelector('main .loading')")
     assert cited[0]["text"].split("》")[0].lstrip("《") in page.locator("main").inner_text()
 
 
