@@ -456,8 +456,9 @@ def test_sparql_results_show_provisions_as_citations(page, corpus_store):
     assert "<" not in page.locator(".yasr table tbody").inner_text()
     page.locator(".yasr table a[data-cited][title]").first.click()
     page.wait_for_function("() => location.hash.startsWith('#/provision')")
-    page.wait_for_function("() => !document.querySelector('main .loading')")
-    assert cited[0]["text"].split("》")[0].lstrip("《") in page.locator("main").inner_text()
+    title = cited[0]["text"].split("》")[0].lstrip("《")
+    page.wait_for_function("t => !document.querySelector('main .loading') && document.querySelector('main').innerText"
+                           ".includes(t)", arg=title)
 
 
 def _example(page, label: str) -> str:
