@@ -17,8 +17,8 @@ from quanze.store import Iri, Store
 from quanze.tables import write_table
 
 FLAT_HEADER = ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可",
-               "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻",
-               "委托"]
+               "需修改依据", "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "规定层级", "修改主体", "条文",
+               "关联受阻", "委托"]
 
 
 def _alternatives(alternatives: list[dict[str, Any]]) -> list[str]:
@@ -59,10 +59,10 @@ def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
                 "是" if a["sensitive"] else "", "是" if a["city_set_licence"] else "", "是" if a["needs_legal_change"] else ""]
         tail = ["；".join(a.get("chain_blocked_by", [])), entrust_cell(a)]
         if not a["blocking"]:
-            rows.append(head + [""] * 9 + tail)
-        for b in a["blocking"]:
+            rows.append(head + [""] * 10 + tail)
+        for b in a["blocking"]:  # a paragraph fixing two levels (国家级、省级) is two rows, told apart by 规定层级
             rows.append(head + [b["instrument"], b["article"], b["paragraph"] or "", b["item"] or "", b["instrument_type"],
-                                b["issuer"] or "", said(b), AUTHORITY_ZH[b["authority"]], b["text"], *tail])
+                                b["issuer"] or "", said(b), b["level_label"], AUTHORITY_ZH[b["authority"]], b["text"], *tail])
     return rows
 
 

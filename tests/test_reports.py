@@ -47,6 +47,11 @@ def test_flat_rows_one_per_blocking_provision(county):
     assert {len(r) for r in rows} == {len(FLAT_HEADER)}
     evidence = {r[FLAT_HEADER.index("依据原文（证据）")] for r in rows}
     assert {b["evidence"] for a in county for b in a["blocking"]} <= evidence
+    # a paragraph fixing two levels is two rows, told apart by the level: no two rows are the same
+    assert len({tuple(r) for r in rows}) == len(rows)
+    level = FLAT_HEADER.index("规定层级")
+    assert [r[level] for r in rows if r[FLAT_HEADER.index("法律文件")]] == [
+        b["level_label"] for a in county for b in a["blocking"]]
 
 
 def test_flat_rows_say_whether_the_law_allows_entrustment(county):

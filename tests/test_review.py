@@ -114,6 +114,21 @@ def test_a_reviewed_level_replaces_the_extracted_one(reviewed):
     assert row[16] == f"{new[0]['evidence']}（校核：{new[0]['review']['by']}，2026-11-30）"
 
 
+def test_a_paragraph_reviewed_as_two_levels_is_two_rows_told_apart(reviewed):
+    """A review giving one paragraph two levels (注册建筑师条例第十二条第一款: 国家级、省级) blocks
+    with each; the export's 规定层级 tells its two rows apart, and no two rows are the same."""
+    from quanze.reports import FLAT_HEADER
+
+    _, _, after = reviewed
+    two = [a for a in after.values()
+           if len({b["level"] for b in a["blocking"] if b["provision"].endswith("art_12/par_1")}) == 2]
+    assert two
+    rows = flat_rows(two)
+    assert len({tuple(r) for r in rows}) == len(rows)
+    level = FLAT_HEADER.index("规定层级")
+    assert {"国家级", "省级"} <= {r[level] for r in rows}
+
+
 def test_a_review_of_no_level_unblocks(reviewed):
     """山东省动物防疫条例第二十四条第二款 (the province 统一管理 epidemic information) assigns no
     power by the rulebook; 动物疫情信息公布 is no longer blocked by it."""
