@@ -14,8 +14,11 @@ backend); this module only combines them. For an item and a target level:
 * ``sensitive`` — a 安全类别 excludes the item whatever its law says;
 * ``city_set_licence`` — a 行政许可 whose every 设定依据 is a city's instrument: to be cancelled;
 * ``chain`` — the items that must move with it (一链办理, transitively, in both directions);
-* ``status`` — the first that applies of excluded, cancel, needs_legal_change,
-  chain_blocked, devolvable, at_or_below_target.
+* ``status`` — at_or_below_target for an item exercised nowhere above the target (nothing is
+  to move: a level its legal bases do not allow is the validation's concern, 层级与法定依据不符,
+  and it blocks no chain), unless it is to be cancelled; otherwise the first that applies of
+  excluded, cancel, needs_legal_change, chain_blocked, at_or_below_target (exercised at the
+  target as well as above it), devolvable.
 
 Targets: 市级 (city), 县级 (county), 功能区 (zone). A zone's administration exercises city
 powers (赋权 from province and city), so the law is read as for the city level.
@@ -360,6 +363,7 @@ class Analysis:
             "needs_legal_change": bool(blocking), "blocking": blocking,
             "actions": [{k: v for k, v in a.items()} for a in actions],
             "_at_or_below": self.target != "zone" and lowest >= target_rank,
+            "_not_above": self.target != "zone" and bool(levels) and RANK.get(levels[0], -1) >= target_rank,
             "_cancelled": any(a["type"] == "cancel" for a in actions),
         }
         result["alternatives"] = self.alternatives(it, self._cached_blocking(item), actions)
@@ -448,6 +452,7 @@ class Analysis:
         own["status"] = self._status(own, blockers)
         own["status_label"] = STATUS_ZH[own["status"]]
         own.pop("_at_or_below")
+        own.pop("_not_above")
         own.pop("_cancelled")
         return own
 
@@ -468,6 +473,8 @@ class Analysis:
 
     @staticmethod
     def _status(a: dict[str, Any], chain_blockers: list[str]) -> str:
+        if a["_not_above"] and not (a["city_set_licence"] or a["_cancelled"]):
+            return "at_or_below_target"
         if a["sensitive"]:
             return "excluded"
         if a["city_set_licence"] or a["_cancelled"]:
