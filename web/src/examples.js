@@ -21,10 +21,12 @@ const HOLDS = `  ?a qz:level ?level . OPTIONAL { ?a qz:evidence ?evidence }
              EXISTS { ?a qz:reviewedText ?read . ?provision qz:text ?read },
              NOT EXISTS { ?provision qz:levelReview ?r . ?r qz:reviewedText ?seen . ?provision qz:text ?seen }))`;
 
-// Items that need the law changed, as the dashboard counts them: not those excluded for security
-// (不予下放) nor those to be cancelled (应予取消: a 取消 action recorded, or a licence every legal
-// basis of which is a city's instrument), as quanze.devolution decides their status.
-const NEEDING = `  FILTER NOT EXISTS { ?item qz:securityCategory ?security }
+// Items that need the law changed, as the dashboard counts them: exercised above the county (one
+// exercised nowhere above it has nothing to move), not excluded for security (不予下放) nor to be
+// cancelled (应予取消: a 取消 action recorded, or a licence every legal basis of which is a city's
+// instrument), as quanze.devolution decides their status.
+const NEEDING = `  FILTER EXISTS { ?item qz:exercisedAt ?exercised . ?exercised qz:above level:county }
+  FILTER NOT EXISTS { ?item qz:securityCategory ?security }
   FILTER NOT EXISTS { ?cancel qz:onItem ?item ; qz:actionType <https://w3id.org/quanze/id/action-type/cancel> }
   FILTER NOT EXISTS { ?item a qz:AdministrativeLicence ; qz:legalBasis ?someBasis .
     FILTER NOT EXISTS { ?item qz:legalBasis ?basis .
