@@ -320,7 +320,10 @@ def _describe(store: Store, nodes: Iterable[str], into: Triples) -> None:
 
 def _search_bindings(type_label: str | None, department: str | None, level: str | None,
                      sensitive: bool | None, q: str | None) -> dict[str, Any] | None:
-    """Bindings for ``item_search.rq``; None when a filter can match nothing (unknown type or level)."""
+    """Bindings for ``item_search.rq``; None when a filter can match nothing (unknown type or level).
+    A department given as 山东省… is looked for as 省…, as the lists write a provincial body."""
+    if department:
+        department = re.sub(r"^山东省?", "省", department.strip())
     bindings: dict[str, Any] = {"department": department, "sensitive": sensitive, "q": q}
     if type_label is not None:
         cls = ITEM_CLASSES.get(type_label)

@@ -143,7 +143,11 @@ def test_item_summaries_say_what_the_list_says(api):
     ({"department": "省药品监督管理局"}, lambda r: r["实施主体"] == "省药品监督管理局"),
     ({"sensitive": "true"}, lambda r: bool(r["安全类别"].strip())),
     ({"sensitive": "false"}, lambda r: not r["安全类别"].strip()),
-    ({"q": "药品"}, lambda r: "药品" in r["事项名称"] or "药品" in r["子项名称"]),
+    ({"department": "药品监督管理局"}, lambda r: "药品监督管理局" in r["实施主体"]),
+    ({"department": "山东省药品监督管理局"}, lambda r: r["实施主体"] == "省药品监督管理局"),
+    ({"q": "药品"}, lambda r: "药品" in r["事项名称"] or "药品" in r["子项名称"] or "药品" in r["事项编码"]),
+    ({"q": rows()[0]["事项编码"]}, lambda r: rows()[0]["事项编码"] in r["事项编码"]),
+    ({"q": "37yj"}, lambda r: "37YJ" in r["事项编码"] or "37yj" in r["事项名称"] + r["子项名称"]),
     ({"type": "行政许可", "q": "许可", "sensitive": "false"},
      lambda r: r["事项类型"] == "行政许可" and ("许可" in r["事项名称"] or "许可" in r["子项名称"])
      and not r["安全类别"].strip()),

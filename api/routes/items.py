@@ -213,12 +213,13 @@ class ItemDetail(BaseModel):
 async def list_items(
     request: Request,
     type: Annotated[ItemType | None, Query(description="事项类型", examples=["行政许可"])] = None,
-    department: Annotated[str | None, Query(description="实施主体, as written in the list",
-                                            examples=["省药品监督管理局"])] = None,
+    department: Annotated[str | None, Query(description="text contained in 实施主体 (a leading 山东省 read as 省, as the "
+                                                        "lists write it)", examples=["药品监督管理局"])] = None,
     level: Annotated[LevelParam | None, Query(description="行使层级: 省级/市级/县级 or provincial/municipal/county",
                                               examples=["省级"])] = None,
     sensitive: Annotated[bool | None, Query(description="only items with (true) or without (false) a 安全类别")] = None,
-    q: Annotated[str | None, Query(description="text contained in 事项名称 or 子项名称", examples=["药品"],
+    q: Annotated[str | None, Query(description="text contained in 事项名称, 子项名称 or 事项编码 (any case)",
+                                   examples=["药品"],
                                    max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1")] = 1,
     size: Annotated[int, Query(ge=1, le=lookup.MAX_PAGE_SIZE, description="items per page (≤ 200)")] = 50,
