@@ -189,7 +189,7 @@ async def delete_graph(graph: str, store: Store) -> Response:
         store.drop(graph)
         return len(snapshot[graph])
 
-    deleted = await run_in_threadpool(commit_write, store, [graph], action)
+    deleted = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
     return JSONResponse({"graph": graph, "inserted": 0, "deleted": deleted})
 
 
@@ -197,7 +197,7 @@ async def put_graph(request: Request, graph: str, triples: set[ox.Triple], store
     def action(snapshot: Snapshot) -> tuple[bool, WriteStats]:
         return graph not in snapshot, replace_graph(store, graph, triples, snapshot.get(graph))
 
-    created, _stats = await run_in_threadpool(commit_write, store, [graph], action)
+    created, _stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
     if created and triples:
         return Response(status_code=201, headers={"Location": location(request, graph)})
     return Response(status_code=204)
@@ -208,7 +208,7 @@ async def post_graph(request: Request, graph: str, triples: set[ox.Triple], stor
         old = snapshot.get(graph, set())
         return graph not in snapshot, replace_graph(store, graph, old | triples, old)
 
-    created, stats = await run_in_threadpool(commit_write, store, [graph], action)
+    created, stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
     if created:
         return JSONResponse(stats_body(graph, stats), status_code=201, headers={"Location": location(request, graph)})
     return JSONResponse(stats_body(graph, stats))

@@ -5,6 +5,11 @@ API writes (one lock per process), keeps a copy of the graphs the write may chan
 the write, asks :func:`api.deps.after_write_validation`, and when that returns a report puts
 the graphs back as they were and raises :class:`WriteRejected` (422).
 
+A protocol write (SPARQL Update, Graph Store) may not change a graph Quanze's loaders keep —
+the catalog of loads, a recorded load or its report, the corpus, the reference data — (409,
+:class:`ManagedGraph`): its record would no longer say what it holds. ``POST``/``DELETE /loads``
+change them as the CLI does.
+
 The rollback is a compensating update, not a transaction held open: between the write and
 the rollback, readers can see the rejected data, and a writer outside this process (another
 client of a remote endpoint) changing the same graphs meanwhile would be overwritten. Only
@@ -40,6 +45,29 @@ def written() -> int:
     return _written
 
 
+class ManagedGraph(ApiError):
+    """409: a protocol write named a graph Quanze's loaders keep; nothing was changed."""
+
+    def __init__(self, graphs: list[str]):
+        named = "、".join(f"<{g}>" for g in graphs)
+        super().__init__(409, f"{named} 由 Quanze 的载入维护（语料、参考数据、清单、校验报告或载入记录），不能通过协议直接写入；请用 "
+                              f"quanze load/unload/laws import/init，或 POST、DELETE /loads / {named.replace('、', ', ')} "
+                              "is kept by Quanze's loaders (the corpus, reference data, a list, a validation report "
+                              "or the catalog of loads) and cannot be written through the protocols; use quanze "
+                              "load/unload/laws import/init, or POST and DELETE /loads",
+                         details={"graphs": graphs}, force_json=True)
+
+
+def managed_graphs(store: Store) -> set[str]:
+    """The graphs a Quanze loader wrote and records (the catalog, each recorded load and its
+    report): a protocol write to one would leave its record saying what it no longer holds, and
+    a deleted corpus would leave every list citing nothing. Graphs without a record stay open."""
+    from quanze.catalog import CATALOG_GRAPH, loads
+
+    records = loads(store)
+    return {CATALOG_GRAPH} | {r.graph for r in records} | {r.report for r in records if r.report}
+
+
 class WriteRejected(ApiError):
     """422: the write did not pass validation and was rolled back."""
 
@@ -50,8 +78,12 @@ class WriteRejected(ApiError):
 
 
 def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R], *,
-                 validated: bool = False) -> R:
+                 validated: bool = False, protocol: bool = False) -> R:
     """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
+
+    ``protocol``: a SPARQL Update or Graph Store write, which may not change a graph the loaders
+    keep (:func:`managed_graphs`): refused with :class:`ManagedGraph` (409) before the write when
+    its graphs are known, rolled back after it when they are not (``DROP ALL``).
 
     ``validated``: the action validates what it writes before it writes it, and writes nothing
     it rejects (:func:`quanze.lists.load_list` with a validator — a list upload). The check
@@ -62,7 +94,7 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
     dropped (:func:`quanze.lookup.forget_cached`)."""
     global _written
     try:
-        result = _commit_write(store, graphs, action, validated)
+        result = _commit_write(store, graphs, action, validated, protocol)
         with _lock:
             _written += 1
         return result
@@ -71,7 +103,7 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
 
 
 def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R],
-                  validated: bool = False) -> R:
+                  validated: bool = False, protocol: bool = False) -> R:
     """:func:`commit_write` without the cache reset.
 
     ``graphs`` are the named graphs the write may change, or None when that is unknown (a
@@ -80,12 +112,18 @@ def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[
     with _lock:
         before = set(store.graph_names())
         scope = set(before) if graphs is None else set(graphs)
+        kept = managed_graphs(store) if protocol else set()
+        if graphs is not None and scope & kept:
+            raise ManagedGraph(sorted(scope & kept))
         snapshot: Snapshot = {g: store.graph_triples(g) for g in sorted(scope & before)}
         result = action(snapshot)
         after = set(store.graph_names())
         if graphs is None:
             changed = {g for g in before if g not in after or store.graph_triples(g) != snapshot[g]}
             touched = sorted(changed | (after - before))
+            if set(touched) & kept:
+                _restore(store, touched, snapshot)
+                raise ManagedGraph(sorted(set(touched) & kept))
         else:
             touched = sorted(scope | (after - before))
         if not touched or validated:

@@ -1,5 +1,7 @@
 """Writes through the HTTP API pass the same validation as `quanze load` (issue: HTTP, item 3)."""
 
+from pathlib import Path
+
 import httpx
 
 from quanze.namespaces import graph_iri
@@ -68,3 +70,70 @@ def test_a_write_is_judged_by_the_violations_it_brings():
         assert report["violations"] >= 1 and report["pre_existing"] >= 1
         assert {f["focus"] for f in report["results"]} == {f"{ITEM}NEW-1"}
         assert store.graph_triples(graph) == before
+
+
+def test_protocol_writes_cannot_change_what_the_loaders_keep():
+    """The corpus, reference data, a recorded list, its report and the catalog are written by
+    Quanze's loaders, which record them: a Graph Store or SPARQL Update write to one is refused
+    (409, naming it) and changes nothing, even as part of DROP ALL; a graph without a record
+    (a write by hand) stays writable."""
+    from quanze.catalog import CATALOG_GRAPH, loads
+    from quanze.lists import load_list
+    from quanze.reference import init
+    from quanze.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    init(store)
+    load_list(store, Path(__file__).parent / "fixtures" / "ui" / "validation-mini.csv", name="kept")
+    recorded = [r.graph for r in loads(store)]
+    assert str(graph_iri("load", "kept")) in recorded and len(recorded) > 2
+
+    def state() -> dict[str, int]:
+        return {g: len(store.graph_triples(g)) for g in store.graph_names()}
+
+    before = state()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with live_server(store, settings(token=TOKEN)) as base:
+        for graph in (*recorded, CATALOG_GRAPH):
+            r = httpx.delete(f"{base}/rdf-graphs", params={"graph": graph}, headers=auth)
+            assert r.status_code == 409 and r.json()["graphs"] == [graph], r.text
+            assert "quanze load" in r.json()["message"]
+        u = httpx.post(f"{base}/sparql", headers=auth, data={"update": f"DROP GRAPH <{CATALOG_GRAPH}>"})
+        assert u.status_code == 409, u.text
+        u = httpx.post(f"{base}/sparql", headers=auth, data={"update": "DROP ALL"})
+        assert u.status_code == 409 and set(u.json()["graphs"]) >= set(recorded), u.text
+        assert state() == before
+        # a graph written by hand is no loader's: writable as before
+        hand = str(graph_iri("load", "by-hand"))
+        r = httpx.put(f"{base}/rdf-graphs", params={"graph": hand}, headers=auth | {"Content-Type": "text/turtle"},
+                      content=b"<urn:x:a> <urn:x:b> <urn:x:c> .")
+        assert r.status_code == 201, r.text
+        assert httpx.delete(f"{base}/rdf-graphs", params={"graph": hand}, headers=auth).status_code == 200
+    assert state() == before
+
+
+def test_deleting_a_graph_is_judged_by_what_points_into_it():
+    """A Graph Store DELETE of a graph written by hand is validated on the nodes left pointing
+    at what it removes: an action on an item that would exist nowhere is a new violation (422,
+    rolled back); with nothing pointing at the item, the delete goes through."""
+    import pyoxigraph as ox
+
+    from quanze.reference import init
+    from quanze.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    init(store)
+    items, acts = str(graph_iri("load", "hand-items")), str(graph_iri("load", "hand-actions"))
+    action = (f"<https://w3id.org/quanze/id/action/HAND-1/cancel> a <{QZ}DevolutionAction> ; <{QZ}onItem> <{ITEM}HAND-1> ;"
+              f" <{QZ}actionType> <https://w3id.org/quanze/id/action-type/cancel> .\n")
+    for graph, text in ((items, _item_turtle("HAND-1")), (acts, action)):
+        store.write({graph: {q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE)}})
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with live_server(store, settings(token=TOKEN)) as base:
+        before = store.graph_triples(items)
+        r = httpx.delete(f"{base}/rdf-graphs", params={"graph": items}, headers=auth)
+        assert r.status_code == 422, r.text
+        assert {f["focus"] for f in r.json()["report"]["results"]} == {"https://w3id.org/quanze/id/action/HAND-1/cancel"}
+        assert store.graph_triples(items) == before
+        assert httpx.delete(f"{base}/rdf-graphs", params={"graph": acts}, headers=auth).status_code == 200
+        assert httpx.delete(f"{base}/rdf-graphs", params={"graph": items}, headers=auth).status_code == 200

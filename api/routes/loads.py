@@ -268,13 +268,14 @@ async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
     return JSONResponse(LoadSummary.model_validate(body).model_dump(), status_code=201)
 
 
-@router.delete("/loads/{name}", response_model=UnloadOut, summary="删除载入 / remove a load",
+@router.delete("/loads/{name:path}", response_model=UnloadOut, summary="删除载入 / remove a load",
                responses={409: {"model": UnloadRefusedOut, "description": "other loads point at its items; nothing "
                                                                           "removed (use force=true)"},
                           **error_responses(400, 401, 403, 404)})
 async def remove(
     request: Request, settings: SettingsDep,
-    name: Annotated[str, PathParam(description="the load's name, as GET /loads gives it", max_length=300)],
+    name: Annotated[str, PathParam(description="the load's name, as GET /loads gives it (a / in it may be written "
+                                               "as is or as %2F)", max_length=300)],
     force: Annotated[bool, Query(description="remove it even if other loads point at its items "
                                              "(即使其他载入指向其事项也删除)")] = False,
 ) -> dict[str, Any]:
@@ -287,6 +288,8 @@ async def remove(
     stem = unquote(graph.rsplit("/", 1)[-1])
 
     def work() -> dict[str, Any]:
+        if not store.has_graph(graph) and not loads(store, graph):  # answered without a write
+            raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
         left = dependents(store, name) if force else {}
         try:
             # A forced unload leaves dangling references on purpose: the after-write check would undo it.
@@ -295,7 +298,7 @@ async def remove(
         except UnloadRefused as exc:
             message = str(exc).replace("（--force）", "（force=true）").replace("(--force)", "(force=true)")
             raise ApiError(409, message, details={"dependents": exc.dependents}, force_json=True) from None
-        if not removed:
+        if not removed:  # unloaded by someone else meanwhile
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
         return {"name": stem, "graph": graph, "left_pointing": left}
 
