@@ -41,6 +41,12 @@ _TOKEN = re.compile(
 )
 
 
+def book_title(title: str) -> str:
+    """《title》, with the title marks inside it turned to 〈〉 as Chinese typography nests them:
+    《山东省实施〈中华人民共和国渔业法〉办法》."""
+    return f"《{title.replace('《', '〈').replace('》', '〉')}》"
+
+
 @dataclass(frozen=True)
 class Reference:
     """One cited unit: a title and optionally article, paragraph and item numbers."""
@@ -52,7 +58,7 @@ class Reference:
     item: int | None = None
 
     def label(self) -> str:
-        out = f"《{self.title}》"
+        out = book_title(self.title)
         if self.article:
             out += article_label(self.article, self.insert)
         if self.paragraph:
@@ -216,21 +222,21 @@ class Resolver:
             self._load()
         titles = self._titles.get(title_key(ref.title), set())
         if not titles:
-            return Resolution(ref, None, f"未知的法规名称《{ref.title}》", f"unknown title 《{ref.title}》")
+            return Resolution(ref, None, f"未知的法规名称{book_title(ref.title)}", f"unknown title {book_title(ref.title)}")
         if len(titles) > 1:
-            names = "、".join(f"《{t}》" for t in sorted(titles))
+            names = "、".join(book_title(t) for t in sorted(titles))
             return Resolution(ref, None, f"法规名称不明确，可能是 {names}", f"ambiguous title: could be {names}")
         versions = self._versions[next(iter(titles))]
         version = next((v for v in versions if v.current), max(versions, key=lambda v: v.date))
         if version.status == "废止":
-            return Resolution(ref, None, f"《{version.title}》已废止", f"《{version.title}》 is repealed",
+            return Resolution(ref, None, f"{book_title(version.title)}已废止", f"{book_title(version.title)} is repealed",
                               instrument=version.iri, current=False)
         iri = version.iri
         if ref.article is not None:
             iri += f"/art_{ref.article}" + (f"-{ref.insert}" if ref.insert else "")
             if not self.exists(iri):
-                return Resolution(ref, None, f"《{version.title}》没有{ref.label().split('》')[1]}",
-                                  f"《{version.title}》 has no article {ref.article}", instrument=version.iri)
+                return Resolution(ref, None, f"{book_title(version.title)}没有{ref.label().rsplit('》', 1)[1]}",
+                                  f"{book_title(version.title)} has no article {ref.article}", instrument=version.iri)
             if ref.paragraph is not None:
                 iri += f"/par_{ref.paragraph}"
                 if not self.exists(iri):

@@ -433,6 +433,7 @@ def _output_format(fmt: str | None, output: Path | None) -> str:
 def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) -> None:
     """``fmt`` as :func:`_output_format` settled it: to ``output``, else to stdout (UTF-8 text)."""
     from quanze import reports
+    from quanze.devolution import cited_as
     from quanze.tables import write_csv
 
     if fmt == "json":
@@ -449,8 +450,7 @@ def _emit(assessments: list[dict], fmt: str, output: Path | None, title: str) ->
     elif fmt == "table":
         rows = [{"事项编码": a["code"], "事项名称": a["name"], "实施主体": a["department"], "行使层级": "、".join(a["levels"]),
                  "结论": a["status_label"],
-                 "障碍条文": "\n".join(f"《{b['instrument']}》{b['article']}{b['paragraph'] or ''}{b['item'] or ''}"
-                                     f"（{b['level_label']}：{reports.said(b)}）" for b in a["blocking"]),
+                 "障碍条文": "\n".join(f"{cited_as(b)}（{b['level_label']}：{reports.said(b)}）" for b in a["blocking"]),
                  "修改主体": "、".join(sorted({b["authority_label"] for b in a["blocking"]}))} for a in assessments]
         console.print(_table(rows, title=title))
         return

@@ -35,6 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from quanze.citation import book_title
 from quanze.closure import reachable
 from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import LEVEL, QZ, item_iri
@@ -283,7 +284,7 @@ def _recorded(action: dict[str, Any]) -> dict[str, Any]:
 
 def cited_as(e: dict[str, Any]) -> str:
     """《title》第X条第X款第X项, as legal staff write a provision."""
-    return f"《{e['instrument']}》{e['article'] or ''}{e['paragraph'] or ''}{e['item'] or ''}"
+    return f"{book_title(e['instrument'])}{e['article'] or ''}{e['paragraph'] or ''}{e['item'] or ''}"
 
 
 def authority(inst: dict[str, Any]) -> str:

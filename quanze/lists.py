@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from quanze import __version__, review
 from quanze.catalog import record_ops
-from quanze.citation import Resolution, Resolver
+from quanze.citation import Resolution, Resolver, book_title
 from quanze.devolution import query_text
 from quanze.namespaces import ID, LEVEL, XSD, graph_iri, item_iri, segment
 from quanze.namespaces import QZ as _QZ
@@ -689,7 +689,7 @@ def unit_citation(store: Store, unit: str) -> str:
     from quanze.lookup import unit_label
 
     rows = store.select(f"SELECT ?t WHERE {{ <{unit.split('/art_', 1)[0]}> <http://data.europa.eu/eli/ontology#title> ?t }}")
-    return f"《{rows[0]['t']}》{unit_label(unit)}" if rows else unit
+    return f"{book_title(str(rows[0]['t']))}{unit_label(unit)}" if rows else unit
 
 
 Validator = Callable[[Store, str, set[ox.Triple], list[str]], object]

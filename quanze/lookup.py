@@ -42,6 +42,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from quanze import catalog
+from quanze.citation import book_title
 from quanze.devolution import AUTHORITY_ZH, authority, chain, provision_parts, query_text
 from quanze.level import LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
@@ -620,7 +621,7 @@ def _full_text(ctx: Triples, unit: str) -> str | None:
 def citation(inst: dict[str, Any] | None, iri: str) -> str:
     """《title》第X条第X款 for a provision."""
     title = inst["title"] if inst else unquote(tail(provision_parts(iri)[0].rsplit("/", 1)[0]))
-    return f"《{title}》{unit_label(iri)}"
+    return f"{book_title(title)}{unit_label(iri)}"
 
 
 def _basis(role: str, cited: str, ctx: Triples, labels: dict[str, str]) -> dict[str, Any]:

@@ -81,6 +81,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from quanze.citation import book_title
 from quanze.closure import reachable
 from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
@@ -1066,7 +1067,7 @@ class _Labels:
         article = self._one(f"{m['version']}/art_{m['art']}" + (f"-{m['ins']}" if m["ins"] else ""), _P["number"])
         if not article:
             article = f"第{to_chinese(int(m['art']))}条" + (f"之{to_chinese(int(m['ins']))}" if m["ins"] else "")
-        out = f"《{title}》{article}"
+        out = f"{book_title(title)}{article}"
         if m["par"]:
             out += f"第{to_chinese(int(m['par']))}款"
         if m["pt"]:
@@ -1090,7 +1091,7 @@ class _Labels:
             return self.provision(node) or node
         if _VERSION in types:
             title, date = self._one(node, _P["title"]), self._one(node, _P["versionDate"])
-            return f"《{title}》（{date}）" if date else f"《{title}》"
+            return f"{book_title(title)}（{date}）" if date else book_title(title)
         return self._lang(node, _P["prefLabel"], _P["label"], _P["title"]) or node
 
     def focus(self, node: str) -> tuple[str | None, str | None]:

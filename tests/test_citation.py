@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quanze.citation import CitationSyntaxError, Reference, Resolver, parse
+from quanze.citation import CitationSyntaxError, Reference, Resolver, book_title, parse
 from quanze.numerals import to_chinese
 from quanze.settings import ROOT
 
@@ -86,6 +86,19 @@ def test_resolves_real_citations(resolver, text, tail):
 def test_unresolvable_citations_say_why(resolver, text, reason):
     (res,) = resolver.resolve_text(text)
     assert not res.ok and reason in res.reason_en and res.reason_zh
+
+
+@given(titles, numbers)
+def test_a_title_within_a_title_is_nested_with_angle_marks(title, art):
+    """Chinese typography nests title marks as 〈〉 inside 《》; the label parses back to the same reference."""
+    label = Reference(title, art).label()
+    assert label.startswith(book_title(title)) and label.count("《") == 1 and label.count("》") == 1
+    assert parse(label) == [Reference(title, art)]
+
+
+def test_messages_nest_the_title_marks(resolver):
+    (res,) = resolver.resolve_text("《山东省实施〈中华人民共和国渔业法〉办法》第九百条")
+    assert not res.ok and "《山东省实施〈中华人民共和国渔业法〉办法》没有第九百条" in res.reason_zh, res.reason_zh
 
 
 def test_every_sample_citation_resolves(resolver):
