@@ -15,6 +15,8 @@ import io
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -127,6 +129,39 @@ def devolution(api, to: str) -> list[dict]:
     body = r.json()
     return body if isinstance(body, list) else body.get("items", [])
 
+
+@contextmanager
+def level_reviews(corpus_store) -> Iterator[None]:
+    """The sample level reviews (层级校核) loaded for the ``with`` block: a review replaces the
+    extractor's reading, and may read a paragraph at two levels with no phrase."""
+    from quanze.lists import load_list, unload
+    from quanze.lookup import forget_cached
+    from quanze.settings import ROOT
+
+    load_list(corpus_store, ROOT / "data" / "samples" / "shandong-level-reviews.csv")
+    forget_cached(corpus_store)
+    try:
+        yield
+    finally:
+        unload(corpus_store, "shandong-level-reviews")
+        forget_cached(corpus_store)
+
+
+def csv_rows(download) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+
+
+def cli_rows(assessments: list[dict]) -> list[list[str]]:
+    """What ``quanze blockers --format csv`` writes for these assessments (its JSON), read back."""
+    from quanze.reports import FLAT_HEADER, flat_rows
+    from quanze.tables import write_csv
+
+    out = io.StringIO()
+    write_csv(out, FLAT_HEADER, flat_rows(assessments))
+    return list(csv.reader(io.StringIO(out.getvalue())))
+
+
+NESTED = "《山东省实施〈中华人民共和国渔业法〉办法》"  # stored as 山东省实施《中华人民共和国渔业法》办法
 
 STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
              "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
@@ -345,22 +380,31 @@ def test_a_dashboard_selection_survives_back_and_is_a_link(page, api):
     assert page.locator("#devolution-list tbody tr").count() == len(blocked)
 
 
-def test_csv_export(page, api):
-    assessments = devolution(api, "县级")
-    page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
-    page.locator("#devolution-list").wait_for()
-    with page.expect_download() as info:
-        page.get_by_role("button", name="导出 CSV").click()
-    data = Path(info.value.path()).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["事项编码", "事项名称", "事项类型"] and rows[0][-1] == "委托"
-    assert len(rows) - 1 == sum(max(1, len(a["blocking"])) for a in assessments)
-    # the 委托 column says 可 with the provisions that allow it, as the JSON's entrust path does
-    open_paths = {a["code"]: "可：" + "、".join(x["basis"]) for a in assessments if a["blocking"]
-                  for x in a["alternatives"] if x["path"] == "entrust" and x["available"]}
-    assert open_paths
-    assert {r[0]: r[-1] for r in rows[1:] if r[0] in open_paths} == open_paths
+def test_csv_export(page, api, corpus_store):
+    """The dashboard's CSV is `quanze blockers --format csv` cell for cell (its header, 市级设定许可,
+    规定层级, the CLI's 修改主体 wording, the 委托 column) — with the sample level reviews loaded, so
+    a paragraph read at two levels is two rows; filtered by department, it says so in its name."""
+    with level_reviews(corpus_store):
+        assessments = devolution(api, "县级")
+        assert any(len({b["level"] for b in a["blocking"]}) > 1 for a in assessments)
+        page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+        page.locator("#devolution-list").wait_for()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="导出 CSV").click()
+        assert Path(info.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
+        assert info.value.suggested_filename == "下放看板-县级.csv"
+        assert csv_rows(info.value) == cli_rows(assessments)
+        department = "省药品监督管理局"
+        page.goto(f"{page.base}/#/devolution?to={quote('县级')}&department={quote(department)}")
+        page.locator("#devolution-list").wait_for()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="导出 CSV").click()
+        assert info.value.suggested_filename == f"下放看板-县级-{department}.csv"
+        assert csv_rows(info.value) == cli_rows([a for a in assessments if a["department"] == department])
+        page.locator('#status-counts tr[data-status="needs_legal_change"] button').click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="导出 CSV").click()
+        assert info.value.suggested_filename == f"下放看板-县级-{department}-需修改法律依据.csv"
     with page.expect_download() as info:
         page.get_by_role("button", name="导出 XLSX").click()
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip: an .xlsx workbook
@@ -459,6 +503,20 @@ def test_sparql_results_show_provisions_as_citations(page, corpus_store):
     title = cited[0]["text"].split("》")[0].lstrip("《")
     page.wait_for_function("t => !document.querySelector('main .loading') && document.querySelector('main').innerText"
                            ".includes(t)", arg=title)
+
+
+def test_sparql_results_link_item_codes(page):
+    """An item's code in a result (a column named code) opens the item's page."""
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.get_by_role("button", name="需修改法律依据才能下放至县级的事项").click()
+    page.locator(".yasr table a.item-code").first.wait_for()
+    links = page.evaluate("""() => [...document.querySelectorAll('.yasr table a.item-code')]
+        .map(a => ({text: a.textContent, href: a.getAttribute('href')}))""")
+    assert len(links) == page.locator(".yasr table tbody tr").count()
+    assert all(a["href"] == f"#/item/{a['text']}" for a in links)
+    page.locator(".yasr table a.item-code").first.click()
+    page.wait_for_function("code => document.querySelector('main h1 .code')?.textContent === code", arg=links[0]["text"])
 
 
 def _example(page, label: str) -> str:
@@ -696,10 +754,14 @@ def test_titles_and_an_unsupported_target_say_what_the_page_is(page, api):
 
 
 def test_unknown_item_is_reported(page):
+    """An unknown item is one 404: its chain is not asked for (once three, logged in the console)."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/items/" in r.url else None)
     page.goto(page.base + "/#/item/NO-SUCH-ITEM")
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "404" in alert.inner_text()
+    assert [u for u in asked if "/chain" in u] == []
 
 
 def test_a_level_review_shows_beside_the_extracted_reading(page, corpus_store):
@@ -758,3 +820,168 @@ def test_interim_paths_read_in_english_on_the_english_pages(page, api):
     page.wait_for_function("(note) => document.body.innerText.includes(note)", arg=path["note_en"])
     assert path["note"] not in box.inner_text()
     page.get_by_role("button", name="切换到中文").click()
+
+
+def test_a_paragraph_read_at_two_levels_is_one_blocking_line(page, corpus_store):
+    """Regression: a level review with no 依据短语 showed an empty mark (「国家级 · ▯ · 校核」), and
+    a paragraph read at two levels was listed twice, once per level, as if a duplicate."""
+    with level_reviews(corpus_store):
+        page.goto(f"{page.base}/#/item/37ZJ-QR-0002")
+        lines = page.locator('.assessment[data-target="县级"] ul.blocking > li')
+        lines.first.wait_for()
+        assert lines.count() == 1
+        text = lines.first.inner_text()
+        assert "《中华人民共和国注册建筑师条例》第十二条第一款" in text and "国家级、省级" in text and "校核" in text
+        assert page.locator("#assessment mark").evaluate_all("ms => ms.filter(m => !m.textContent.trim()).length") == 0
+        # the extractor's two levels of one paragraph, each with its own phrase, on one line too
+        page.goto(f"{page.base}/#/item/37NY-XK-0015")
+        box = page.locator('.assessment[data-target="县级"]')
+        box.locator("ul.blocking > li").first.wait_for()
+        cited = box.locator("ul.blocking > li").evaluate_all("ls => ls.map(l => l.dataset.provision)")
+        assert len(cited) == len(set(cited))
+        line = box.locator('ul.blocking > li[data-provision$="中华人民共和国渔业法/2013-12-28/art_23/par_2"]')
+        assert line.locator("mark").all_inner_texts() == ["国务院渔业行政主管部门批准", "省、自治区、直辖市人民政府渔业行政主管部门批准"]
+        assert "国家级：" in line.inner_text() and "省级：" in line.inner_text()
+
+
+def test_the_chain_table_says_its_statuses_are_the_members_own(page, api):
+    """Regression: the 一链办理 table gave each member's status before the chain under 下放至县级,
+    so 37YJ-XK-0002 read 可直接下放 on 37YJ-XK-0001's page while its own page said 关联事项受阻."""
+    own = {m["code"]: m["status"] for m in api.get(f"/items/{ITEM}/chain", params={"to": "县级"}).json()["chain"]}
+    final = {a["code"]: a["status"] for a in devolution(api, "县级")}
+    assert own["37YJ-XK-0002"] != final["37YJ-XK-0002"]  # what the table has to explain
+    page.goto(f"{page.base}/#/item/{ITEM}")
+    table = page.locator("#chain-table")
+    table.wait_for()
+    heading = table.locator('thead th[scope="colgroup"]')
+    assert heading.inner_text() == "自身结论（不计关联事项）" and "一链办理" in heading.get_attribute("title")
+    assert table.get_attribute("aria-describedby") == "chain-hint" and page.locator("#chain-hint").is_visible()
+    page.get_by_role("button", name="Switch to English").click()
+    page.locator('#chain-table thead th[scope="colgroup"]').wait_for()
+    assert page.locator('#chain-table thead th[scope="colgroup"]').inner_text() == "Own status (before the chain)"
+
+
+def test_a_title_within_a_title_is_marked_as_typography_nests_it(page):
+    """《山东省实施《中华人民共和国渔业法》办法》 reads 《山东省实施〈中华人民共和国渔业法〉办法》 wherever the
+    interface cites it: the item page, the dashboard's list, the provision page, SPARQL results."""
+    wrong = "《山东省实施《"
+    page.goto(f"{page.base}/#/item/37NY-XK-0016")
+    page.locator('.assessment[data-target="县级"] ul.blocking > li').first.wait_for()
+    for section in ("#assessment", "#bases"):
+        text = page.locator(section).inner_text()
+        assert f"{NESTED}第二十条第三款" in text and wrong not in text, section
+    page.goto(f"{page.base}/#/devolution?to={quote('县级')}&department={quote('省农业农村厅')}")
+    page.locator("#devolution-list").wait_for()
+    assert NESTED in page.locator("#devolution-list").inner_text() and wrong not in page.locator("#devolution-list").inner_text()
+    page.locator('#devolution-list a[href^="#/provision"]', has_text=NESTED).first.click()
+    page.locator("#impact-table").wait_for()
+    assert page.locator("main h1").inner_text().startswith(NESTED) and page.title().startswith(NESTED)
+    assert wrong not in page.locator("#impact-table").inner_text()
+    iri = "https://w3id.org/quanze/id/law/山东省实施《中华人民共和国渔业法》办法/2018-01-23/art_20/par_3"
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.evaluate("""(q) => { const tab = window.__quanzeYasgui.getTab(); tab.setQuery(q); tab.getYasqe().query(); }""",
+                  f"SELECT ?provision WHERE {{ VALUES ?provision {{ <{iri}> }} }}")
+    cited = page.locator(".yasr table a[data-cited][title]")
+    cited.first.wait_for()
+    assert cited.first.inner_text() == f"{NESTED}第二十条第三款" and cited.first.get_attribute("title") == iri
+
+
+def test_a_version_says_its_standing_once_and_terms_read_in_english(page):
+    """Regression: a version read 「2019-08-26 · 现行有效 · 有效」 (in English 「in force · 有效」), and in
+    English 法律, 设定依据 and 依申请 stayed Chinese."""
+    def value(scope, label):
+        return scope.locator("dl.meta > div", has=page.locator("dt", has_text=re.compile(f"^{label}$"))).locator("dd").inner_text()
+
+    page.goto(f"{page.base}/#/item/{ITEM}")
+    card = page.locator("article.basis").first
+    card.wait_for()
+    assert value(card, "版本") == "2019-08-26 · 现行有效"
+    page.get_by_role("button", name="Switch to English").click()
+    card = page.locator("article.basis").first
+    card.wait_for()
+    assert value(card, "Version") == "2019-08-26 · in force"
+    assert value(card, "Instrument type") == "law"
+    assert card.locator(".role").inner_text() == "legal basis"
+    assert value(page.locator("#overview"), "Handling") == "on application"
+    card.locator("h3 a").click()
+    page.locator("#impact-table").wait_for()
+    context = page.locator("section", has=page.locator("#ctx-h"))
+    assert value(context, "Version") == "2019-08-26 · in force" and value(context, "Instrument type") == "law"
+    assert page.locator(f'#impact-table tr[data-code="{ITEM}"]').inner_text().count("legal basis: ") == 1
+
+
+def test_an_item_of_a_paragraph_is_numbered_once(page):
+    """Regression: the provision page showed 「第一项 （一）…」; the item's own （一） is now its link."""
+    page.goto(f"{page.base}/#/provision?cite={quote(NESTED + '第二十条第二款第一项')}")
+    selected = page.locator("li#selected-provision")
+    selected.wait_for()
+    assert selected.inner_text().startswith("（一）四百四十一千瓦") and "第一项" not in selected.inner_text()
+    number = selected.locator("a.num")
+    assert number.inner_text() == "（一）" and number.get_attribute("aria-label") == "第一项"
+    assert number.get_attribute("href").startswith("#/provision?id=")
+
+
+def test_the_offline_notice_tries_again_at_once(browser, base):
+    """The notice that the service cannot be reached has a 重试 button that asks at once; on its own
+    the page asks again only half a minute after its last answer, not on a clock of its own."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.clock.install()
+    asked: list[str] = []
+    down: list[bool] = []
+    pg.on("request", lambda r: asked.append(r.url) if r.url.endswith("/health") else None)
+    pg.route("**/health", lambda route: route.abort() if down else route.continue_())
+    pg.goto(base + "/#/provision")
+    pg.locator("main form").wait_for()
+    pg.clock.pause_at(pg.evaluate("Date.now()") + 1000)  # from here the test moves time
+    down.append(True)
+    pg.evaluate("() => window.__quanzeFreshness()")
+    notice = pg.locator("#freshness")
+    assert "无法连接服务" in notice.inner_text()
+    down.clear()
+    pg.clock.run_for(10_000)
+    pg.wait_for_timeout(300)
+    before = len(asked)
+    notice.get_by_role("button", name="重试").click()
+    notice.wait_for(state="hidden")
+    assert len(asked) == before + 1
+    pg.clock.run_for(29_000)  # the page was loaded 40 s ago, but it last asked 29 s ago
+    pg.wait_for_timeout(500)
+    assert len(asked) == before + 1
+    pg.clock.run_for(2_000)
+    pg.wait_for_timeout(500)
+    assert len(asked) == before + 2
+    context.close()
+
+
+def test_a_phone_sees_the_query_and_the_statuses(page):
+    """At 390×844 the SPARQL run button covers no query text, and the search results scroll inside
+    their card with the code column kept in view as the statuses come into it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror-line").first.wait_for()
+    overlaps = page.evaluate("""() => {
+        const b = document.querySelector('.yasqe .yasqe_queryButton').getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector('.yasqe .CodeMirror-code .CodeMirror-line'));
+        return [...range.getClientRects()].filter(r => r.width && r.left < b.right && r.right > b.left
+            && r.top < b.bottom && r.bottom > b.top).length;
+    }""")
+    assert overlaps == 0
+    page.goto(page.base + "/")
+    page.locator("#search-results").wait_for()
+    page.wait_for_function("() => !document.querySelector('#search-results td[aria-busy]')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
+    box = page.locator(".results .table-scroll")
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    where = page.evaluate("""() => {
+        const rect = (el) => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right}; };
+        const row = document.querySelector('#search-results tbody tr');
+        return {card: rect(document.querySelector('.results')), box: rect(document.querySelector('.results .table-scroll')),
+                code: rect(row.querySelector('td.code')),
+                statuses: [...row.querySelectorAll('td[data-target]')].map(rect)};
+    }""")
+    assert where["card"]["left"] <= where["box"]["left"] and where["box"]["right"] <= where["card"]["right"] <= 390
+    for cell in [where["code"], *where["statuses"]]:
+        assert where["box"]["left"] - 1 <= cell["left"] and cell["right"] <= where["box"]["right"] + 1, (cell, where)

@@ -43,7 +43,24 @@ export function citationOfIri(iri) {
     return null;
   }
   const [, , date, art, insert, par, pt] = m;
-  if (!art) return `《${title}》（${date}）`;
-  return `《${title}》第${toChinese(+art)}条${insert ? `之${toChinese(+insert)}` : ""}`
-    + (par ? `第${toChinese(+par)}款` : "") + (pt ? `第${toChinese(+pt)}项` : "");
+  if (!art) return nestTitles(`《${title}》（${date}）`);
+  return nestTitles(`《${title}》第${toChinese(+art)}条${insert ? `之${toChinese(+insert)}` : ""}`
+    + (par ? `第${toChinese(+par)}款` : "") + (pt ? `第${toChinese(+pt)}项` : ""));
+}
+
+/**
+ * Title marks within title marks as Chinese typography writes them: 《山东省实施〈中华人民共和国渔业法〉办法》
+ * (titles are stored as enacted, with 《》 inside). Every 《》 the interface shows goes through here,
+ * its own and the service's, so a citation reads the same wherever it comes from.
+ */
+export function nestTitles(text) {
+  let depth = 0;
+  return String(text ?? "").replace(/[《》]/g, (mark) => {
+    if (mark === "《") {
+      depth += 1;
+      return depth > 1 ? "〈" : mark;
+    }
+    depth = Math.max(0, depth - 1);
+    return depth > 0 ? "〉" : mark;
+  });
 }

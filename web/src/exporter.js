@@ -13,16 +13,22 @@ export function flatRows(assessments) {
   const rows = [];
   for (const a of assessments) {
     const head = [a.code, a.name, a.type, a.department || "", joinList((a.levels || []).map(levelLabel)), levelLabel(a.target),
-      statusLabel(a.status), a.sensitive ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
+      statusLabel(a.status), a.sensitive ? t("yes") : "", a.city_set_licence ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
     const blocking = a.blocking || [];
     const tail = [(a.chain_blocked_by || []).join("；"), entrustCell(a)];
-    if (!blocking.length) rows.push([...head, "", "", "", "", "", "", "", "", "", ...tail]);
+    if (!blocking.length) rows.push([...head, ...Array(10).fill(""), ...tail]);
+    // a paragraph fixing two levels (国家级、省级) is two rows, told apart by 规定层级, as the CLI's
     for (const b of blocking) {
       rows.push([...head, b.instrument || "", b.article || "", b.paragraph || "", b.item || "", b.instrument_type || "",
-        b.issuer || "", said(b), authorityLabel(b.authority), b.text || "", ...tail]);
+        b.issuer || "", said(b), levelLabel(b.level_label || ""), amender(b), b.text || "", ...tail]);
     }
   }
   return rows;
+}
+
+/** Who must amend: in Chinese the service's words, as the CLI writes them; else the interface's. */
+function amender(b) {
+  return getLang() === "zh" && b.authority_label ? b.authority_label : authorityLabel(b.authority);
 }
 
 /** The 委托 path of a blocked item: 可 with the provisions that allow it, or 否 with why not. */
@@ -62,7 +68,7 @@ export function downloadCsv(filename, assessments) {
 export async function downloadXlsx(filename, assessments, sheetName) {
   const XLSX = await import("xlsx");
   const ws = XLSX.utils.aoa_to_sheet([t("csvHeader"), ...flatRows(assessments)]);
-  ws["!cols"] = t("csvHeader").map((_, i) => ({ wch: [14, 24, 10, 22, 10, 6, 14, 6, 6, 30, 10, 8, 8, 10, 20, 30, 20, 60, 20, 40][i] || 12 }));
+  ws["!cols"] = t("csvHeader").map((_, i) => ({ wch: [14, 24, 10, 22, 10, 6, 14, 6, 6, 6, 30, 10, 8, 8, 10, 20, 30, 8, 20, 60, 20, 40][i] || 12 }));
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, ws, (sheetName || "devolution").slice(0, 31));
   const data = XLSX.write(wb, { bookType: "xlsx", type: "array", compression: true });

@@ -1,7 +1,9 @@
 // Says when what the page shows may be out of date: the service cannot be reached, or its data
 // changed (a list loaded, replaced or removed, a write through the API) since the page was drawn.
-// GET /health answers a token that changes with the data; it is asked every half minute while
-// the page is visible, and once when the page is drawn, which sets what the page shows.
+// GET /health answers a token that changes with the data; it is asked when the page is drawn,
+// which sets what the page shows, and then half a minute after the last answer while the page is
+// visible — never more often, so an unreachable service costs one failed request (logged by the
+// browser) every half minute. The offline notice can ask again at once.
 import { forgetCached } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -11,6 +13,7 @@ let known = null; // the data token last answered
 let drawnWith = null; // the token of the data the page shows ("" when it may be older than that)
 let state = "fresh"; // fresh | changed | offline
 let rerender = () => {};
+let nextCheck = null; // the timer of the next check, null once it has fired
 
 async function dataToken() {
   const controller = new AbortController();
@@ -29,19 +32,32 @@ async function dataToken() {
 function show() {
   const bar = document.getElementById("freshness");
   if (!bar) return;
+  const focused = bar.contains(document.activeElement); // the retry button, pressed: keep the focus there
   bar.replaceChildren();
   bar.hidden = state === "fresh";
   bar.className = `notice freshness ${state}`;
-  if (state === "offline") bar.append(t("staleOffline"));
+  if (state === "offline") {
+    bar.append(t("staleOffline"), " ", h("button", { type: "button", class: "secondary", id: "freshness-retry",
+      onclick: check }, t("retry")));
+  }
   if (state === "changed") {
     bar.append(t("staleChanged"), " ", h("button", { type: "button", class: "secondary", id: "freshness-reload",
       onclick: () => { forgetCached(); rerender(); } }, t("reload")));
   }
+  if (focused) bar.querySelector("button")?.focus();
+}
+
+/** The next check, half a minute from now: made when the page is visible, else when it is shown. */
+function schedule() {
+  clearTimeout(nextCheck);
+  nextCheck = setTimeout(() => { nextCheck = null; if (document.visibilityState === "visible") check(); }, EVERY_MS);
 }
 
 /** Ask /health now; say whether the page is out of date. */
 export async function check() {
+  clearTimeout(nextCheck);
   const token = await dataToken();
+  schedule();
   if (token === null) {
     state = "offline";
   } else {
@@ -66,7 +82,7 @@ export function pageDrawn() {
 /** Start asking; ``render`` draws the current page again (the reload button). */
 export function watchFreshness(render) {
   rerender = render;
-  setInterval(() => { if (document.visibilityState === "visible") check(); }, EVERY_MS);
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") check(); });
+  // a page shown again is checked if the check it missed is due
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible" && !nextCheck) check(); });
   window.__quanzeFreshness = check; // for tests, which cannot wait half a minute
 }

@@ -20,7 +20,8 @@ const STRINGS = {
     bases: "法律依据", role: "依据类别", instrument: "法律文件", instrumentType: "文件类型", issuer: "制定机关",
     version: "版本", current: "现行有效", notCurrent: "非现行版本", paragraphText: "条文原文", evidence: "证据",
     levelAssigned: "条文规定的层级", act: "行为", openProvision: "查看条文及影响", noBases: "未登记法律依据。",
-    chain: "一链办理关联事项", noChain: "没有关联事项。", actions: "已记录的调整", noActions: "没有记录的调整。",
+    chain: "一链办理关联事项", noChain: "没有关联事项。", ownStatus: "自身结论（不计关联事项）",
+    ownStatusHint: "各关联事项按其自身法律依据得出的结论，未计入一链办理的影响；计入后的结论见该事项的页面。", actions: "已记录的调整", noActions: "没有记录的调整。",
     actionType: "调整方式", toLevel: "承接层级", toBody: "承接单位", entrusting: "委托机关", deadline: "完成时限",
     findings: "校验发现", noFindings: "没有校验发现。", severity: "严重程度", rule: "规则", message: "说明",
     graph: "依赖关系图", graphHelp: "点击节点打开对应的事项或条文；同样的链接也列在上方各节中，可用键盘访问。",
@@ -60,8 +61,9 @@ const STRINGS = {
     st_chain_blocked: "关联事项受阻", st_devolvable: "可直接下放", st_at_or_below_target: "已在目标层级或以下",
     au_central: "中央层面（提出建议按程序上报）", au_provincial: "省级层面（提出立改废意见）",
     au_municipal: "市级层面（由设区的市修改或废止）",
-    csvHeader: ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "需修改依据",
-      "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "修改主体", "条文", "关联受阻", "委托"],
+    // the columns of `quanze blockers --format csv` (quanze/reports.py FLAT_HEADER), one for one
+    csvHeader: ["事项编码", "事项名称", "事项类型", "实施主体", "行使层级", "目标层级", "结论", "涉及安全", "市级设定许可", "需修改依据",
+      "法律文件", "条", "款", "项", "文件类型", "制定机关", "依据原文（证据）", "规定层级", "修改主体", "条文", "关联受阻", "委托"],
   },
   en: {
     skip: "Skip to main content", nav: "Main navigation", navSearch: "Search items", navDevolution: "Devolution",
@@ -80,7 +82,8 @@ const STRINGS = {
     bases: "Legal bases", role: "Role", instrument: "Instrument", instrumentType: "Instrument type", issuer: "Issuer",
     version: "Version", current: "in force", notCurrent: "not the current version", paragraphText: "Text", evidence: "Evidence",
     levelAssigned: "Level the text assigns", act: "Act", openProvision: "Open the provision and its impact", noBases: "No legal basis recorded.",
-    chain: "Related items (一链办理)", noChain: "No related items.", actions: "Recorded actions", noActions: "No action recorded.",
+    chain: "Related items (一链办理)", noChain: "No related items.", ownStatus: "Own status (before the chain)",
+    ownStatusHint: "Each related item's status from its own legal bases, before the 一链办理 chain is taken into account; its own page gives the status with the chain.", actions: "Recorded actions", noActions: "No action recorded.",
     actionType: "Action", toLevel: "To level", toBody: "Receiving body", entrusting: "Entrusting body", deadline: "Deadline",
     findings: "Validation findings", noFindings: "No validation findings.", severity: "Severity", rule: "Rule", message: "Message",
     graph: "Dependency graph", graphHelp: "Click a node to open its item or provision; the same links are listed in the sections above for keyboard use.",
@@ -115,8 +118,9 @@ const STRINGS = {
     st_excluded: "Excluded (security)", st_cancel: "To be cancelled", st_needs_legal_change: "Needs legal change",
     st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",
     au_central: "Central (propose via channels)", au_provincial: "Provincial (propose amendment)", au_municipal: "Municipal (city amends)",
-    csvHeader: ["Code", "Name", "Type", "Department", "Levels", "Target", "Status", "Sensitive", "Needs legal change",
-      "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Who must amend", "Text", "Chain blocked by", "Entrust (委托)"],
+    csvHeader: ["Code", "Name", "Type", "Department", "Levels", "Target", "Status", "Sensitive", "City-set licence", "Needs legal change",
+      "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Level fixed", "Who must amend", "Text",
+      "Chain blocked by", "Entrust (委托)"],
   },
 };
 
@@ -175,3 +179,25 @@ const TYPE_EN = {
 
 /** An item type as stored (Chinese), with its English gloss in English. */
 export function typeLabel(type) { return lang === "en" && TYPE_EN[type] ? `${type} (${TYPE_EN[type]})` : type; }
+
+// The fixed vocabularies the data is written in (instrument types and statuses, basis roles, handling).
+const TERM_EN = {
+  宪法: "constitution", 法律: "law", 行政法规: "administrative regulation", 部门规章: "departmental rule",
+  地方性法规: "local regulation", 地方政府规章: "local government rule", 规范性文件: "normative document",
+  设定依据: "legal basis", 实施依据: "implementation basis", 依申请: "on application", 依职权: "ex officio",
+  有效: "in force", 已修改: "amended", 废止: "repealed",
+};
+
+/** A term of those vocabularies in the interface language; any other word as written. */
+export function termLabel(word) { return lang === "en" ? TERM_EN[word] || word : word; }
+
+/**
+ * A version's standing, said once: for a version in force the instrument's status (有效) and its
+ * being the current version say the same thing, and a repeal outweighs both.
+ */
+export function versionStanding(current, status) {
+  if (status === "废止") return termLabel(status);
+  if (current === false) return t("notCurrent");
+  if (status && status !== "有效") return termLabel(status);
+  return current === true || status ? t("current") : null;
+}

@@ -1,6 +1,6 @@
 // Routing and shared page pieces (the router itself is in app.js).
-import { h } from "./dom.js";
-import { t, bilingual } from "./i18n.js";
+import { h, zh } from "./dom.js";
+import { t, bilingual, termLabel } from "./i18n.js";
 
 let renderer = () => {};
 export function setRenderer(fn) { renderer = fn; }
@@ -27,6 +27,12 @@ export function navigate(path, params, { replace = false } = {}) {
   } else {
     window.location.hash = hash;
   }
+}
+
+/** A stored term (法律, 设定依据, 依申请 …) in the interface language; left in Chinese, it says so. */
+export function term(word) {
+  const label = termLabel(word);
+  return label === word ? zh(word) : label;
 }
 
 export function itemHref(code) { return `#/item/${encodeURIComponent(code)}`; }

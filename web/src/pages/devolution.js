@@ -1,6 +1,7 @@
 // Devolution dashboard: for a target level, counts by status × department and by amending
 // authority (charts with their tables), the list behind a bar, CSV/XLSX export.
 import { cachedJson } from "../api.js";
+import { nestTitles } from "../citation.js";
 import { field, h, select, zh } from "../dom.js";
 import { downloadCsv, downloadXlsx } from "../exporter.js";
 import { AUTHORITIES, authorityLabel, colon, joinList, levelLabel, STATUSES, statusLabel, t, TARGETS } from "../i18n.js";
@@ -23,7 +24,7 @@ export function statusBadge(status) {
 }
 
 export function citation(b) {
-  return `《${b.instrument}》${b.article || ""}${b.paragraph || ""}${b.item || ""}`;
+  return nestTitles(`《${b.instrument}》${b.article || ""}${b.paragraph || ""}${b.item || ""}`);
 }
 
 export async function devolutionPage({ main, params, onCleanup }) {
@@ -176,6 +177,13 @@ function describe(sel) {
   return parts.join(" · ");
 }
 
+/** The export's file name: target, the page's department (unless the selection names one), selection. */
+function exportName(target, pageDepartment, sel) {
+  const named = [sel.department === undefined ? pageDepartment : "", describe(sel)].filter(Boolean)
+    .map((part) => part.replace(/[\\/:*?"<>| ·]+/g, "_")); // characters a file name cannot hold
+  return [t("devTitle"), levelLabel(target), ...named].join("-");
+}
+
 /** The list selection an address names (``status``, ``authority``, ``in``: a department row). */
 function chosenIn(params) {
   const sel = {};
@@ -202,7 +210,7 @@ function renderList(section, list, sel, target, pageDepartment) {
     && (!sel.authority || (a.blocking || []).some((b) => b.authority === sel.authority)));
   const what = describe(sel);
   section.replaceChildren();
-  const name = `${t("devTitle")}-${levelLabel(target)}${what ? `-${what.replace(/[\\/:*?"<>| ·]+/g, "_")}` : ""}`;
+  const name = exportName(target, pageDepartment, sel);
   // The DOM's own append() prints null as "null": absent parts are "" here.
   section.append(
     h("h2", { id: "dev-list-h", tabindex: "-1" }, what ? `${colon(t("list"))}${what}` : t("listAll"),

@@ -2,9 +2,10 @@
 // text and the evidence phrase marked, the 一链办理 chain, recorded actions, validation findings
 // and a dependency graph one can click through.
 import { getJson } from "../api.js";
+import { nestTitles } from "../citation.js";
 import { h, highlight, zh } from "../dom.js";
-import { authorityLabel, colon, getLang, joinList, levelLabel, statusLabel, t, typeLabel } from "../i18n.js";
-import { errorBox, itemHref, loadingBox, pageTitle, provisionHref } from "../ui.js";
+import { authorityLabel, colon, getLang, joinList, levelLabel, t, termLabel, typeLabel, versionStanding } from "../i18n.js";
+import { errorBox, itemHref, loadingBox, pageTitle, provisionHref, term } from "../ui.js";
 import { citation, statusBadge } from "./devolution.js";
 import { findingMessage, ruleName, severityBadge } from "./validation.js";
 
@@ -20,10 +21,11 @@ function section(id, title, ...body) {
 }
 
 export function provisionLink(b) {
+  const cited = b.citation ? nestTitles(b.citation) : citation(b);
   if (b.provision_id || b.provision) {
-    return h("a", { href: provisionHref(b.provision || b.provision_id) }, zh(b.citation || citation(b)));
+    return h("a", { href: provisionHref(b.provision || b.provision_id) }, zh(cited));
   }
-  return zh(b.citation || citation(b));
+  return zh(cited);
 }
 
 // 层级校核: people's readings of the paragraphs, beside what the extractor read; a current review
@@ -51,11 +53,10 @@ export function reviewTable(reviews, id) {
 
 function basisCard(b, i) {
   const phrases = (b.level_assignments || []).map((a) => a.evidence).filter(Boolean);
-  const version = [b.version_date, b.current === true ? t("current") : b.current === false ? t("notCurrent") : null,
-    b.instrument_status].filter(Boolean).join(" · ");
+  const version = [b.version_date, versionStanding(b.current, b.instrument_status)].filter(Boolean).join(" · ");
   return h("article", { class: "basis", "aria-labelledby": `basis-${i}-h`, dataset: { provision: b.provision || "" } },
-    h("h3", { id: `basis-${i}-h` }, h("span", { class: "role" }, b.role || ""), " ", provisionLink(b)),
-    dl([[t("instrument"), b.instrument ? zh(b.instrument) : null], [t("instrumentType"), b.instrument_type],
+    h("h3", { id: `basis-${i}-h` }, h("span", { class: "role" }, b.role ? term(b.role) : ""), " ", provisionLink(b)),
+    dl([[t("instrument"), b.instrument ? zh(b.instrument) : null], [t("instrumentType"), b.instrument_type ? term(b.instrument_type) : null],
       [t("issuer"), b.issuer ? zh(b.issuer) : null], [t("version"), version],
       [t("authority"), b.authority ? authorityLabel(b.authority) : null]]),
     b.lead_in ? h("p", { class: "lead-in law-text", lang: "zh-CN" }, highlight(b.lead_in, phrases)) : null,
@@ -70,17 +71,47 @@ function basisCard(b, i) {
     reviewTable(b.level_reviews, `reviews-${i}`));
 }
 
+/** The blocking entries of an assessment by paragraph: one entry per level the paragraph fixes. */
+function byProvision(blocking) {
+  const groups = new Map();
+  for (const b of blocking) {
+    const key = b.provision || citation(b);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(b);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A paragraph's blocking reading on one line: its levels and the phrase saying so, marked (a level
+ * review need give none: then nothing is marked); each level with its own where they differ.
+ */
+function reading(entries) {
+  const mark = (phrase) => h("mark", { lang: "zh-CN" }, phrase);
+  const phrases = [...new Set(entries.map((b) => b.evidence).filter(Boolean))];
+  if (phrases.length > 1) {
+    return entries.map((b, i) => [i ? "；" : "", levelLabel(b.level_label || ""), b.evidence ? [colon(""), mark(b.evidence)] : null]);
+  }
+  const levels = [...new Set(entries.map((b) => levelLabel(b.level_label || "")))];
+  return [joinList(levels), phrases.length ? [" · ", mark(phrases[0])] : null];
+}
+
+function blockingLine(entries) {
+  const [b] = entries;
+  return h("li", { dataset: { provision: b.provision || "" } },
+    b.provision ? h("a", { href: provisionHref(b.provision) }, zh(citation(b))) : zh(citation(b)),
+    " ", h("span", { class: `auth au-${b.authority}` }, authorityLabel(b.authority)),
+    h("div", { class: "small" }, colon(t("levelAssigned")), reading(entries),
+      b.review ? h("span", { class: "reviewed" }, ` · ${t("reviewedBy")} ${b.review.by}${b.review.date ? ` ${b.review.date}` : ""}`) : null));
+}
+
 function assessmentCard(target, a) {
   if (!a) return h("div", { class: "assessment" }, h("h3", null, t("statusTo", target)), "—");
   const blocking = a.blocking || [];
   return h("div", { class: "assessment", dataset: { target } },
     h("h3", null, t("statusTo", target), " ", statusBadge(a.status)),
     a.security_category ? h("p", null, colon(t("securityCategory")), zh(a.security_category)) : null,
-    blocking.length ? h("div", null, h("h4", null, t("blocking")), h("ul", { class: "plain" }, blocking.map((b) => h("li", null,
-      b.provision ? h("a", { href: provisionHref(b.provision) }, zh(citation(b))) : zh(citation(b)),
-      " ", h("span", { class: `auth au-${b.authority}` }, authorityLabel(b.authority)),
-      h("div", { class: "small" }, `${colon(t("levelAssigned"))}${levelLabel(b.level_label || "")} · `, h("mark", { lang: "zh-CN" }, b.evidence),
-        b.review ? h("span", { class: "reviewed" }, ` · ${t("reviewedBy")} ${b.review.by}${b.review.date ? ` ${b.review.date}` : ""}`) : null)))))
+    blocking.length ? h("div", null, h("h4", null, t("blocking")), h("ul", { class: "plain blocking" }, byProvision(blocking).map(blockingLine)))
       : h("p", { class: "muted" }, t("noBlocking")),
     (a.chain_blocked_by || []).length ? h("p", null, colon(t("chainBlockedBy")),
       a.chain_blocked_by.map((c, i) => [i ? "、" : "", h("a", { href: itemHref(c) }, c)])) : null,
@@ -96,13 +127,28 @@ function assessmentCard(target, a) {
                 (e.to_levels || []).length ? joinList(e.to_levels.map(levelLabel)) : t("levelOpen"), ")")))) : null])))) : null);
 }
 
+// A member's status is its own, before the chain (as the chain answer gives it): where the chain
+// is blocked through this item, a member would otherwise seem to contradict its own page, which
+// gives its status with the chain. The headings say so.
+function chainTable(chain) {
+  return [h("div", { class: "table-scroll" }, h("table", { class: "data", id: "chain-table", "aria-describedby": "chain-hint" },
+    h("thead", null,
+      h("tr", null, [t("code"), t("name"), t("relation")].map((c) => h("th", { scope: "col", rowspan: "2" }, c)),
+        h("th", { scope: "colgroup", colspan: String(TARGETS.length), title: t("ownStatusHint") }, t("ownStatus"))),
+      h("tr", null, TARGETS.map((x) => h("th", { scope: "col" }, t("statusTo", x))))),
+    h("tbody", null, chain.map((m) => h("tr", { dataset: { code: m.code } },
+      h("td", { class: "code" }, m.exists === false ? m.code : h("a", { href: itemHref(m.code) }, m.code)),
+      h("td", null, zh(m.name || "—")),
+      h("td", null, m.direction ? zh(m.direction) : "—"),
+      TARGETS.map((to) => h("td", null, m.statuses[to] ? statusBadge(m.statuses[to]) : "—"))))))),
+  h("p", { class: "hint", id: "chain-hint" }, t("ownStatusHint"))];
+}
+
 export async function itemPage({ main, args, signal, onCleanup }) {
   const code = args[0];
   const loading = loadingBox();
   main.append(loading);
   let detail;
-  const chains = Promise.all(TARGETS.map((to) => getJson(`/items/${encodeURIComponent(code)}/chain`, { to }, { signal })
-    .catch((e) => { if (e.name === "AbortError") throw e; return null; })));
   try {
     detail = await getJson(`/items/${encodeURIComponent(code)}`, null, { signal });
   } catch (e) {
@@ -111,7 +157,9 @@ export async function itemPage({ main, args, signal, onCleanup }) {
     main.append(pageTitle(`${t("itemTitle")} ${code}`), errorBox(e), h("p", null, h("a", { href: "#/" }, t("backToSearch"))));
     return;
   }
-  const assessed = await chains;
+  // the chains only for an item that exists: an unknown one has none, and would be three 404s
+  const assessed = await Promise.all(TARGETS.map((to) => getJson(`/items/${encodeURIComponent(code)}/chain`, { to }, { signal })
+    .catch((e) => { if (e.name === "AbortError") throw e; return null; })));
   loading.remove();
   const item = detail.item || detail;
   const byTarget = Object.fromEntries(TARGETS.map((to, i) => [to, assessed[i] && (assessed[i].assessment || assessed[i])]));
@@ -126,7 +174,7 @@ export async function itemPage({ main, args, signal, onCleanup }) {
     [t("implementingBody"), item.implementing_body ? zh(item.implementing_body) : null],
     [t("acceptedAt"), joinList((item.accepted_at || []).map(levelLabel))],
     [t("approvedAt"), joinList((item.approved_at || []).map(levelLabel))],
-    [t("handling"), item.handling ? zh(item.handling) : null],
+    [t("handling"), item.handling ? term(item.handling) : null],
     [t("note"), item.note ? zh(item.note) : null],
   ])));
 
@@ -149,15 +197,7 @@ export async function itemPage({ main, args, signal, onCleanup }) {
   }
   for (const m of members.values()) if (!m.direct) m.direction = t("transitive");
   const chain = [...members.values()];
-  main.append(section("chain", t("chain"), chain.length ? h("div", { class: "table-scroll" }, h("table", { class: "data", id: "chain-table" },
-    h("thead", null, h("tr", null, [t("code"), t("name"), t("relation"), ...TARGETS.map((x) => t("statusTo", x))]
-      .map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", null, chain.map((m) => h("tr", { dataset: { code: m.code } },
-      h("td", { class: "code" }, m.exists === false ? m.code : h("a", { href: itemHref(m.code) }, m.code)),
-      h("td", null, zh(m.name || "—")),
-      h("td", null, m.direction ? zh(m.direction) : "—"),
-      TARGETS.map((to) => h("td", null, m.statuses[to] ? statusBadge(m.statuses[to]) : "—")))))))
-    : h("p", { class: "muted" }, t("noChain"))));
+  main.append(section("chain", t("chain"), chain.length ? chainTable(chain) : h("p", { class: "muted" }, t("noChain"))));
 
   const actions = detail.actions || [];
   main.append(section("actions", t("actions"), actions.length ? h("table", { class: "data" },
@@ -174,7 +214,7 @@ export async function itemPage({ main, args, signal, onCleanup }) {
     h("thead", null, h("tr", null, [t("severity"), t("rule"), t("message"), t("value")].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", null, findings.map((f) => h("tr", null,
       h("td", null, severityBadge(f.severity)), h("td", null, ruleName(f)),
-      h("td", null, findingMessage(f)), h("td", null, zh(f.value_label || f.value || "—"))))))
+      h("td", null, findingMessage(f)), h("td", null, zh(nestTitles(f.value_label || f.value || "—")))))))
     : h("p", { class: "muted" }, t("noFindings"))));
 
   // the dependency graph
@@ -192,10 +232,10 @@ export async function itemPage({ main, args, signal, onCleanup }) {
     const pid = `prov:${b.provision}`;
     add({ id: pid, label: `${b.article || ""}${b.paragraph || ""}${b.item || ""}` || b.citation, kind: "provision",
       href: provisionHref(b.provision), blocked: blocked.has(b.provision) });
-    edges.push({ id: `e:${item.code}:${b.provision}:${b.role_code || b.role}`, source: nodes[0].id, target: pid, label: b.role || "" });
+    edges.push({ id: `e:${item.code}:${b.provision}:${b.role_code || b.role}`, source: nodes[0].id, target: pid, label: termLabel(b.role || "") });
     if (b.instrument) {
       const iid = `inst:${b.instrument}`;
-      add({ id: iid, label: `《${short(b.instrument)}》`, kind: "instrument" });
+      add({ id: iid, label: short(nestTitles(`《${b.instrument}》`)), kind: "instrument" });
       if (!edges.some((e) => e.source === pid && e.target === iid)) edges.push({ id: `e:${pid}:${iid}`, source: pid, target: iid, label: "" });
     }
   }

@@ -3,9 +3,10 @@
 // entrustments (委托规定) bearing on it, and the items relying
 // on it with their status now and if the provision allowed the target level (impact list).
 import { getJson } from "../api.js";
+import { nestTitles } from "../citation.js";
 import { field, h, highlight, select, zh } from "../dom.js";
-import { authorityLabel, joinList, levelLabel, t, TARGETS } from "../i18n.js";
-import { errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref } from "../ui.js";
+import { authorityLabel, colon, joinList, levelLabel, t, TARGETS, termLabel, versionStanding } from "../i18n.js";
+import { errorBox, itemHref, loadingBox, navigate, pageTitle, provisionHref, term } from "../ui.js";
 import { statusBadge } from "./devolution.js";
 import { actCell, reviewTable } from "./item.js";
 
@@ -14,6 +15,19 @@ const LAW = "https://w3id.org/quanze/id/law/";
 function provisionPath(id) {
   const rel = id.startsWith(LAW) ? id.slice(LAW.length) : id;
   return `/provisions/${rel.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * An item (项) of a paragraph, linked by its number. Its text mostly opens with that number itself
+ * (（一）…): then that opening is the link, rather than 第一项 beside it saying the same again.
+ */
+function point(pt, phrases) {
+  const text = pt.text || "";
+  const n = /^第(.+)项$/.exec(pt.number || "")?.[1];
+  const own = n ? [`（${n}）`, `(${n})`, `${n}、`].find((x) => text.startsWith(x)) : null;
+  const link = (label) => h("a", { class: own ? "num own" : "num", href: provisionHref(pt.iri), "aria-label": pt.number || "" }, label);
+  return h("li", { class: pt.selected ? "selected" : null, id: pt.selected ? "selected-provision" : null, dataset: { iri: pt.iri } },
+    own ? [link(own), highlight(text.slice(own.length), phrases)] : [link(pt.number || ""), " ", highlight(text, phrases)]);
 }
 
 function impactRows(body) {
@@ -62,17 +76,18 @@ export async function provisionPage({ main, params, signal }) {
   loading.remove();
   const inst = provision.instrument || {};
   const phrases = [...(provision.level_assignments || []), ...(provision.entrustments || [])].map((a) => a.evidence).filter(Boolean);
-  main.querySelector("h1").replaceChildren(zh(provision.citation || provision.iri));
-  document.title = `${provision.citation || provision.iri} · Quanze 权责`;
+  const cited = provision.citation ? nestTitles(provision.citation) : provision.iri;
+  main.querySelector("h1").replaceChildren(zh(cited));
+  document.title = `${cited} · Quanze 权责`;
 
   const ctx = provision.context || {};
   const divisions = (ctx.divisions || []).map((d) => [d.number, d.title].filter(Boolean).join(" ")).filter(Boolean);
   main.append(h("section", { class: "card", "aria-labelledby": "ctx-h" },
     h("h2", { id: "ctx-h" }, t("articleInContext")),
     h("dl", { class: "meta" },
-      [[t("instrument"), inst.title ? zh(inst.title) : null], [t("instrumentType"), inst.type], [t("issuer"), inst.issuer ? zh(inst.issuer) : null],
-        [t("version"), [inst.version_date, inst.current === true ? t("current") : inst.current === false ? t("notCurrent") : null, inst.status]
-          .filter(Boolean).join(" · ")],
+      [[t("instrument"), inst.title ? zh(inst.title) : null], [t("instrumentType"), inst.type ? term(inst.type) : null],
+        [t("issuer"), inst.issuer ? zh(inst.issuer) : null],
+        [t("version"), [inst.version_date, versionStanding(inst.current, inst.status)].filter(Boolean).join(" · ")],
         [t("authority"), inst.authority ? authorityLabel(inst.authority) : null]]
         .filter(([, v]) => v).map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, v)))),
     divisions.length ? h("p", { class: "breadcrumb", lang: "zh-CN" }, divisions.join(" › ")) : null,
@@ -82,10 +97,7 @@ export async function provisionPage({ main, params, signal }) {
         id: par.selected ? "selected-provision" : null, dataset: { iri: par.iri } },
       h("a", { class: "num", href: provisionHref(par.iri), "aria-label": par.number || "" }, par.number || ""),
       h("p", null, highlight(par.text || "", phrases)),
-      par.items && par.items.length ? h("ol", { class: "points" }, par.items.map((pt) => h("li", {
-        class: pt.selected ? "selected" : null, id: pt.selected ? "selected-provision" : null, dataset: { iri: pt.iri } },
-      h("a", { class: "num", href: provisionHref(pt.iri), "aria-label": pt.number || "" }, pt.number || ""), " ",
-      highlight(pt.text || "", phrases)))) : null))),
+      par.items && par.items.length ? h("ol", { class: "points" }, par.items.map((pt) => point(pt, phrases))) : null))),
     (provision.level_assignments || []).length ? h("table", { class: "data compact" },
       h("caption", null, t("assignments")),
       h("thead", null, h("tr", null, [t("graphProvision"), t("level"), t("evidence"), t("act")].map((c) => h("th", { scope: "col" }, c)))),
@@ -113,7 +125,7 @@ export async function provisionPage({ main, params, signal }) {
       h("tbody", null, rows.map((r) => h("tr", { dataset: { code: r.code } },
         h("td", { class: "code" }, h("a", { href: itemHref(r.code) }, r.code)), h("td", null, zh(r.name)),
         h("td", null, zh(r.department || "—")), h("td", null, joinList((r.levels || []).map(levelLabel))),
-        h("td", null, (cites.get(r.code) || []).map((c, i) => [i ? h("br") : null, zh(`${c.role}：${c.citation}`)])),
+        h("td", null, (cites.get(r.code) || []).map((c, i) => [i ? h("br") : null, colon(termLabel(c.role)), zh(nestTitles(c.citation))])),
         impact ? [h("td", null, statusBadge(r.status)), h("td", null, statusBadge(r.status_if_amended))] : null)))))
       : h("p", { class: "muted" }, t("noImpact"))));
   const sel = document.getElementById("selected-provision");

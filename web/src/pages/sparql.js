@@ -4,7 +4,7 @@ import { citationOfIri } from "../citation.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { EXAMPLES } from "../examples.js";
-import { errorBox, loadingBox, pageTitle, provisionHref } from "../ui.js";
+import { errorBox, itemHref, loadingBox, pageTitle, provisionHref } from "../ui.js";
 
 let loader = null;
 
@@ -23,6 +23,10 @@ function loadYasgui() {
   return loader;
 }
 
+// YASR expands a cell it has cut short at the first click in it, and cancels that click: a link to
+// one of Quanze's pages keeps its click to itself and opens at once (app.css lets it be clicked).
+const openAtOnce = (ev) => ev.stopPropagation();
+
 /**
  * Provisions in the results as citations (《…》第X条第X款) linking to their pages, where the article
  * text is; the IRI stays in the link's title and in every download (YASR draws its table anew on
@@ -39,8 +43,30 @@ function citeProvisions(root) {
     a.lang = "zh-CN";
     a.href = provisionHref(iri);
     a.target = "_self";
+    a.addEventListener("click", openAtOnce);
     // YASR writes <…> around an IRI no prefix shortens: a citation needs none
     for (const n of [a.previousSibling, a.nextSibling]) if (n?.nodeType === 3 && /^[<>]$/.test(n.textContent)) n.remove();
+  }
+}
+
+const ITEM_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+$/; // 37YJ-XK-0001
+
+/**
+ * Item codes in the results (the values of a column named ``code``, as the examples select
+ * ``qz:code``) as links to their items' pages; the downloads keep the plain values. Like
+ * citeProvisions, on every change.
+ */
+function linkItemCodes(root) {
+  for (const table of root.querySelectorAll(".yasr table")) {
+    const column = [...table.querySelectorAll("thead th")].findIndex((th) => th.textContent.trim() === "code");
+    if (column < 0) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      const value = row.children[column]?.querySelector(".nonIri:not([data-linked])");
+      if (!value) continue;
+      value.dataset.linked = "";
+      const code = value.textContent.trim();
+      if (ITEM_CODE.test(code)) value.replaceChildren(h("a", { href: itemHref(code), class: "item-code", onclick: openAtOnce }, code));
+    }
   }
 }
 
@@ -103,7 +129,7 @@ export async function sparqlPage({ main, onCleanup }) {
   // before the first result is drawn.
   const table = yasgui.getTab()?.getYasr?.()?.config?.plugins?.table;
   if (table) table.dynamicConfig = { ...(table.dynamicConfig || {}), compact: true };
-  const observer = new MutationObserver(() => { labelControls(host); citeProvisions(host); });
+  const observer = new MutationObserver(() => { labelControls(host); citeProvisions(host); linkItemCodes(host); });
   observer.observe(host, { childList: true, subtree: true });
   labelControls(host);
   onCleanup(() => { observer.disconnect(); try { yasgui.destroy(); } catch { /* ignore */ } });

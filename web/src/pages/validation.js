@@ -1,5 +1,6 @@
 // The latest SHACL validation report, grouped by rule or by item, with links to the items.
 import { getJson } from "../api.js";
+import { nestTitles } from "../citation.js";
 import { h, zh } from "../dom.js";
 import { colon, getLang, joinList, t } from "../i18n.js";
 import { errorBox, itemHref, loadingBox, navigate, pageTitle } from "../ui.js";
@@ -116,6 +117,6 @@ export async function validationPage({ main, params, signal }) {
             ? (f.focus_code ? [h("a", { href: itemHref(f.focus_code) }, f.focus_code), " ", zh(f.focus_name || "")] : h("span", { class: "iri" }, f.focus))
             : ruleName(f)),
           h("td", null, findingMessage(f)),
-          h("td", null, f.value_label || f.value || "—"))))))));
+          h("td", null, nestTitles(f.value_label || f.value || "—")))))))));
   }
 }
