@@ -29,7 +29,7 @@ from quanze.namespaces import RDF as _RDF
 from quanze.namespaces import SKOS as _SKOS
 from quanze.reference import departments, level_body_iri, org_iri
 from quanze.store import Iri, Store
-from quanze.tables import HEADER_SEARCH, HeaderNotFound, Table, TableError, read_table, write_table
+from quanze.tables import HEADER_SEARCH, HeaderNotFound, Table, TableError, is_date, read_table, write_table
 
 
 class _Terms:
@@ -181,6 +181,33 @@ _KINDS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, 
     "reviews": (review.COLUMNS, review.REQUIRED, ("provision", "reviewer"), "层级校核表", "a level review list"),
     "items": (ITEM_COLUMNS, REQUIRED_ITEM, ("name",), "权责清单", "an item list"),
 }
+
+
+#: Columns a list may carry that no loader reads: a serial number, the context a review
+#: worksheet adds after its six columns, the row and reason a rejects file adds.
+IGNORED_COLUMNS = ("序号", "原文", "涉及事项", "状态", "行号/row", "原因/reason")
+
+
+def _unread_columns(table: Table, columns: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """A warning for each header cell no column of the list's kind is written as: a misspelled
+    optional column (安全分类 for 安全类别) would otherwise be dropped without a word, and with it
+    what the analysis reads (a security category excludes an item). Names the closest column."""
+    import difflib
+
+    known = {_header_key(n): names[0] for names in columns.values() for n in names}
+    ignored = {_header_key(c) for c in IGNORED_COLUMNS}
+    out = []
+    for cell in table.header:
+        key = _header_key(cell)
+        if not key or key in known or key in ignored:
+            continue
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+        out.append(Problem(
+            table.path.name, table.header_row, cell,
+            f"未识别的列“{cell}”，其内容未载入" + (f"；是否应为“{known[close[0]]}”？" if close else ""),
+            f"column {cell!r} is not one Quanze reads; its cells were not loaded"
+            + (f"; did you mean {known[close[0]]!r}?" if close else ""), "warning"))
+    return out
 
 
 def _columns_in(cells: list[str], columns: dict[str, tuple[str, ...]]) -> set[str]:
@@ -554,10 +581,11 @@ def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_
             bad(n, "entrusting", "委托必须写明委托机关（委托机关承担法律责任）",
                 "an entrustment must name its entrusting body (it keeps legal responsibility)")
         if get("deadline"):
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", get("deadline")):
+            if is_date(get("deadline")):
                 out.add(n, action, QZ.deadline, ox.Literal(get("deadline"), datatype=ox.NamedNode(str(XSD.date))))
             else:
-                bad(n, "deadline", f"完成时限“{get('deadline')}”不是 YYYY-MM-DD 日期", f"deadline {get('deadline')!r} is not a YYYY-MM-DD date")
+                bad(n, "deadline", f"完成时限“{get('deadline')}”不是 YYYY-MM-DD 格式的真实日期",
+                    f"deadline {get('deadline')!r} is not a real YYYY-MM-DD date")
         if get("basis_document"):
             out.add(n, action, QZ.basisDocument, _lit(get("basis_document")))
         if get("note"):
@@ -639,8 +667,12 @@ def _violations_by_row(report: object, table: Table, kind: str, row_code: dict[i
         column = cols.get(_PATH_COLUMN.get(f.path or "", ""))
         zh, en = f.messages.get("zh") or f.message, f.messages.get("en") or f.message
         name_zh, name_en = f.shape_names.get("zh") or f.shape_name, f.shape_names.get("en") or f.shape_name
-        out.append(Problem(table.path.name, rows.get(code or ""), column, f"{code or f.focus}［{name_zh}］{zh}",
-                           f"{code or f.focus} [{name_en}] {en}", "violation"))
+        # the offending value, when the message does not give it: two bases failing one rule are two lines
+        value = f.value_label or f.value
+        said = f"（{value}）" if value and value not in zh else ""
+        said_en = f" ({value})" if value and value not in en else ""
+        out.append(Problem(table.path.name, rows.get(code or ""), column, f"{code or f.focus}［{name_zh}］{zh}{said}",
+                           f"{code or f.focus} [{name_en}] {en}{said_en}", "violation"))
     return out
 
 
@@ -718,9 +750,15 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
                                       name or path.stem)
     else:
         built, row_code = _action_rows(table, store, problems)
+    problems[:0] = _unread_columns(table, _KINDS[kind][0])
+    # a list of another kind under a stored list's name is told so first, whatever its rows say
+    _replaceable(store, graph, kind, path.name, stores_nothing=False)
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
     if bad_rows and not skip_bad_rows:
         raise LoadRejected(problems)
+    if bad_rows and len(bad_rows) == len(table.rows):  # skipping every row is no load of the list
+        raise LoadRejected(problems + [Problem(path.name, None, None, "本文件的行全部被拒绝，未载入",
+                                               "every row of the file was rejected; nothing was loaded")])
     _replaceable(store, graph, kind, path.name, stores_nothing=len(bad_rows) == len(table.rows))
     triples: set[ox.Triple] = set()
     for n, ts in built.rows.items():

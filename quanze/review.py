@@ -33,7 +33,6 @@ The form in the graph (docs/vocabulary.md)::
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ import pyoxigraph as ox
 from quanze.level import LEVEL_ZH, LEVELS
 from quanze.namespaces import DCTERMS, ID, LEVEL, QZ, RDF, SKOS, XSD, segment
 from quanze.store import Iri, Store
+from quanze.tables import is_date
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "provision": ("条文", "provision", "citation"),
@@ -62,7 +62,6 @@ LEVEL_NAMES = {
     "乡级": "township", "乡镇": "township",
 }
 _SPLIT = re.compile(r"[；;、,，]\s*")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNIT = re.compile(r"/par_\d+(/pt_\d+)?$")
 
 # A review is current while its unit's qz:text is its qz:reviewedText: the test the loader makes
@@ -256,7 +255,7 @@ def read_rows(rows: list[tuple[int, Callable[[str], str]]], store: Store,
             bad(n, "reviewer", "缺少校核人", "missing reviewer")
             continue
         date = get("date").strip() or None
-        if date and not _is_date(date):
+        if date and not is_date(date):
             bad(n, "date", f"校核日期“{date}”不是 YYYY-MM-DD 日期", f"review date {date!r} is not a YYYY-MM-DD date")
             continue
         readings[n] = Reading(unit, text, tuple(levels), evidence, reviewer, date, get("note").strip() or None)
@@ -271,14 +270,6 @@ def read_rows(rows: list[tuple[int, Callable[[str], str]]], store: Store,
                 f"another review list ({name}) reads this unit as {', '.join(ordered) or 'no level'}; unload one of them first")
             del readings[n]
     return readings
-
-
-def _is_date(text: str) -> bool:
-    """YYYY-MM-DD and a real day (2026-13-45 is not)."""
-    try:
-        return bool(_DATE.fullmatch(text)) and datetime.date.fromisoformat(text) is not None
-    except ValueError:
-        return False
 
 
 def _zh(levels: list[str]) -> str:

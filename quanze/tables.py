@@ -96,6 +96,8 @@ def read_table(path: Path, header: HeaderTest | None = None) -> Table:
     :class:`HeaderNotFound` when no sheet has one."""
     if not path.exists():
         raise TableError(path, "文件不存在", "file not found")
+    if not path.is_file():
+        raise TableError(path, "不是文件（是文件夹？）", "not a file (a folder?)")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, header)
     text, encoding = _decode(path.read_bytes(), path)
@@ -268,6 +270,15 @@ def _table(path: Path, records: list[list[str]], encoding: str, start: int, shee
                              f"row {i} has {len(rec)} cells, more than the header's {len(header)}")
         rows.append((i, {h: (rec[k].strip() if k < len(rec) else "") for k, h in enumerate(header)}))
     return Table(path, header, rows, encoding, sheet, start + 1)
+
+
+def is_date(text: str) -> bool:
+    """YYYY-MM-DD and a real day: a list's dates (完成时限, 校核日期) are stored as xsd:date, and
+    2020-02-30 is none (a store would keep it, and every reader of it would fail)."""
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and datetime.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -351,3 +351,6 @@ def test_a_file_that_is_no_list_is_a_rejected_load(tmp_path):
     result = CliRunner().invoke(app, ["--store", ":memory:", "load", str(bad)])
     assert result.exit_code == 1, result.output
     assert "gbk-broken.csv" in result.output and "第 2 行" in result.output and "unchanged" in result.output
+    # a folder given for a file is named as such, not a traceback
+    folder = CliRunner().invoke(app, ["--store", ":memory:", "load", str(tmp_path)])
+    assert folder.exit_code == 1 and "not a file" in folder.output and "Traceback" not in folder.output

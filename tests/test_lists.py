@@ -100,6 +100,55 @@ def test_bad_rows_reject_the_whole_file(store, tmp_path):
     assert set(store.graph_names()) == before
 
 
+def test_an_impossible_deadline_is_a_bad_row(store, tmp_path):
+    """2020-02-30 has the form of a date but is none: refused at its row and column, like
+    明年年底, before anything is stored (a store would keep it as xsd:date, and every reader fail)."""
+    header, rows = _rows(ADJUSTMENTS)
+    bad = [r[:] for r in rows[:3]]
+    bad[1][header.index("完成时限")] = "2020-02-30"
+    bad[2][header.index("完成时限")] = "明年年底"
+    path = tmp_path / "dates.csv"
+    write_table(path, header, bad)
+    before = set(store.graph_names())
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path)
+    found = {(p.row, p.column) for p in err.value.problems if p.severity == "error"}
+    assert found == {(3, "完成时限"), (4, "完成时限")}
+    assert any("2020-02-30" in p.reason_zh and "real" in p.reason_en for p in err.value.problems)
+    assert set(store.graph_names()) == before
+
+
+def test_a_column_no_loader_reads_is_named_with_the_closest_one(store, tmp_path):
+    """A misspelled optional column (安全分类 for 安全类别) is not read: the load says so, and
+    which column it may have meant, rather than dropping what it held without a word. A serial
+    number column is expected, and passes silently."""
+    header, rows = _rows(SAMPLE)
+    renamed = ["安全分类" if h == "安全类别" else h for h in header] + ["序号"]
+    rows = _renumbered(header, [r + [str(n)] for n, r in enumerate(rows) if not r[header.index("关联事项")]][:2], "COLS")
+    path = tmp_path / "renamed.csv"
+    write_table(path, renamed, rows)
+    result = load_list(store, path)
+    warned = [p for p in result.problems if p.severity == "warning" and p.column == "安全分类"]
+    assert len(warned) == 1 and "安全类别" in warned[0].reason_zh and "安全类别" in warned[0].reason_en
+    assert warned[0].row == 1
+    assert not [p for p in result.problems if p.column == "序号"]
+
+
+def test_skip_bad_rows_refuses_a_file_whose_every_row_is_bad(store, tmp_path):
+    """Skipping every row is no load: refused, under a new name as under a stored one."""
+    header, rows = _rows(SAMPLE)
+    rows = _renumbered(header, rows[:2], "ALLBAD")
+    for r in rows:
+        r[header.index("行使层级")] = "部级"
+    path = tmp_path / "allbad.csv"
+    write_table(path, header, rows)
+    before = set(store.graph_names())
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path, name="brand-new", skip_bad_rows=True)
+    assert any("every row" in p.reason_en for p in err.value.problems)
+    assert set(store.graph_names()) == before and "brand-new" not in {r.name for r in loads(store)}
+
+
 def test_skip_bad_rows_stores_the_good_and_writes_rejects(store, tmp_path):
     header, rows = _rows(SAMPLE)
     rows = _renumbered(header, [r for r in rows if not r[header.index("关联事项")]][:4], "PARTLY")
@@ -487,6 +536,11 @@ def test_a_list_cannot_be_replaced_by_another_kind_or_by_nothing(store, tmp_path
         load_list(store, reviews, name=ADJUSTMENTS.stem)
     [problem] = other_kind.value.problems
     assert "调整事项目录" in problem.reason_zh and "层级校核表" in problem.reason_zh and ADJUSTMENTS.stem in problem.reason_en
+    # an item list under that name is told so too, before its rows (all held by another load) are judged
+    with pytest.raises(LoadRejected) as items_too:
+        load_list(store, SAMPLE, name=ADJUSTMENTS.stem)
+    [problem] = items_too.value.problems
+    assert "权责清单" in problem.reason_zh and "调整事项目录" in problem.reason_zh
     header, _ = _rows(ADJUSTMENTS)
     empty = tmp_path / ADJUSTMENTS.name
     write_table(empty, header, [])
@@ -546,3 +600,16 @@ def test_a_violation_is_named_at_its_row_and_column(store, tmp_path):
     assert found and {(p.file, p.row) for p in found} == {("viol.csv", 2)}
     assert "设定依据" in {p.column for p in found}
     assert all("VIOL-0" in p.reason_zh and "VIOL-0" in p.reason_en for p in found)
+
+
+def test_two_values_failing_one_rule_are_two_distinct_lines(store):
+    """The sample has items whose two legal bases fail the same rule: each line of the refusal
+    names its value, so no two lines read the same (they did: the message has no value)."""
+    from quanze.validation import validate_pending
+
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, SAMPLE, validator=validate_pending)
+    found = [(p.row, p.column, p.reason_zh, p.reason_en) for p in err.value.problems if p.severity == "violation"]
+    assert found and len(set(found)) == len(found)
+    report = err.value.report
+    assert len({(f.focus, f.shape, f.message) for f in report.results}) < len(report.results)  # the case at hand

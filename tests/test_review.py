@@ -270,8 +270,12 @@ def test_a_list_with_a_reviewer_column_but_no_provision_is_not_a_review_list(min
     path = folder / "items2.csv"
     path.write_text(ITEMS.replace("设定依据\n", "设定依据,Reviewer\n", 1), encoding="utf-8")
     assert read_list(path)[1] == "items"
-    # loaded, it is an item list (its rows refused: the mini store's list holds their codes)
-    assert load_list(store, path, skip_bad_rows=True).kind == "items"
+    # loaded, it is read as an item list: its rows are refused as items are (the mini store's
+    # list holds their codes), and with none left, so is the file
+    with pytest.raises(LoadRejected) as err:
+        load_list(store, path, skip_bad_rows=True)
+    assert {p.column for p in err.value.problems if p.severity == "error" and p.row} == {"事项编码"}
+    assert any("every row" in p.reason_en for p in err.value.problems)
 
 
 def test_a_review_list_answers_only_for_the_violations_it_causes(mini):
