@@ -800,7 +800,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     else:  # unvalidated: a report of the list's earlier version would speak for content it no longer has
         drops.append(str(graph_iri("report", name or path.stem)))
     stats = store.write(graphs, drops=drops, also=also)
-    result.inserted, result.deleted = stats.inserted, stats.deleted
+    result.inserted, result.deleted = stats.by_graph.get(graph, (0, 0))  # the list's own, not its report's
     return result
 
 

@@ -613,3 +613,21 @@ def test_two_values_failing_one_rule_are_two_distinct_lines(store):
     assert found and len(set(found)) == len(found)
     report = err.value.report
     assert len({(f.focus, f.shape, f.message) for f in report.results}) < len(report.results)  # the case at hand
+
+
+def test_a_reload_counts_the_lists_own_change_not_its_reports(store, tmp_path):
+    """Loaded again unchanged with validation, a list reports +0 −0: its report is written anew
+    (with new result nodes), but that is not a change of the list. One row dropped is its triples."""
+    from quanze.validation import validate_pending
+
+    header, rows = _rows(SAMPLE)
+    rows = _renumbered(header, [r for r in rows if not r[header.index("关联事项")]][:3], "RECOUNT")
+    path = tmp_path / "recount.csv"
+    write_table(path, header, rows)
+    first = load_list(store, path, validator=validate_pending, accept_violations=True)
+    again = load_list(store, path, validator=validate_pending, accept_violations=True)
+    assert first.inserted == first.triples and (again.inserted, again.deleted) == (0, 0)
+    assert store.has_graph(str(graph_iri("report", "recount")))
+    write_table(path, header, rows[:2])
+    fewer = load_list(store, path, validator=validate_pending, accept_violations=True)
+    assert (fewer.inserted, fewer.deleted) == (0, first.triples - fewer.triples)

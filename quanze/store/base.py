@@ -61,6 +61,9 @@ class WriteStats:
     inserted: int = 0
     deleted: int = 0
     graphs: list[str] = field(default_factory=list)
+    #: graph → (inserted, deleted), for each graph given: a load reports its own list's change,
+    #: not its validation report's
+    by_graph: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 # --- terms -----------------------------------------------------------------------------------
@@ -278,6 +281,7 @@ class Store:
             self._discard_empty_catalog()
         stats.graphs = list(graphs)
         stats.inserted += sum(len(graphs[g]) for g in new)
+        stats.by_graph.update({g: (len(graphs[g]), 0) for g in new})
         return stats
 
     def write_diff(self, graphs: Mapping[str, set[ox.Triple]], drops: Sequence[str] = (),
@@ -295,11 +299,13 @@ class Store:
                     continue
                 rewrite.append(g)  # dropped, then written whole
                 changes[g] = (set(), new)
+                stats.by_graph[g] = (len(new), len(old))
                 stats.deleted += len(old)
                 stats.inserted += len(new)
                 continue
             if delete or insert:
                 changes[g] = (delete, insert)
+            stats.by_graph[g] = (len(insert), len(delete))
             stats.deleted += len(delete)
             stats.inserted += len(insert)
         live_drops = [g for g in drops if g in names] + [g for g in rewrite if g in names]
