@@ -59,6 +59,12 @@ def unvalidated(records: list[LoadRecord]) -> list[LoadRecord]:
     return [r for r in records if r.kind in LIST_KINDS and not r.report]
 
 
+def not_a_list(records: list[LoadRecord], name: str) -> LoadRecord | None:
+    """The record named ``name`` that is no list (the corpus, reference data): ``quanze graphs``
+    shows it beside the lists, but unload does not remove it — its own command rewrites it."""
+    return next((r for r in records if r.name == name and r.kind not in LIST_KINDS), None)
+
+
 def _lit(value: object) -> str:
     if isinstance(value, bool):
         return f'"{str(value).lower()}"^^<{XSD.boolean}>'

@@ -372,7 +372,12 @@ def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quan
     except UnloadRefused as exc:
         fail(escape(str(exc)), 1)
     if not removed:
-        fail(f"没有名为 {escape(name)} 的载入 / no load named {escape(name)}", 1)
+        from quanze.catalog import loads, not_a_list
+
+        other = not_a_list(loads(store), name)
+        keeper = f"quanze {'laws import' if other.kind == 'laws' else 'init'}" if other else ""
+        fail(f"没有名为 {escape(name)} 的清单载入" + (f"；它不是清单，由 {keeper} 维护" if other else "")
+             + f" / no list loaded as {escape(name)}" + (f"; it is no list: {keeper} keeps it" if other else ""), 1)
     console.print(f"已删除 removed: {escape(name)}")
     for other, n in sorted(left.items()):
         err.print(f"[yellow]注意：载入 {escape(other)} 中有 {n} 处指向本载入的事项，现已无所指；请运行 quanze validate / "

@@ -22,6 +22,9 @@ def test_init_query_graphs_export(tmp_path):
     graphs = run("--store", store, "graphs")
     assert graphs.exit_code == 0 and "plan" in graphs.stdout
     assert "未校验" not in graphs.stdout  # reference data is no list: nothing to validate
+    # nor anything to unload: its own command keeps it
+    kept = run("--store", store, "unload", "plan")
+    assert kept.exit_code == 1 and "quanze init keeps it" in kept.output and "由 quanze init 维护" in kept.output
     out = tmp_path / "dump.nq"
     assert run("--store", store, "export", "--format", "nquads", "-o", str(out)).exit_code == 0
     assert "<https://w3id.org/quanze/id/region/370100>" in out.read_text(encoding="utf-8")
