@@ -23,10 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quanze.store import EndpointUnreachable, QuerySyntaxError, StoreError, StoreLocked
 
-_REASONS = {
+REASONS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error",
+    409: "conflict", 415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error",
     502: "bad_gateway", 503: "unavailable",
 }
 
@@ -53,10 +53,15 @@ class ApiError(Exception):
 PROTOCOL_PATHS = ("/sparql", "/rdf-graphs")
 
 
+def is_protocol_path(path: str) -> bool:
+    """Whether ``path`` is a protocol endpoint's (not a REST route's)."""
+    path = path.rstrip("/") or "/"
+    return any(path == p or path.startswith(p + "/") for p in PROTOCOL_PATHS)
+
+
 def is_protocol(request: Request) -> bool:
     """Whether the request is for a protocol endpoint (not a REST route)."""
-    path = request.url.path.rstrip("/") or "/"
-    return any(path == p or path.startswith(p + "/") for p in PROTOCOL_PATHS)
+    return is_protocol_path(request.url.path)
 
 
 def wants_json(request: Request) -> bool:
@@ -68,7 +73,7 @@ def error_response(request: Request, err: ApiError) -> Response:
     """The response for an :class:`ApiError` (text or JSON, see the module docstring)."""
     headers = dict(err.headers)
     if err.force_json or err.details or not is_protocol(request) or (err.status != 406 and wants_json(request)):
-        payload: dict[str, Any] = {"status": err.status, "error": _REASONS.get(err.status, "error"),
+        payload: dict[str, Any] = {"status": err.status, "error": REASONS.get(err.status, "error"),
                                    "message": err.message, **err.details}
         body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
         media = "application/json"

@@ -51,6 +51,7 @@ class Token:
     kind: str  # iri, string, var, bnode, pname, langtag, word, number, punct
     text: str
     pos: int
+    whole: str | None = None  # a name split off a glued keyword: the prefixed name it was part of
 
     @property
     def keyword(self) -> str | None:
@@ -58,14 +59,40 @@ class Token:
         return self.text.lower() if self.kind == "word" else None
 
 
+#: Keywords Oxigraph also reads glued to a prefixed name that follows (``GRAPHl:x`` as
+#: ``GRAPH l:x``), where the grammar's longest match makes one prefixed name of them.
+_GLUED = ("graph", "service", "load", "with", "into", "using", "named", "from", "silent", "drop", "clear",
+          "create", "copy", "move", "add", "to")
+
+
 def tokenize(text: str) -> list[Token]:
-    """The significant tokens of a query or update (whitespace and comments dropped)."""
+    """The significant tokens of a query or update (whitespace and comments dropped).
+
+    A prefixed name that is a keyword glued to a declared prefix (``GRAPHl:x`` with ``l:``
+    declared, ``SERVICEex:s``) is two tokens, keyword and name, as Oxigraph's parser reads it:
+    else ``GRAPHl:x`` would write a graph no target names, and ``SERVICEex:s`` call it. Where
+    ``GRAPHl:`` is declared too, the name keeps the whole reading (``whole``), for the targets."""
     out: list[Token] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, m.group(), m.start()))
-    return out
+    declared = {out[i + 1].text[:-1] for i in range(len(out) - 1)
+                if out[i].keyword == "prefix" and out[i + 1].kind == "pname" and out[i + 1].text.endswith(":")}
+    return [part for i, tok in enumerate(out)
+            for part in ([tok] if i and out[i - 1].keyword == "prefix" else _unglued(tok, declared))]
+
+
+def _unglued(tok: Token, declared: set[str]) -> list[Token]:
+    if tok.kind != "pname":
+        return [tok]
+    prefix, _, local = tok.text.partition(":")
+    for word in _GLUED:
+        rest = prefix[len(word):]
+        if prefix.lower().startswith(word) and rest in declared and (rest or prefix not in declared):
+            return [Token("word", prefix[: len(word)], tok.pos),
+                    Token("pname", f"{rest}:{local}", tok.pos + len(word), tok.text if prefix in declared else None)]
+    return [tok]
 
 
 def has_keyword(tokens: list[Token], word: str) -> bool:
@@ -174,9 +201,10 @@ def update_targets(tokens: list[Token], base: str | None = None) -> set[str] | N
                 nxt = tokens[k]
                 if nxt.kind in ("iri", "pname"):
                     iri = prologue.resolve(nxt)
+                    whole = prologue.resolve(Token("pname", nxt.whole, nxt.pos)) if nxt.whole else None
                     if iri is None:
                         return None
-                    targets.add(iri)
+                    targets |= {iri, whole} - {None}
                 elif nxt.kind == "var" or nxt.keyword in ("all", "named"):
                     return None
         i += 1

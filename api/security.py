@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import os
 import secrets
 import threading
@@ -32,7 +33,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ApiError
+from api.errors import REASONS, ApiError, is_protocol_path
 from api.lexer import Token, has_keyword
 from quanze.settings import Settings
 
@@ -66,6 +67,28 @@ def refuse_service(tokens: list[Token]) -> None:
     if has_keyword(tokens, "service"):
         raise ApiError(400, "本端点不允许联邦查询（SERVICE）/ "
                             "federated queries (SERVICE) are not allowed on this endpoint")
+
+
+#: How deep brackets may nest in a query or update. Oxigraph's parser recurses once a level, on
+#: the thread that parses: 10,000 levels (20 KB of brackets) overflowed its stack and killed
+#: the service. No real query comes near this.
+MAX_NESTING = 200
+
+
+def refuse_deep(tokens: list[Token]) -> None:
+    """400 for a query or update nesting brackets deeper than :data:`MAX_NESTING`, before it is parsed."""
+    depth = deepest = 0
+    for tok in tokens:
+        if tok.kind != "punct":
+            continue
+        if tok.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                raise ApiError(400, f"查询的括号嵌套超过 {MAX_NESTING} 层 / the query nests brackets more than "
+                                    f"{MAX_NESTING} levels deep")
+        elif tok.text in ")}]":
+            depth = max(0, depth - 1)
 
 
 def refuse_load(tokens: list[Token]) -> None:
@@ -174,7 +197,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = 0
                 if declared > self.max_body:
-                    await self._reject(send)
+                    await self._reject(scope, send)
                     return
         received = 0
         started = False
@@ -199,12 +222,18 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._reject(send)
+            await self._reject(scope, send)
 
-    async def _reject(self, send: Send) -> None:
-        body = (_too_large(self.max_body) + "\n").encode("utf-8")
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        """Plain text at the protocol endpoints, the JSON error model elsewhere (api.errors)."""
+        if is_protocol_path(scope.get("path", "")):
+            body, media = (_too_large(self.max_body) + "\n").encode("utf-8"), b"text/plain; charset=utf-8"
+        else:
+            body = json.dumps({"status": 413, "error": REASONS[413], "message": _too_large(self.max_body)},
+                              ensure_ascii=False).encode("utf-8")
+            media = b"application/json"
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                    "headers": [(b"content-type", media),
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})

@@ -47,7 +47,7 @@ from api.errors import ApiError
 from api.lexer import Token, has_relative_iri, query_dataset, tokenize, update_targets
 from api.methods import method_routes
 from api.sandbox import Job, answer
-from api.security import QueryRunner, refuse_load, refuse_service, require_writer
+from api.security import QueryRunner, refuse_deep, refuse_load, refuse_service, require_writer
 from api.writes import commit_write
 from quanze.settings import Settings
 from quanze.store import QuerySyntaxError, Store
@@ -237,6 +237,7 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
 
     def work() -> tuple[bytes, str, bool]:  # all of it in the worker: a long text takes time to read
         tokens = tokenize(op.text)
+        refuse_deep(tokens)
         refuse_service(tokens)
         default, named = dataset_for(op, tokens, base)
         text = with_base(op.text, tokens, base)
@@ -266,6 +267,7 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
 
     def work() -> None:
         tokens = tokenize(op.text)
+        refuse_deep(tokens)
         refuse_load(tokens)
         refuse_service(tokens)
         text = with_base(op.text, tokens, base)

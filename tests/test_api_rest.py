@@ -537,8 +537,14 @@ def test_an_unreadable_or_foreign_file_is_refused(api, corpus_store):
     assert no_header.status_code == 422 and no_header.json()["problems"][0]["file"] == "rest-empty.csv"
     not_a_table = api.post("/loads", files={"file": ("notes.txt", b"hello", "text/plain")}, headers=AUTH)
     assert not_a_table.status_code == 415
-    no_file = api.post("/loads", data={"name": "x"}, headers=AUTH)
+    no_file = api.post("/loads", files={"other": ("x.csv", b"a", "text/csv")}, data={"name": "x"}, headers=AUTH)
     assert no_file.status_code == 400
+    for not_multipart in ({"data": {"name": "x"}}, {"json": {"file": "x.csv"}}):
+        r = api.post("/loads", headers=AUTH, **not_multipart)
+        assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type", r.text
+    with live_server(corpus_store, settings(token=TOKEN, max_body=1000)) as small:  # REST routes: the JSON model
+        too_big = httpx.post(small + "/loads", files={"file": ("big.csv", b"x" * 5000, "text/csv")}, headers=AUTH)
+        assert too_big.status_code == 413 and too_big.json()["error"] == "payload_too_large", too_big.text
     assert store_state(corpus_store) == before
 
 
@@ -878,7 +884,7 @@ def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_sto
         assert api.delete("/loads/rest-del-items").status_code == 401
         refused = api.delete("/loads/rest-del-items", headers=AUTH)
         assert refused.status_code == 409, refused.text
-        assert refused.json()["dependents"] == {"rest-del-actions": 1}
+        assert refused.json()["dependents"] == {"rest-del-actions": 1} and refused.json()["error"] == "conflict"
         assert "rest-del-actions" in refused.json()["message"] and "force=true" in refused.json()["message"]
         gsp = api.delete("/rdf-graphs", params={"graph": graph}, headers=AUTH)
         assert gsp.status_code == 409 and gsp.json()["graphs"] == [graph], gsp.text  # a recorded load's graph

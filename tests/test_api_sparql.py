@@ -414,6 +414,7 @@ def test_update_syntax_error_is_400(api):
     "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE SILENT x:sparql { ?s ?p ?o } }",
     "SELECT * WHERE { # a comment\n ?s ?p \"x\" . SERVICE ?endpoint { ?s ?p ?o } }",
     "ASK { SERVICE<http://127.0.0.1:9/sparql>{} }",
+    "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:sparql { ?s ?p ?o } }",  # glued, as Oxigraph reads it
 ])
 def test_service_is_refused(api, query):
     r = api.get(query)
@@ -451,6 +452,18 @@ def test_load_in_a_literal_is_fine(api):
 
 
 # --- limits -----------------------------------------------------------------------------------
+
+def test_a_query_nesting_too_deep_is_400_and_the_service_lives(api):
+    """10,000 nested brackets (20 KB) overflowed the parser's stack and killed the service; the
+    nesting is bounded before anything parses, for queries and updates alike."""
+    deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+    r = httpx.post(api.sparql, content=deep.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert r.status_code == 400 and "nests" in r.text
+    u = api.update("INSERT DATA { GRAPH <http://x/> { <a:a> <b:b> " + "(" * 10_000 + ")" * 10_000 + " } }", AUTH)
+    assert u.status_code == 400 and "nests" in u.text
+    assert api.get("ASK {}").status_code == 200
+    assert api.get("SELECT * WHERE { FILTER(" + "(" * 50 + "1" + ")" * 50 + ") }").status_code == 200
+
 
 def test_body_over_the_cap_is_413():
     with live_server(seeded(), settings(max_body=2000)) as base:
@@ -673,6 +686,12 @@ def test_lexer_finds_update_targets():
     assert targets("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }") is None
     assert targets("DROP ALL") is None and targets("CLEAR NAMED") is None
     assert targets(f"INSERT DATA {{ <a> <b> \"GRAPH <{G1}>\" }}") == set()  # in a literal
+    # a keyword glued to a declared prefix, as Oxigraph reads it (GRAPH g:one), and the whole
+    # name too where it is declared as well; a prefix that merely starts like a keyword is a name
+    assert targets(f"PREFIX g: <{EX}g/> INSERT DATA {{ GRAPHg:one {{ <a> <b> <c> }} }}") == {EX + "g/one"}
+    assert targets(f"PREFIX g: <{EX}g/> PREFIX graphg: <{EX}h/> INSERT DATA {{ GRAPH graphg:one {{ <a> <b> <c> }} }}"
+                   ) == {EX + "g/one", EX + "h/one"}
+    assert targets(f"PREFIX graphs: <{EX}s/> INSERT DATA {{ graphs:a <b> <c> }}") == set()
 
 
 def test_runner_times_out_and_bounds_abandoned_queries():

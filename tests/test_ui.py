@@ -934,6 +934,7 @@ def test_the_offline_notice_tries_again_at_once(browser, base):
     pg.route("**/health", lambda route: route.abort() if down else route.continue_())
     pg.goto(base + "/#/provision")
     pg.locator("main form").wait_for()
+    pg.wait_for_load_state("networkidle")  # the page's own first check has answered
     pg.clock.pause_at(pg.evaluate("Date.now()") + 1000)  # from here the test moves time
     down.append(True)
     pg.evaluate("() => window.__quanzeFreshness()")

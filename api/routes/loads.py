@@ -241,6 +241,9 @@ async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
     is rejected unless ``accept_violations``. Rejected → 422, and the store is unchanged."""
     require_writer(request, settings)  # before the body is read
     store = store_of(request)
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise ApiError(415, "请以 multipart/form-data 上传文件（字段 file）/ "
+                            "upload the file as multipart/form-data (field file)", force_json=True)
     try:
         form = await request.form(max_files=1, max_fields=8)
     except Exception as exc:  # noqa: BLE001 — a malformed multipart body

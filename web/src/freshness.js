@@ -14,6 +14,7 @@ let drawnWith = null; // the token of the data the page shows ("" when it may be
 let state = "fresh"; // fresh | changed | offline
 let rerender = () => {};
 let nextCheck = null; // the timer of the next check, null once it has fired
+let asked = 0; // checks made: an answer arriving after a later check's is dropped
 
 async function dataToken() {
   const controller = new AbortController();
@@ -55,8 +56,10 @@ function schedule() {
 
 /** Ask /health now; say whether the page is out of date. */
 export async function check() {
+  const mine = ++asked;
   clearTimeout(nextCheck);
   const token = await dataToken();
+  if (mine !== asked) return; // a later check was made meanwhile: its answer is the newer word
   schedule();
   if (token === null) {
     state = "offline";
