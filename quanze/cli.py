@@ -491,17 +491,13 @@ def blockers(to: Annotated[str, typer.Option("--to", help="市级|县级|功能�
 
 
 def _known_department(store: Store, department: str) -> None:
-    """A ``--department`` no item has is an error (exit 1), naming the stored names close to it:
-    those containing it or contained in it, also once a leading 山东省 or 山东 is read as 省
-    (the lists write 省药品监督管理局, not 山东省药品监督管理局)."""
-    import re
+    """A ``--department`` no item has is an error (exit 1), naming the stored names close to it
+    (:func:`quanze.devolution.close_departments`)."""
+    from quanze.devolution import close_departments
 
-    names = sorted({str(r["d"]) for r in store.select(
-        "SELECT DISTINCT ?d WHERE { ?i <https://w3id.org/quanze/ns#implementingBodyName> ?d }")})
-    if department in names:
+    close = close_departments(store, department)
+    if close is None:
         return
-    given = {g for g in (department.strip(), re.sub(r"^山东省?", "省", department.strip())) if g}
-    close = [n for n in names if any(g in n or n in g for g in given)]
     hint = (f"；相近的名称：{'、'.join(close)} / close names: {', '.join(close)}" if close
             else "；没有相近的名称 / no close names")
     fail(f"没有实施主体为 {department} 的事项 / no item has the department {department}{hint}", 1)

@@ -45,7 +45,7 @@ from quanze import catalog
 from quanze.citation import book_title
 from quanze.devolution import AUTHORITY_ZH, authority, chain, provision_parts, query_text
 from quanze.level import LEVEL_ZH, LEVELS, RANK
-from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri
+from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri, segment
 from quanze.numerals import to_chinese
 from quanze.review import effective
 from quanze.store import Iri, Row, Store
@@ -128,6 +128,20 @@ def code_of(iri: str) -> str:
 def provision_id(iri: str) -> str | None:
     """The part of a provision IRI after ``qzid:law/`` (what ``/provisions/{id}`` takes)."""
     return iri.removeprefix(LAW) if iri.startswith(LAW) else None
+
+
+def stored_provision(store: Store, iri: str) -> str | None:
+    """The stored 条, 款 or 项 an IRI names — as written, or written with its characters
+    %-encoded (https://…/law/%E4%B8%AD…) — or None: a well-formed IRI of no stored provision."""
+    from urllib.parse import unquote
+
+    readable = LAW + "/".join(segment(unquote(part)) for part in iri.removeprefix(LAW).split("/"))
+    for candidate in dict.fromkeys((iri, readable)):
+        if article_of(candidate) is None or safe_iri(candidate) is None:
+            continue
+        if store.ask("ASK { VALUES ?x { UNDEF } ?x a ?type }", {"x": Iri(candidate)}):
+            return candidate
+    return None
 
 
 def article_of(iri: str) -> str | None:

@@ -373,6 +373,16 @@ def test_several_bad_parameters_are_each_named(base):
     assert "parameter page must be at least 1" in en and "parameter size must be at least 1" in en
 
 
+def test_a_department_no_item_has_is_404_naming_the_close_ones(api):
+    """As ``quanze blockers --department`` exits 1: an empty answer would read as "nothing
+    blocks". 山东省药品监督管理局 and 药品 name 省药品监督管理局 as close."""
+    for path in ("/devolution", "/review-sheet"):
+        for written in ("山东省药品监督管理局", "药品监督"):
+            r = api.get(path, params={"to": "县级", "department": written})
+            assert r.status_code == 404 and "省药品监督管理局" in r.json()["message"], (path, written, r.text)
+    assert api.get("/devolution", params={"to": "县级", "department": "省药品监督管理局"}).status_code == 200
+
+
 def test_devolution_pages_are_slices_of_the_whole_answer(api):
     whole = api.get("/devolution", params={"to": "市级", "all": "true"})
     total = len(whole.json())
@@ -441,6 +451,10 @@ def test_impact_is_quanze_devolution_impact(api, corpus_store):
     assert expected and r.json() == json.loads(json.dumps(expected, ensure_ascii=False))
     assert api.get("/impact", params={"provision": LAW + PAR}).json() == r.json()
     assert api.get("/impact", params={"provision": "《没有这部法》第一条"}).status_code == 404
+    # an IRI written %-encoded is the same provision; a well-formed IRI of none is 404, as a citation is
+    assert api.get("/impact", params={"provision": LAW + quote(PAR)}).json() == r.json()
+    for none in (LAW + PAR.replace("art_41/par_1", "art_999"), LAW + "中华人民共和国药品管理法/1984-09-20/art_41"):
+        assert api.get("/impact", params={"provision": none}).status_code == 404, none
 
 
 def test_cached_law_texts_are_read_again_after_an_api_write(api, corpus_store):
@@ -648,7 +662,7 @@ def test_injection_strings_are_just_values(api, corpus_store):
         assert api.get("/impact", params={"provision": bad}).status_code in (404, 400)
         assert api.get("/validation", params={"report": bad}).status_code == 404
         r = api.get("/devolution", params={"to": "县级", "department": bad})
-        assert r.status_code == 200 and r.json() == []
+        assert r.status_code == 404 and r.json()["error"] == "not_found"  # no item has it
     assert store_state(corpus_store) == before
     assert api.get("/items", params={"size": 1}).json()["total"] == len(rows())
 

@@ -31,9 +31,10 @@ from api.routes.common import (
     store_of,
 )
 from quanze import catalog, lookup, reports
-from quanze.devolution import STATUSES, target_level
+from quanze.devolution import STATUSES, close_departments, target_level
 from quanze.devolution import blockers as find_blockers
 from quanze.devolution import impact as find_impact
+from quanze.store import Store
 from quanze.tables import write_table
 
 router = APIRouter(tags=["下放 devolution"])
@@ -101,12 +102,13 @@ IMPACT_SCHEMA: dict[str, Any] = {
             responses={200: {"description": "one assessment per item (docs/blockers.schema.json), the same "
                                             "JSON as `quanze blockers --format json`",
                              "content": json_content(blockers_schema())},
-                       **error_responses(400, 503)})
+                       **error_responses(400, 404, 503)})
 async def devolution(
     request: Request,
     to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区 (city, county, zone)",
                                 examples=["县级"])],
-    department: Annotated[str | None, Query(description="only items of this 实施主体 (as written)",
+    department: Annotated[str | None, Query(description="only items of this 实施主体, as the lists write it "
+                                                        "(404 naming the close names when no item has it)",
                                             examples=["省药品监督管理局"])] = None,
     all: Annotated[bool, Query(description="every item, also those at or below the target")] = False,
     offset: Annotated[int, Query(ge=0, description="skip this many assessments (in the answer's order: "
@@ -124,12 +126,22 @@ async def devolution(
     cache = assessment_cache(request)
 
     def answer() -> tuple[str, int]:
+        known_department(store, department)
         found = cache.blockers(store, to, department, all)
         end = None if limit is None else offset + limit
         return reports.to_json(found[offset:end]), len(found)
 
     text, total = await run(request, answer)
     return Response(text.encode("utf-8"), media_type="application/json", headers={"X-Total-Count": str(total)})
+
+
+def known_department(store: Store, department: str | None) -> None:
+    """404 for a department no item has, naming the close ones, as ``quanze blockers`` exits 1:
+    an empty answer would read as "nothing blocks" (:func:`quanze.devolution.close_departments`)."""
+    close = close_departments(store, department) if department else None
+    if close is not None:
+        raise not_found(f"没有实施主体为 {department} 的事项" + (f"；相近的名称：{'、'.join(close)}" if close else ""),
+                        f"no item has the department {department}" + (f"; close names: {', '.join(close)}" if close else ""))
 
 
 SHEET_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
@@ -139,7 +151,7 @@ SHEET_MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshee
             responses={200: {"description": "the paragraphs blocking devolution to the target, one per row, "
                                             "pre-filled with the reading in force (as `quanze laws reviews`)",
                              "content": {media.split(";")[0]: {} for media in SHEET_MEDIA.values()}},
-                       **error_responses(400, 503)})
+                       **error_responses(400, 404, 503)})
 async def review_sheet(
     request: Request,
     to: Annotated[Target, Query(description="target level: 市级, 县级 or 功能区", examples=["县级"])],
@@ -155,6 +167,7 @@ async def review_sheet(
     cache = assessment_cache(request)
 
     def sheet() -> bytes:
+        known_department(store, department)
         # every item, as the devolution page asks (and caches): a paragraph that blocks an item
         # exercised at or below the target (层级与法定依据不符) deserves a reading too
         rows = reports.review_sheet(store, cache.blockers(store, to, department, True))
@@ -188,9 +201,10 @@ async def impact(
     store = store_of(request)
     target_level(to)
     if provision.startswith(lookup.LAW):
-        iri = provision
-        if lookup.safe_iri(iri) is None or lookup.article_of(iri) is None:
+        found = await run(request, lambda: lookup.stored_provision(store, provision))
+        if found is None:
             raise not_found(f"没有条文 {provision}", f"no provision {provision}")
+        iri = found
     else:
         cache = resolver_cache(request)
         iri = resolve_one(await run(request, lambda: cache.resolve_text(store, provision)), provision)
