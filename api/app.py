@@ -67,7 +67,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
             allow_headers=["Accept", "Authorization", "Content-Type"],
-            expose_headers=["Location", "X-Quanze-Truncated", "X-Quanze-Row-Limit"],
+            # what a page on another origin reads: a created graph, a capped answer, the total of a
+            # paged one, a download's name, when to try again
+            expose_headers=["Location", "X-Quanze-Truncated", "X-Quanze-Row-Limit", "X-Total-Count",
+                            "Content-Disposition", "Retry-After"],
         )
     return app
 

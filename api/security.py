@@ -100,8 +100,8 @@ def refuse_load(tokens: list[Token]) -> None:
 
 class QueryTimeout(ApiError):
     def __init__(self, seconds: float):
-        super().__init__(503, f"查询超过 {seconds:g} 秒的时限，已放弃；请缩小查询范围（加 LIMIT 或更具体的条件）/ "
-                              f"the query exceeded the {seconds:g} s time limit and was abandoned; "
+        super().__init__(503, f"查询超过 {seconds:.3g} 秒的时限，已放弃；请缩小查询范围（加 LIMIT 或更具体的条件）/ "
+                              f"the query exceeded the {seconds:.3g} s time limit and was abandoned; "
                               f"narrow it (add a LIMIT or more specific patterns)")
 
 

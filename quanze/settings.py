@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +44,16 @@ class Settings(BaseSettings):
     query_memory_mb: int = 4096  # address space a /sparql worker may add to its opened store (on-disk); 0 = no cap
     max_rows: int = 10_000
     max_body: int = 20 * 1024 * 1024
-    cors_origins: list[str] = []
+    # QUANZE_CORS_ORIGINS: origins separated by commas (https://a.example,https://b.example), or a JSON list
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [o.strip() for o in text.split(",") if o.strip()]
+        return value
 
     def open_store(self):
         from quanze.store import open_store

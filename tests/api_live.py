@@ -53,9 +53,12 @@ def seeded(store: Store | None = None) -> Store:
 
 
 @contextmanager
-def live_server(store: Store, cfg: Settings | None = None) -> Iterator[str]:
-    """Serve ``create_app(cfg, store)`` on 127.0.0.1; yields the base URL."""
+def live_server(store: Store, cfg: Settings | None = None, runner: object | None = None) -> Iterator[str]:
+    """Serve ``create_app(cfg, store)`` on 127.0.0.1; yields the base URL. ``runner``: another
+    query runner than the app's own (a test's stand-in for a busy one)."""
     app = create_app(cfg or settings(), store)
+    if runner is not None:
+        app.state.runner = runner
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -86,6 +86,21 @@ def test_health(api):
     assert api.get("/health", params={"triples": "true"}).json()["triples"] > 1_000_000
 
 
+def test_health_answers_while_every_query_slot_is_taken(corpus_store):
+    """Slow SPARQL queries holding every slot made /health answer 503 busy, and a load balancer
+    would call the service dead. /health asks the store itself; what needs a slot still waits."""
+    from api.security import Busy
+
+    class Taken:
+        async def run(self, fn, timeout=None):
+            raise Busy()
+
+    with live_server(corpus_store, settings(), runner=Taken()) as base:
+        assert httpx.get(base + "/health").status_code == 200
+        assert httpx.get(base + "/items", params={"size": 1}).status_code == 503
+        assert httpx.get(base + "/health", params={"triples": "true"}).status_code == 503  # counting is a query
+
+
 def test_health_data_token_follows_the_data(api, corpus_store, tmp_path):
     """``data`` stays while nothing changes, changes with a load made outside the service (the
     CLI into the same store), is back once it is unloaded, and changes with a write through the

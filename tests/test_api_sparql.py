@@ -534,6 +534,20 @@ def test_cors_open_when_configured():
         assert "authorization" in pre.headers["access-control-allow-headers"].lower()
         other = httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://other.example"})
         assert "access-control-allow-origin" not in other.headers
+        # a page on that origin can read a paged answer's total
+        paged = httpx.get(base + "/devolution", params={"to": "县级", "limit": 1}, headers={"Origin": origin})
+        assert "x-total-count" in paged.headers["access-control-expose-headers"].lower()
+
+
+def test_cors_origins_are_read_from_the_environment_as_people_write_them(monkeypatch):
+    """QUANZE_CORS_ORIGINS took only a JSON list; a plain origin stopped every command with a traceback."""
+    from quanze.settings import Settings
+
+    for written, origins in (("https://a.example", ["https://a.example"]),
+                             ("https://a.example, https://b.example", ["https://a.example", "https://b.example"]),
+                             ('["https://a.example"]', ["https://a.example"]), ("", [])):
+        monkeypatch.setenv("QUANZE_CORS_ORIGINS", written)
+        assert Settings().cors_origins == origins
 
 
 # --- real clients -----------------------------------------------------------------------------
