@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors, graph_store, sandbox, sparql
+from api.methods import HeadAsGet
 from api.routes import ROUTERS
 from api.routes.common import ResolverCache
 from api.routes.devolution import AssessmentCache
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.include_router(router)
     mount_ui(app)  # the web interface at / and /static (after the API's routes)
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:  # added last: outermost, so errors (413 too) carry CORS headers
         app.add_middleware(
             CORSMiddleware,

@@ -69,6 +69,25 @@ def wants_json(request: Request) -> bool:
     return "json" in accept
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the request's path takes (HEAD wherever GET is: api.methods)."""
+    from starlette.routing import Match
+
+    def routes(within: list[Any]) -> Any:  # routers included (FastAPI wraps them) hold their own routes
+        for route in within:
+            router = getattr(route, "original_router", None)
+            yield from routes(router.routes) if router is not None else [route]
+
+    methods: set[str] = set()
+    for route in routes(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def error_response(request: Request, err: ApiError) -> Response:
     """The response for an :class:`ApiError` (text or JSON, see the module docstring)."""
     headers = dict(err.headers)
@@ -185,7 +204,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = _STARLETTE_MESSAGES.get(exc.status_code, str(exc.detail))
-        return error_response(request, ApiError(exc.status_code, message, headers=dict(exc.headers or {})))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names the methods of the path's first route only
+            headers["Allow"] = allowed_methods(request)
+        return error_response(request, ApiError(exc.status_code, message, headers=headers))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

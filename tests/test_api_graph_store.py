@@ -102,6 +102,8 @@ def test_head(any_gsp):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/turtle")
     assert r.content == b""
+    # the GET's length, not 0 (RFC 9110 §8.6)
+    assert r.headers["content-length"] == str(len(httpx.get(any_gsp.url, params={"graph": G1}).content))
     assert httpx.head(any_gsp.url, params={"graph": EX + "nothing-here"}).status_code == 404
 
 

@@ -128,6 +128,24 @@ def test_health_data_token_follows_the_data(api, corpus_store, tmp_path):
         corpus_store.write({}, drops=[graph])
 
 
+@pytest.mark.parametrize("path, params", [("/items", {"size": 3}), ("/health", {}), ("/items/37YJ-XK-0001", {}),
+                                          ("/devolution", {"to": "县级", "limit": 2}), ("/sparql", {"query": "ASK {}"})])
+def test_head_is_get_without_the_body(api, path, params):
+    """RFC 9110: every route taking GET takes HEAD, with the GET's status, type and length."""
+    head, get = api.head(path, params=params), api.get(path, params=params)
+    assert (head.status_code, head.content) == (get.status_code, b"")
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == str(len(get.content))
+
+
+def test_a_method_no_route_takes_names_every_method_the_path_takes(api):
+    """PUT /loads said Allow: GET, though POST /loads exists: Starlette names the first route's."""
+    r = api.put("/loads", headers=AUTH)
+    assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+    assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+    assert set(api.post("/items").headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+
+
 def test_items_are_paginated_in_code_order(api):
     sample = rows()
     first = api.get("/items", params={"size": 200}).json()
