@@ -702,6 +702,19 @@ def test_injection_strings_are_just_values(api, corpus_store):
 
 # --- schemathesis over the OpenAPI description --------------------------------------------------
 
+def test_openapi_describes_parameter_errors_as_they_are_answered(api):
+    """Bad parameters are 400 with the error model, never FastAPI's 422: the description says so,
+    and says X-Total-Count comes with /devolution."""
+    spec = api.get("/openapi.json").json()
+    assert "HTTPValidationError" not in json.dumps(spec)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if operation.get("parameters"):
+                assert "400" in operation["responses"], (path, method)
+    assert "X-Total-Count" in spec["paths"]["/devolution"]["get"]["responses"]["200"]["headers"]
+    assert api.get("/items", params={"size": "many"}).status_code == 400
+
+
 FUZZED: dict[str, list[tuple[str, int]]] = {}
 
 

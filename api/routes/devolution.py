@@ -101,7 +101,10 @@ IMPACT_SCHEMA: dict[str, Any] = {
 @router.get("/devolution", response_class=Response, summary="下放障碍 / what blocks devolution to a level",
             responses={200: {"description": "one assessment per item (docs/blockers.schema.json), the same "
                                             "JSON as `quanze blockers --format json`",
-                             "content": json_content(blockers_schema())},
+                             "content": json_content(blockers_schema()),
+                             "headers": {"X-Total-Count": {"description": "assessments in the whole answer, "
+                                                                          "whatever offset and limit",
+                                                           "schema": {"type": "integer"}}}},
                        **error_responses(400, 404, 503)})
 async def devolution(
     request: Request,
