@@ -59,10 +59,27 @@ class Token:
         return self.text.lower() if self.kind == "word" else None
 
 
-#: Keywords Oxigraph also reads glued to a prefixed name that follows (``GRAPHl:x`` as
-#: ``GRAPH l:x``), where the grammar's longest match makes one prefixed name of them.
+#: Keywords Oxigraph also reads glued to what follows (``GRAPHl:x`` as ``GRAPH l:x``,
+#: ``DROPALL`` as ``DROP ALL``, ``SERVICESILENT<…>``), where the grammar's longest match makes
+#: one prefixed name or one unknown word of them.
 _GLUED = ("graph", "service", "load", "with", "into", "using", "named", "from", "silent", "drop", "clear",
           "create", "copy", "move", "add", "to")
+
+#: SPARQL 1.1's keywords and built-in function names (lower case): a word that is none of them
+#: is a keyword glued to another, as far as the service can tell.
+SPARQL_WORDS = frozenset((
+    "base", "prefix", "select", "construct", "describe", "ask", "from", "named", "where", "order", "by", "asc",
+    "desc", "limit", "offset", "distinct", "reduced", "values", "optional", "graph", "union", "minus",
+    "filter", "bind", "service", "silent", "as", "group", "having", "not", "in", "exists", "load", "clear",
+    "drop", "create", "add", "move", "copy", "to", "insert", "delete", "data", "with", "using", "default",
+    "all", "into", "a", "true", "false", "undef", "separator", "str", "lang", "langmatches", "datatype",
+    "bound", "iri", "uri", "bnode", "rand", "abs", "ceil", "floor", "round", "concat", "strlen", "ucase",
+    "lcase", "encode_for_uri", "contains", "strstarts", "strends", "strbefore", "strafter", "year", "month",
+    "day", "hours", "minutes", "seconds", "timezone", "tz", "now", "uuid", "struuid", "md5", "sha1", "sha256",
+    "sha384", "sha512", "coalesce", "if", "strlang", "strdt", "sameterm", "isiri", "isuri", "isblank",
+    "isliteral", "isnumeric", "regex", "substr", "replace", "count", "sum", "min", "max", "avg", "sample",
+    "group_concat",
+))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -70,17 +87,25 @@ def tokenize(text: str) -> list[Token]:
 
     A prefixed name that is a keyword glued to a declared prefix (``GRAPHl:x`` with ``l:``
     declared, ``SERVICEex:s``) is two tokens, keyword and name, as Oxigraph's parser reads it:
-    else ``GRAPHl:x`` would write a graph no target names, and ``SERVICEex:s`` call it. Where
-    ``GRAPHl:`` is declared too, the name keeps the whole reading (``whole``), for the targets."""
+    else ``GRAPHl:x`` would write a graph no target names, and ``SERVICEex:s`` call it. Where the
+    whole prefix (``GRAPHl:``) is declared too, either reading may be Oxigraph's: both parts keep
+    the whole name (``whole``), and the service assumes each reading in turn (targets, SERVICE).
+    Other glued forms (``DROPALL``, ``SERVICESILENTx:y``) stay an unknown word or a name with an
+    undeclared prefix: :func:`glued` finds them."""
     out: list[Token] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, m.group(), m.start()))
-    declared = {out[i + 1].text[:-1] for i in range(len(out) - 1)
-                if out[i].keyword == "prefix" and out[i + 1].kind == "pname" and out[i + 1].text.endswith(":")}
+    declared = declared_prefixes(out)
     return [part for i, tok in enumerate(out)
             for part in ([tok] if i and out[i - 1].keyword == "prefix" else _unglued(tok, declared))]
+
+
+def declared_prefixes(tokens: list[Token]) -> set[str]:
+    """The prefixes a text declares (``PREFIX p: <…>`` gives ``p``)."""
+    return {tokens[i + 1].text[:-1] for i in range(len(tokens) - 1)
+            if tokens[i].keyword == "prefix" and tokens[i + 1].kind == "pname" and tokens[i + 1].text.endswith(":")}
 
 
 def _unglued(tok: Token, declared: set[str]) -> list[Token]:
@@ -89,15 +114,37 @@ def _unglued(tok: Token, declared: set[str]) -> list[Token]:
     prefix, _, local = tok.text.partition(":")
     for word in _GLUED:
         rest = prefix[len(word):]
-        if prefix.lower().startswith(word) and rest in declared and (rest or prefix not in declared):
-            return [Token("word", prefix[: len(word)], tok.pos),
-                    Token("pname", f"{rest}:{local}", tok.pos + len(word), tok.text if prefix in declared else None)]
+        if prefix.lower().startswith(word) and rest in declared:
+            whole = tok.text if prefix in declared else None
+            return [Token("word", prefix[: len(word)], tok.pos, whole),
+                    Token("pname", f"{rest}:{local}", tok.pos + len(word), whole)]
     return [tok]
 
 
+def glued(tokens: list[Token]) -> bool:
+    """Whether the text holds a keyword glued to something the tokenizer could not split: a word
+    no SPARQL keyword or function is (``DROPALL``), or a prefixed name whose prefix is declared
+    nowhere (``DROPGRAPHl:x``) — which Oxigraph may read as keywords, and a standard parser refuses."""
+    declared = declared_prefixes(tokens)
+    return any((t.kind == "word" and t.keyword not in SPARQL_WORDS)
+               or (t.kind == "pname" and t.text.partition(":")[0] not in declared) for t in tokens)
+
+
 def has_keyword(tokens: list[Token], word: str) -> bool:
-    """Whether ``word`` (lower case) occurs as a keyword."""
-    return any(t.keyword == word for t in tokens)
+    """Whether ``word`` (lower case) occurs as a keyword — or may, as Oxigraph reads glued text:
+    a word starting with it (``SERVICESILENT``), a name whose undeclared prefix does
+    (``SERVICESILENTx:y``), or a keyword split off a name that is also declared whole, where the
+    keyword's reading goes on as it must (a ``{`` after ``SERVICE`` and its endpoint)."""
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text.lower().startswith(word):
+            if t.whole is None or word != "service":
+                return True
+            if i + 2 < len(tokens) and tokens[i + 2].text == "{":
+                return True
+        elif (t.kind == "pname" and t.whole is None and t.text.lower().startswith(word)
+              and t.text.partition(":")[0] not in declared_prefixes(tokens)):
+            return True
+    return False
 
 
 # --- IRIs ------------------------------------------------------------------------------------
@@ -184,6 +231,8 @@ def update_targets(tokens: list[Token], base: str | None = None) -> set[str] | N
     Over-approximates: every IRI written after ``GRAPH``, ``WITH``, ``INTO``, ``TO`` and the
     graph management operations counts (a ``GRAPH <g>`` only read in a ``WHERE`` too). None
     for ``GRAPH ?var`` and for ``CLEAR``/``DROP`` ``ALL``/``NAMED``."""
+    if glued(tokens):
+        return None  # a keyword glued to what follows: which graphs it names cannot be told
     prologue = Prologue(base)
     targets: set[str] = set()
     i = 0

@@ -805,8 +805,11 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
 
 
 def load_graph(name: str) -> str:
-    """A load's graph from its name as given or as its IRI writes it (空格 清单 or 空格%20清单)."""
-    return name if name.startswith("http") else str(graph_iri("load", unquote(name)))
+    """A load's graph from its name as given, as its IRI writes it (空格 清单 or 空格%20清单), or its
+    whole IRI — a list's only: any other graph's IRI names no load (the corpus and the reference
+    data are kept by their own commands)."""
+    lists = str(graph_iri("load", "x"))[:-1]
+    return name if name.startswith(lists) else str(graph_iri("load", unquote(name)))
 
 
 def unload(store: Store, name: str, *, force: bool = False) -> bool:

@@ -958,6 +958,8 @@ def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_sto
         missing = api.delete("/loads/rest-del-actions", headers=AUTH)
         assert missing.status_code == 404 and "rest-del-actions" in missing.json()["message"]
         assert api.get("/health").json()["data"] == token  # nothing was written
+        # the IRI of a graph that is no list names no load
+        assert api.delete("/loads/https://w3id.org/quanze/id/graph/plan", headers=AUTH).status_code == 404
         assert store_state(corpus_store) == before
     finally:
         unload(corpus_store, "rest-del-actions")

@@ -414,7 +414,10 @@ def test_update_syntax_error_is_400(api):
     "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE SILENT x:sparql { ?s ?p ?o } }",
     "SELECT * WHERE { # a comment\n ?s ?p \"x\" . SERVICE ?endpoint { ?s ?p ?o } }",
     "ASK { SERVICE<http://127.0.0.1:9/sparql>{} }",
-    "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:sparql { ?s ?p ?o } }",  # glued, as Oxigraph reads it
+    # glued, as Oxigraph reads them
+    "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:sparql { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICESILENT<http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICESILENTx:internal { ?s ?p ?o } }",
 ])
 def test_service_is_refused(api, query):
     r = api.get(query)
@@ -428,6 +431,8 @@ def test_service_is_refused(api, query):
     "SELECT * WHERE { ?s <http://example.org/SERVICE#service> ?service } # SERVICE <http://x/> {}",
     "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:service ?o }",
     "SELECT * WHERE { ?s ?p \"x\"@service }",
+    # a declared prefix that starts like the keyword, beside one it could split into, read as a name
+    "PREFIX s: <http://example.org/s/> PREFIX services: <http://example.org/> SELECT * WHERE { ?x services:provides ?y }",
 ])
 def test_service_in_literals_iris_comments_and_names_is_fine(api, query):
     assert api.get(query).status_code == 200
@@ -438,6 +443,7 @@ def test_service_in_literals_iris_comments_and_names_is_fine(api, query):
     "load silent <http://127.0.0.1:9/data.ttl>",
     f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}x> <{EX}p> 1 }} }} ;\n# next\n Load <http://127.0.0.1:9/x>",
     f"INSERT {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}",
+    "LOADSILENT<http://127.0.0.1:9/data.ttl>",  # glued, as Oxigraph reads it
 ])
 def test_load_and_service_in_updates_are_refused(api, update):
     r = api.update(update, AUTH)
@@ -706,6 +712,12 @@ def test_lexer_finds_update_targets():
     assert targets(f"PREFIX g: <{EX}g/> PREFIX graphg: <{EX}h/> INSERT DATA {{ GRAPH graphg:one {{ <a> <b> <c> }} }}"
                    ) == {EX + "g/one", EX + "h/one"}
     assert targets(f"PREFIX graphs: <{EX}s/> INSERT DATA {{ graphs:a <b> <c> }}") == set()
+    assert targets(f"PREFIX : <{EX}d/> PREFIX GRAPH: <{EX}e/> INSERT DATA {{ GRAPH:x {{ <a> <b> <c> }} }}") == {
+        EX + "d/x", EX + "e/x"}
+    # glued beyond what can be split: which graphs it names cannot be told
+    for glued in ("DROPALL", f"PREFIX l: <{EX}l/> DROPGRAPHl:x", f"PREFIX c: <{EX}c> CLEARGRAPHc:",
+                  f"PREFIX l: <{EX}l/> MOVEGRAPHl:x TO <{EX}y>"):
+        assert targets(glued) is None, glued
 
 
 def test_runner_times_out_and_bounds_abandoned_queries():

@@ -360,6 +360,19 @@ def test_dependents_name_the_lists_an_unload_would_leave_pointing_at_nothing(sto
     assert dependents(store, "shandong-adjustments") == {}
 
 
+def test_unload_takes_a_lists_iri_and_no_other_graphs(store):
+    """A load may be named by its graph's IRI; the IRI of the corpus or of reference data names
+    no load, and unloading it removes nothing."""
+    from quanze.catalog import CATALOG_GRAPH
+
+    plan = str(graph_iri("plan"))
+    before = {g: len(store.graph_triples(g)) for g in (plan, CATALOG_GRAPH)}
+    assert not unload(store, plan)
+    assert {g: len(store.graph_triples(g)) for g in (plan, CATALOG_GRAPH)} == before
+    assert unload(store, str(graph_iri("load", ADJUSTMENTS.stem)))
+    assert ADJUSTMENTS.stem not in {r.name for r in loads(store)}
+
+
 def test_an_unload_that_would_leave_loads_pointing_at_nothing_is_refused(store):
     """Unloading the sample while the adjustments act on its items removes nothing and names the
     adjustments list and how many of its actions would be left; ``force`` removes it."""
