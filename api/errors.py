@@ -207,7 +207,7 @@ def install(app: FastAPI) -> None:
         message = _STARLETTE_MESSAGES.get(exc.status_code, str(exc.detail))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # Starlette names the methods of the path's first route only
-            headers["Allow"] = allowed_methods(request)
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "GET, HEAD")
         return error_response(request, ApiError(exc.status_code, message, headers=headers))
 
     @app.exception_handler(RequestValidationError)

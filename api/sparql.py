@@ -271,7 +271,8 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         refuse_load(tokens)
         refuse_service(tokens)
         text = with_base(op.text, tokens, base)
-        commit_write(store, update_targets(tokens, base), lambda _snapshot: store.update(text), protocol=True)
+        commit_write(store, update_targets(tokens, base), lambda _snapshot: store.update(text), protocol=True,
+                     exact=False)
 
     await run_in_threadpool(work)
     return Response(status_code=204)

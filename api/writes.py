@@ -78,12 +78,13 @@ class WriteRejected(ApiError):
 
 
 def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R], *,
-                 validated: bool = False, protocol: bool = False) -> R:
+                 validated: bool = False, protocol: bool = False, exact: bool = True) -> R:
     """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
 
     ``protocol``: a SPARQL Update or Graph Store write, which may not change a graph the loaders
     keep (:func:`managed_graphs`): refused with :class:`ManagedGraph` (409) before the write when
-    its graphs are known, rolled back after it when they are not (``DROP ALL``).
+    ``graphs`` are ``exact`` (a Graph Store request names its graph), rolled back after it when
+    they are a guess (an update's targets, which count a graph it only reads) or unknown (``DROP ALL``).
 
     ``validated``: the action validates what it writes before it writes it, and writes nothing
     it rejects (:func:`quanze.lists.load_list` with a validator — a list upload). The check
@@ -94,7 +95,7 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
     dropped (:func:`quanze.lookup.forget_cached`)."""
     global _written
     try:
-        result = _commit_write(store, graphs, action, validated, protocol)
+        result = _commit_write(store, graphs, action, validated, protocol, exact)
         with _lock:
             _written += 1
         return result
@@ -103,7 +104,7 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
 
 
 def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R],
-                  validated: bool = False, protocol: bool = False) -> R:
+                  validated: bool = False, protocol: bool = False, exact: bool = True) -> R:
     """:func:`commit_write` without the cache reset.
 
     ``graphs`` are the named graphs the write may change, or None when that is unknown (a
@@ -113,7 +114,7 @@ def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[
         before = set(store.graph_names())
         scope = set(before) if graphs is None else set(graphs)
         kept = managed_graphs(store) if protocol else set()
-        if graphs is not None and scope & kept:
+        if graphs is not None and exact and scope & kept:
             raise ManagedGraph(sorted(scope & kept))
         snapshot: Snapshot = {g: store.graph_triples(g) for g in sorted(scope & before)}
         result = action(snapshot)
@@ -121,11 +122,13 @@ def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[
         if graphs is None:
             changed = {g for g in before if g not in after or store.graph_triples(g) != snapshot[g]}
             touched = sorted(changed | (after - before))
-            if set(touched) & kept:
-                _restore(store, touched, snapshot)
-                raise ManagedGraph(sorted(set(touched) & kept))
         else:
             touched = sorted(scope | (after - before))
+            # an update's targets are a guess (a GRAPH only read in WHERE counts): what it changed decides
+            changed = {g for g in scope & kept if store.graph_triples(g) != snapshot.get(g, set())}
+        if set(changed) & kept:
+            _restore(store, touched, snapshot)
+            raise ManagedGraph(sorted(set(changed) & kept))
         if not touched or validated:
             return result
         try:

@@ -183,9 +183,12 @@ _KINDS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, 
 }
 
 
+#: The columns a rejects file (``<file>.rejects.csv``) puts around the rows it gives back.
+REJECTS_ROW, REJECTS_REASON = "行号/row", "原因/reason"
+
 #: Columns a list may carry that no loader reads: a serial number, the context a review
 #: worksheet adds after its six columns, the row and reason a rejects file adds.
-IGNORED_COLUMNS = ("序号", "原文", "涉及事项", "状态", "行号/row", "原因/reason")
+IGNORED_COLUMNS = ("序号", *review.SHEET_CONTEXT, REJECTS_ROW, REJECTS_REASON)
 
 
 def _unread_columns(table: Table, columns: dict[str, tuple[str, ...]]) -> list[Problem]:
@@ -679,8 +682,8 @@ def _violations_by_row(report: object, table: Table, kind: str, row_code: dict[i
 def _replaceable(store: Store, graph: str, kind: str, file: str, *, stores_nothing: bool) -> None:
     """Loaded under the name of a stored list, a file replaces it — if it is the same kind of
     list, and brings rows: an item list named like a review list would delete its reviews, and a
-    file of only a header (or of only bad rows, skipped) would empty the list. Neither is how a
-    list is corrected; ``quanze unload`` removes one."""
+    file of only a header would empty the list. Neither is how a list is corrected; ``quanze
+    unload`` removes one."""
     from quanze.catalog import loads
 
     records = loads(store, graph)
@@ -751,15 +754,15 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     else:
         built, row_code = _action_rows(table, store, problems)
     problems[:0] = _unread_columns(table, _KINDS[kind][0])
-    # a list of another kind under a stored list's name is told so first, whatever its rows say
-    _replaceable(store, graph, kind, path.name, stores_nothing=False)
+    # a list of another kind under a stored list's name, or a file of no rows, is told so first,
+    # whatever its rows say (a file whose every row is bad is refused below)
+    _replaceable(store, graph, kind, path.name, stores_nothing=not table.rows)
     bad_rows = {p.row for p in problems if p.severity == "error" and p.row}
     if bad_rows and not skip_bad_rows:
         raise LoadRejected(problems)
     if bad_rows and len(bad_rows) == len(table.rows):  # skipping every row is no load of the list
         raise LoadRejected(problems + [Problem(path.name, None, None, "本文件的行全部被拒绝，未载入",
                                                "every row of the file was rejected; nothing was loaded")])
-    _replaceable(store, graph, kind, path.name, stores_nothing=len(bad_rows) == len(table.rows))
     triples: set[ox.Triple] = set()
     for n, ts in built.rows.items():
         if n not in bad_rows:
@@ -771,7 +774,7 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
         for p in problems:
             if p.row in bad_rows and p.severity == "error":
                 reasons.setdefault(p.row, []).append(f"[{p.column}] {p.reason_zh} / {p.reason_en}")
-        write_table(result.rejects_file, ["行号/row", *table.header, "原因/reason"],
+        write_table(result.rejects_file, [REJECTS_ROW, *table.header, REJECTS_REASON],
                     [[n, *[r.get(h, "") for h in table.header], "；".join(reasons[n])] for n, r in table.rows if n in bad_rows])
     if kind == "reviews":
         result.focus = sorted({t.subject.value for t in triples if t.object.value == QZ.LevelReview} | set(relying))

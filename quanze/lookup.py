@@ -337,9 +337,10 @@ def _search_bindings(type_label: str | None, department: str | None, level: str 
                      sensitive: bool | None, q: str | None) -> dict[str, Any] | None:
     """Bindings for ``item_search.rq``; None when a filter can match nothing (unknown type or level).
     A department given as 山东省… is looked for as 省…, as the lists write a provincial body."""
-    if department:  # not stripped: a department of only spaces is text no 实施主体 contains
-        department = re.sub(r"^山东省?", "省", department)
-    bindings: dict[str, Any] = {"department": department, "sensitive": sensitive, "q": q}
+    # empty: no filter, as a search form left blank means; not stripped: a department of only
+    # spaces is text no 实施主体 contains
+    department = re.sub(r"^山东省?", "省", department) if department else None
+    bindings: dict[str, Any] = {"department": department, "sensitive": sensitive, "q": q or None}
     if type_label is not None:
         cls = ITEM_CLASSES.get(type_label)
         if cls is None:

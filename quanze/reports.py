@@ -13,6 +13,7 @@ from typing import Any
 from quanze.devolution import AUTHORITY_ZH, cited_as, readings
 from quanze.level import LEVEL_ZH, LEVELS
 from quanze.review import COLUMNS as REVIEW_COLUMNS
+from quanze.review import SHEET_CONTEXT
 from quanze.store import Iri, Store
 from quanze.tables import write_table
 
@@ -90,7 +91,7 @@ def _order(unit: str) -> tuple[int, int, int, int]:
 
 
 #: A 层级校核表 the loader reads back (its six columns), then context it ignores.
-SHEET_HEADER = [names[0] for names in REVIEW_COLUMNS.values()] + ["原文", "涉及事项", "状态"]
+SHEET_HEADER = [names[0] for names in REVIEW_COLUMNS.values()] + list(SHEET_CONTEXT)
 
 
 def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[str]]:

@@ -54,6 +54,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("校核日期", "date", "reviewed_on"),
     "note": ("说明", "note", "notes", "remarks"),
 }
+
+#: What a review worksheet (``quanze laws reviews``) adds after the columns: context for the
+#: reviewer, which the loader passes over.
+SHEET_CONTEXT = ("原文", "涉及事项", "状态")
+
 REQUIRED = ("provision", "levels", "reviewer")
 NO_LEVEL = {"无", "none", "—", "-"}
 LEVEL_NAMES = {
@@ -276,5 +281,5 @@ def _zh(levels: list[str]) -> str:
     return "、".join(LEVEL_ZH.get(lv, lv) for lv in levels) or "无"
 
 
-__all__ = ["COLUMNS", "CURRENT", "REQUIRED", "Reading", "current_reviews", "effective", "parse_levels", "read_rows",
+__all__ = ["COLUMNS", "CURRENT", "REQUIRED", "SHEET_CONTEXT", "Reading", "current_reviews", "effective", "parse_levels", "read_rows",
            "review_iri", "review_rows", "triples", "units_of"]

@@ -177,6 +177,7 @@ def test_item_summaries_say_what_the_list_says(api):
     ({"sensitive": "true"}, lambda r: bool(r["安全类别"].strip())),
     ({"sensitive": "false"}, lambda r: not r["安全类别"].strip()),
     ({"department": "药品监督管理局"}, lambda r: "药品监督管理局" in r["实施主体"]),
+    ({"department": "", "q": ""}, lambda r: True),  # a search form left blank filters nothing
     ({"department": "山东省药品监督管理局"}, lambda r: r["实施主体"] == "省药品监督管理局"),
     ({"q": "药品"}, lambda r: "药品" in r["事项名称"] or "药品" in r["子项名称"] or "药品" in r["事项编码"]),
     ({"q": rows()[0]["事项编码"]}, lambda r: rows()[0]["事项编码"] in r["事项编码"]),

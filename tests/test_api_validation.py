@@ -106,6 +106,13 @@ def test_protocol_writes_cannot_change_what_the_loaders_keep():
         catalog = f"PREFIX c: <{CATALOG_GRAPH}> CLEARGRAPHc:"
         assert httpx.post(f"{base}/sparql", headers=auth, data={"update": catalog}).status_code == 409
         assert state() == before
+        # read by an update that writes elsewhere, a loader's graph is no obstacle
+        copy = str(graph_iri("load", "copied-by-hand"))
+        u = httpx.post(f"{base}/sparql", headers=auth, data={"update": (
+            f"INSERT {{ GRAPH <{copy}> {{ ?s <urn:x:copied> ?o }} }} WHERE {{ GRAPH <{recorded[-1]}> {{ ?s ?p ?o }} }}")})
+        assert u.status_code == 204, u.text
+        assert store.graph_triples(copy)
+        store.write({}, drops=[copy])
         # a graph written by hand is no loader's: writable as before
         hand = str(graph_iri("load", "by-hand"))
         r = httpx.put(f"{base}/rdf-graphs", params={"graph": hand}, headers=auth | {"Content-Type": "text/turtle"},

@@ -49,7 +49,8 @@ def test_every_blocking_entry_quotes_its_paragraph(county):
 def test_statuses_follow_the_order(county):
     for a in county.values():
         assert a["status"] in STATUSES
-        if not set(a["levels"]) - {"县级", "乡镇级"} and not a["city_set_licence"] and a["status"] != "cancel":
+        cancelled = a["city_set_licence"] or any(x["type"] == "cancel" for x in a["actions"])
+        if not set(a["levels"]) - {"县级", "乡镇级"} and not cancelled:
             assert a["status"] == "at_or_below_target"  # nothing to move
         elif a["sensitive"]:
             assert a["status"] == "excluded"
@@ -194,3 +195,16 @@ def test_chain_of_an_odd_code_is_not_found_not_an_error(corpus_store):
     """Regression: a code with characters an IRI cannot hold raised ValueError."""
     with pytest.raises(KeyError):
         chain(corpus_store, 'X "<> Y', "县级")
+
+
+def test_a_chain_member_exercised_nowhere_above_the_target_blocks_no_chain(county):
+    """一链办理 moves related powers together: a member already at the county has nothing to move,
+    so its security category or its bases block none of its partners — the sample has such members."""
+    def above(code: str) -> bool:
+        return bool(set(county[code]["levels"]) - {"县级", "乡镇级"})
+
+    quiet = [m for a in county.values() if above(a["code"]) for m in a["chain"]
+             if not above(m["code"]) and (m["sensitive"] or m["needs_legal_change"])]
+    assert quiet
+    for a in county.values():
+        assert all(above(code) for code in a["chain_blocked_by"]), a["code"]
