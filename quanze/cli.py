@@ -104,6 +104,8 @@ def query(sparql: Annotated[str, typer.Argument(help="SPARQL query text, or @fil
     """Run a SPARQL SELECT (ASK, CONSTRUCT) query / 执行 SPARQL 查询."""
     import csv
 
+    if fmt not in ("table", "json", "csv"):
+        fail(f"不支持的格式 / unsupported format: {fmt} (table|json|csv)")
     text = _read_query_file(sparql[1:]) if sparql.startswith("@") else sparql
     store = open_store()
     try:
@@ -261,7 +263,7 @@ def load(files: Annotated[list[Path], typer.Argument(
          by: Annotated[str | None, typer.Option("--by", help="who loads it (recorded in provenance)")] = None,
          skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows")] = False,
          accept_violations: Annotated[bool, typer.Option("--accept-violations")] = False,
-         no_validate: Annotated[bool, typer.Option("--no-validate", help="skip after-load validation")] = False) -> None:
+         no_validate: Annotated[bool, typer.Option("--no-validate", help="skip the SHACL validation before the commit (no report is stored)")] = False) -> None:
     """Load lists, each as its own graph, each rejected as a whole on any bad row unless
     --skip-bad-rows / 载入清单. Several files load in the given order (item lists before the
     adjustment lists that name their items); a rejected file leaves the others loaded. A 层级校核表
@@ -269,6 +271,7 @@ def load(files: Annotated[list[Path], typer.Argument(
     extracted levels while the text is unchanged."""
     from urllib.parse import unquote
 
+    from quanze.laws import LAWS_GRAPH
     from quanze.lists import CitationCache, LoadRejected, load_list
     from quanze.tables import TableError
 
@@ -291,6 +294,9 @@ def load(files: Annotated[list[Path], typer.Argument(
         except LoadRejected as exc:
             for p in exc.problems:
                 err.print(("[red]" if p.severity in ("error", "violation") else "[yellow]") + str(p))
+            if not store.has_graph(LAWS_GRAPH):  # every citation was "unknown title" for that reason
+                err.print("[yellow]库中尚无法律语料，设定依据无从解析：请先运行 quanze laws import PATH / the store holds no "
+                          "law corpus to resolve citations against: run quanze laws import PATH first[/yellow]")
             if exc.report is not None:
                 err.print(exc.report.to_text())  # type: ignore[attr-defined]
             if len(files) == 1:
@@ -515,8 +521,11 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
     _target(to)
     store = open_store()
     resolved = Resolver(store).resolve_text(provision)
-    if len(resolved) != 1 or not resolved[0].ok:
-        fail("；".join(f"{r.reason_zh} / {r.reason_en}" for r in resolved if not r.ok) or "请给出一个条文 / give one provision")
+    unresolved = [f"{r.reason_zh} / {r.reason_en}" for r in resolved if not r.ok]
+    if unresolved:  # no such provision: a "no", as an unknown item is (exit 1)
+        fail("；".join(unresolved), 1)
+    if len(resolved) != 1:
+        fail("请给出一个条文 / give one provision")
     rows = find(store, resolved[0].iri, to)
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

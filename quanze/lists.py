@@ -408,8 +408,9 @@ def _item_rows(table: Table, store: Store, resolve: CitationCache, problems: lis
             bad(n, "type", f"未知的事项类型“{get('type')}”", f"unknown item type {get('type')!r}")
         levels, unknown = _levels(get("levels"))
         if unknown or not levels:
-            bad(n, "levels", f"未知或缺少行使层级“{get('levels')}”（应为 省级/市级/县级）",
-                f"unknown or missing exercise level {get('levels')!r} (expected 省级/市级/县级)")
+            bad(n, "levels", f"未知或缺少行使层级“{get('levels')}”（应为 国家级/省级/市级/县级/乡镇级，可用顿号列出多个）",
+                f"unknown or missing exercise level {get('levels')!r} (expected 国家级/省级/市级/县级/乡镇级, several "
+                "separated by 、)")
         out.add(n, item, RDF.type, cls or QZ.Item)
         out.add(n, item, QZ.code, _lit(code))
         if get("name"):

@@ -39,6 +39,15 @@ def test_init_query_graphs_export(tmp_path):
 def test_bad_sparql_names_line_and_column(tmp_path):
     result = run("--store", str(tmp_path / "s"), "query", "SELECT ?x WHERE {\n ?x ?y }")
     assert result.exit_code == 2 and "2:" in result.output
+    # a format query does not write is refused, as validate and export refuse theirs (it printed a table)
+    xml = run("--store", str(tmp_path / "s"), "query", "ASK {}", "--format", "xml")
+    assert xml.exit_code == 2 and "table|json|csv" in xml.output
+
+
+def test_a_list_loaded_before_the_corpus_says_to_import_it(tmp_path):
+    """Every citation of a list is an unknown title in a store with no corpus: the refusal says why."""
+    result = run("--store", ":memory:", "load", str(ROOT / "data" / "samples" / "shandong-provincial.csv"))
+    assert result.exit_code == 1 and "quanze laws import" in " ".join(result.output.split())
 
 
 def test_locked_store_is_a_clear_error(tmp_path):
@@ -193,6 +202,15 @@ def test_an_unknown_target_of_impact_and_chain_is_a_message(on_corpus):
         assert "省级" in result.stderr and "市级|县级|功能区" in " ".join(result.stderr.split())
     # the targets blockers --to accepts still work
     assert on_corpus("chain", "37YJ-XK-0001", "--to", "county", "--format", "json").exit_code == 0
+
+
+def test_an_unknown_provision_or_item_is_a_no(on_corpus):
+    """Exit 1, as the README's exit codes say for an unknown item: a citation resolving to no
+    provision is the same kind of answer (it exited 2, as if the command could not run)."""
+    for args, said in ((["impact", "《不存在法》第一条"], "不存在法"), (["chain", "NOPE-0001"], "NOPE-0001")):
+        result = on_corpus(*args)
+        _clean_error(result, 1)
+        assert said in result.stderr
 
 
 def test_a_missing_query_file_is_named(on_corpus, tmp_path):
