@@ -89,15 +89,20 @@ def test_bad_rows_reject_the_whole_file(store, tmp_path):
     bad[2][header.index("设定依据")] = "《药品管理法》第九百条"
     bad[3][header.index("事项编码")] = bad[0][header.index("事项编码")]
     bad[4][header.index("关联事项")] = "NO-SUCH-CODE"
-    path = tmp_path / "bad.csv"
-    write_table(path, header, bad)
+    refused = _refused(store, tmp_path / "bad.csv", header, bad)
+    problems = {(p.row, p.column) for p in refused.problems if p.severity == "error"}
+    assert {(3, "事项类型"), (4, "设定依据"), (5, "事项编码"), (6, "关联事项")} <= problems
+    assert all(p.reason_zh and p.reason_en and p.file == "bad.csv" for p in refused.problems)
+
+
+def _refused(store, path: Path, header: list[str], rows: list[list[str]]) -> LoadRejected:
+    """The refusal of ``rows`` written to ``path`` and loaded; the store's graphs are as before."""
+    write_table(path, header, rows)
     before = set(store.graph_names())
     with pytest.raises(LoadRejected) as err:
         load_list(store, path)
-    problems = {(p.row, p.column) for p in err.value.problems if p.severity == "error"}
-    assert {(3, "事项类型"), (4, "设定依据"), (5, "事项编码"), (6, "关联事项")} <= problems
-    assert all(p.reason_zh and p.reason_en and p.file == "bad.csv" for p in err.value.problems)
     assert set(store.graph_names()) == before
+    return err.value
 
 
 def test_an_impossible_deadline_is_a_bad_row(store, tmp_path):
@@ -107,15 +112,9 @@ def test_an_impossible_deadline_is_a_bad_row(store, tmp_path):
     bad = [r[:] for r in rows[:3]]
     bad[1][header.index("完成时限")] = "2020-02-30"
     bad[2][header.index("完成时限")] = "明年年底"
-    path = tmp_path / "dates.csv"
-    write_table(path, header, bad)
-    before = set(store.graph_names())
-    with pytest.raises(LoadRejected) as err:
-        load_list(store, path)
-    found = {(p.row, p.column) for p in err.value.problems if p.severity == "error"}
-    assert found == {(3, "完成时限"), (4, "完成时限")}
-    assert any("2020-02-30" in p.reason_zh and "real" in p.reason_en for p in err.value.problems)
-    assert set(store.graph_names()) == before
+    refused = _refused(store, tmp_path / "dates.csv", header, bad)
+    assert {(p.row, p.column) for p in refused.problems if p.severity == "error"} == {(3, "完成时限"), (4, "完成时限")}
+    assert any("2020-02-30" in p.reason_zh and "real" in p.reason_en for p in refused.problems)
 
 
 def test_a_column_no_loader_reads_is_named_with_the_closest_one(store, tmp_path):
