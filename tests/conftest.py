@@ -125,6 +125,17 @@ def write_mini_corpus(folder: Path, text: str = MINI_LAW, title: str = "示例�
     return folder
 
 
+def cancellation(code: str) -> str:
+    """An adjustments list (调整事项目录) recording one 取消 of item ``code``, as CSV text."""
+    return f"事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n{code},取消,,,,2020-12-31,,\n"
+
+
+def write_cancellation(path: Path, code: str) -> Path:
+    """:func:`cancellation` of ``code`` written to ``path`` (its stem names the load)."""
+    path.write_text(cancellation(code), encoding="utf-8")
+    return path
+
+
 def quanze_cli(*args: str):
     """``quanze ARGS`` through typer's test runner; each invocation opens its own store and
     closes it at the end, as a process would."""

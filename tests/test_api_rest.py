@@ -38,6 +38,7 @@ from quanze.lists import unload
 from quanze.settings import ROOT
 from quanze.store import RemoteStore, Store
 from tests.api_live import TOKEN, live_server, settings
+from tests.conftest import cancellation, write_cancellation
 
 SAMPLE = ROOT / "data" / "samples" / "shandong-provincial.csv"
 ADJUSTMENTS = ROOT / "data" / "samples" / "shandong-adjustments.csv"
@@ -109,9 +110,7 @@ def test_health_data_token_follows_the_data(api, corpus_store, tmp_path):
 
     token = api.get("/health").json()["data"]
     assert api.get("/health").json()["data"] == token
-    actions = tmp_path / "health-actions.csv"
-    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
-                       f"{rows()[0]['事项编码']},取消,,,,2020-12-31,,\n", encoding="utf-8")
+    actions = write_cancellation(tmp_path / "health-actions.csv", rows()[0]["事项编码"])
     load_list(corpus_store, actions)
     try:
         assert api.get("/health").json()["data"] != token
@@ -936,7 +935,7 @@ def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_sto
     catalog, is refused: the loaders keep it."""
     before = store_state(corpus_store)
     items = f"{HEADER}\n37TEST-QR-0301,测试药品登记,,行政确认,省药品监督管理局,省级,{CITE},,,,依申请,,,\n"
-    actions = "事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n37TEST-QR-0301,取消,,,,2020-12-31,,\n"
+    actions = cancellation("37TEST-QR-0301")
     assert upload(api, "rest-del-items.csv", items, AUTH).status_code == 201
     assert upload(api, "rest-del-actions.csv", actions, AUTH).status_code == 201
     graph = "https://w3id.org/quanze/id/graph/load/rest-del-items"
@@ -972,7 +971,7 @@ def test_delete_loads_takes_a_name_with_a_slash(api, corpus_store, path):
     """A load may be named with a / (POST /loads and --name accept it): DELETE /loads finds it
     whether the client writes the / as is or as %2F."""
     before = store_state(corpus_store)
-    actions = f"事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n{rows()[0]['事项编码']},取消,,,,2020-12-31,,\n"
+    actions = cancellation(rows()[0]["事项编码"])
     posted = api.post("/loads", files={"file": ("slash.csv", actions.encode("utf-8"), "text/csv")},
                       data={"name": "rest del/slash"}, headers=AUTH)
     assert posted.status_code == 201, posted.text

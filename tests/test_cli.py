@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from quanze.cli import app
 from quanze.store import EmbeddedStore
 
-from .conftest import ROOT, quanze_cli, write_mini_corpus
+from .conftest import ROOT, quanze_cli, write_cancellation, write_mini_corpus
 
 run = quanze_cli
 
@@ -350,9 +350,7 @@ def test_graphs_flags_the_lists_loaded_without_validation(on_corpus, corpus_stor
     acted = {r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-adjustments.csv").rows}
     code = next(r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-provincial.csv").rows
                 if r["事项编码"] not in acted)
-    actions = tmp_path / "flagged-actions.csv"
-    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
-                       f"{code},取消,,,,2020-12-31,,\n", encoding="utf-8")
+    actions = write_cancellation(tmp_path / "flagged-actions.csv", code)
     try:
         assert on_corpus("load", str(actions), "--no-validate").exit_code == 0
         shown = on_corpus("graphs")

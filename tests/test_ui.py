@@ -25,6 +25,7 @@ import pytest
 
 from quanze.store import EmbeddedStore
 from tests.api_live import live_server, settings
+from tests.conftest import write_cancellation
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -574,9 +575,7 @@ def test_validation_page_groups_findings(browser, shots, tmp_path):
     store = EmbeddedStore(None)
     init(store)
     load_list(store, FIXTURES / "validation-mini.csv", validator=validate_pending, accept_violations=True)
-    unchecked = tmp_path / "unchecked-actions.csv"
-    unchecked.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
-                         "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    unchecked = write_cancellation(tmp_path / "unchecked-actions.csv", "37UI-XK-0001")
     load_list(store, unchecked)
     with live_server(store) as base:
         body = httpx.get(base + "/validation", timeout=30).json()
@@ -621,9 +620,7 @@ def test_pages_say_when_their_data_may_be_out_of_date(browser, tmp_path):
     store = EmbeddedStore(None)
     init(store)
     load_list(store, FIXTURES / "validation-mini.csv")
-    actions = tmp_path / "later-actions.csv"
-    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
-                       "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    actions = write_cancellation(tmp_path / "later-actions.csv", "37UI-XK-0001")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     pg = context.new_page()
     asked: list[str] = []
@@ -657,9 +654,7 @@ def test_validation_page_counts_superseded_findings(browser, tmp_path):
     store = EmbeddedStore(None)
     init(store)
     load_list(store, FIXTURES / "validation-mini.csv", validator=validate_pending, accept_violations=True)
-    actions = tmp_path / "mini-actions.csv"
-    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限,依据文件,备注\n"
-                       "37UI-XK-0001,取消,,,,2020-12-31,,\n", encoding="utf-8")
+    actions = write_cancellation(tmp_path / "mini-actions.csv", "37UI-XK-0001")
     load_list(store, actions, validator=validate_pending, accept_violations=True)
     with live_server(store) as base:
         body = httpx.get(base + "/validation", timeout=30).json()
