@@ -135,6 +135,7 @@ def has_keyword(tokens: list[Token], word: str) -> bool:
     a word starting with it (``SERVICESILENT``), a name whose undeclared prefix does
     (``SERVICESILENTx:y``), or a keyword split off a name that is also declared whole, where the
     keyword's reading goes on as it must (a ``{`` after ``SERVICE`` and its endpoint)."""
+    declared = declared_prefixes(tokens)
     for i, t in enumerate(tokens):
         if t.kind == "word" and t.text.lower().startswith(word):
             if t.whole is None or word != "service":
@@ -142,7 +143,7 @@ def has_keyword(tokens: list[Token], word: str) -> bool:
             if i + 2 < len(tokens) and tokens[i + 2].text == "{":
                 return True
         elif (t.kind == "pname" and t.whole is None and t.text.lower().startswith(word)
-              and t.text.partition(":")[0] not in declared_prefixes(tokens)):
+              and t.text.partition(":")[0] not in declared):
             return True
     return False
 

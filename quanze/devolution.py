@@ -489,17 +489,22 @@ class Analysis:
         return "devolvable"
 
 
+def as_listed(department: str) -> str:
+    """A department as the lists write a provincial body: 山东省药品监督管理局 → 省药品监督管理局."""
+    import re
+
+    return re.sub(r"^山东省?", "省", department)
+
+
 def close_departments(store: Store, department: str) -> list[str] | None:
     """None when some item has the 实施主体 ``department``; else the stored names close to it:
     those containing it or contained in it, also once a leading 山东省 or 山东 is read as 省 (the
     lists write 省药品监督管理局, not 山东省药品监督管理局). An answer for a name no item has would
     be an empty list that looks like "nothing blocks"."""
-    import re
-
     names = sorted({str(r["d"]) for r in store.select(f"SELECT DISTINCT ?d WHERE {{ ?i <{QZ.implementingBodyName}> ?d }}")})
     if department in names:
         return None
-    given = {g for g in (department.strip(), re.sub(r"^山东省?", "省", department.strip())) if g}
+    given = {g for g in (department.strip(), as_listed(department.strip())) if g}
     return [n for n in names if any(g in n or n in g for g in given)]
 
 

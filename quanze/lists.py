@@ -816,6 +816,15 @@ def load_graph(name: str) -> str:
     return name if name.startswith(lists) else str(graph_iri("load", unquote(name)))
 
 
+def is_loaded(store: Store, name: str) -> bool:
+    """Whether a load of that name (or graph IRI) exists: its graph, or its record alone (a list
+    of only a header stores nothing but is recorded)."""
+    from quanze.catalog import loads
+
+    graph = load_graph(name)
+    return store.has_graph(graph) or bool(loads(store, graph))
+
+
 def unload(store: Store, name: str, *, force: bool = False) -> bool:
     """Remove a load's graph, its validation report and its catalog record (a load that stored
     nothing, such as a list of only a header, has a record and a report to remove).
@@ -823,11 +832,11 @@ def unload(store: Store, name: str, *, force: bool = False) -> bool:
     An unload that would leave other loads pointing at nothing (an adjustments list acting on
     this list's items) is refused with :class:`UnloadRefused` unless ``force``: the store is
     kept whole, as a load is, and the data team decides. False when there is no such load."""
-    from quanze.catalog import forget_ops, loads
+    from quanze.catalog import forget_ops
 
     graph = load_graph(name)
     report = str(graph_iri("report", unquote(graph.rsplit("/", 1)[-1])))  # the segment is encoded once
-    if not store.has_graph(graph) and not loads(store, graph):
+    if not is_loaded(store, name):
         return False
     left = {} if force else dependents(store, name)
     if left:
@@ -848,5 +857,5 @@ def dependents(store: Store, name: str) -> dict[str, int]:
     return {unquote(str(r["g"]).rsplit("/", 1)[-1]): int(str(r["n"])) for r in rows}
 
 
-__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "dependents", "load_graph", "load_list",
-           "unload", "Iri"]
+__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "dependents", "is_loaded", "load_graph",
+           "load_list", "unload", "Iri"]

@@ -43,7 +43,7 @@ import pyoxigraph as ox
 
 from quanze import catalog
 from quanze.citation import book_title
-from quanze.devolution import AUTHORITY_ZH, authority, chain, provision_parts, query_text
+from quanze.devolution import AUTHORITY_ZH, as_listed, authority, chain, provision_parts, query_text
 from quanze.level import LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri, segment
 from quanze.numerals import to_chinese
@@ -339,7 +339,7 @@ def _search_bindings(type_label: str | None, department: str | None, level: str 
     A department given as 山东省… is looked for as 省…, as the lists write a provincial body."""
     # empty: no filter, as a search form left blank means; not stripped: a department of only
     # spaces is text no 实施主体 contains
-    department = re.sub(r"^山东省?", "省", department) if department else None
+    department = as_listed(department) if department else None
     bindings: dict[str, Any] = {"department": department, "sensitive": sensitive, "q": q or None}
     if type_label is not None:
         cls = ITEM_CLASSES.get(type_label)

@@ -40,6 +40,7 @@ from quanze.lists import (
     Problem,
     UnloadRefused,
     dependents,
+    is_loaded,
     load_graph,
     load_list,
     unload,
@@ -291,7 +292,7 @@ async def remove(
     stem = unquote(graph.rsplit("/", 1)[-1])
 
     def work() -> dict[str, Any]:
-        if not store.has_graph(graph) and not loads(store, graph):  # answered without a write
+        if not is_loaded(store, name):  # answered without a write
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
         left = dependents(store, name) if force else {}
         try:
