@@ -3,7 +3,8 @@
 
 Searching for an item, reading its legal bases with the evidence marked, the dashboard's counts
 against the API's, clicking a count through to its list, CSV export, the SPARQL editor running an
-example (and three examples answering as the analysis does), keyboard-only search, labels on
+example (and four answering as the analysis does: the first one row per item, as many as the
+dashboard counts), keyboard-only search, labels on
 every control, the language switch, and nothing fetched from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
 folder). Without ``/usr/bin/chromium`` the browser tests skip — except in CI, where they fail.
 """
@@ -472,7 +473,7 @@ def test_sparql_page_runs_a_query(page, shots):
         .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
         .map(el => el.outerHTML.slice(0, 120))""")
     assert not unlabelled, unlabelled
-    page.get_by_role("button", name="需修改法律依据才能下放至县级的事项").click()
+    page.get_by_role("button", name="需修改法律依据的条文明细").click()
     page.wait_for_function("() => (document.querySelector('.yasr table') || {}).innerText?.includes('evidence')")
     assert page.locator(".yasr table tbody tr").count() > 0
     page.get_by_role("button", name="规定可以委托的条文").click()
@@ -534,24 +535,47 @@ def _select(api, query: str) -> list[dict[str, str]]:
 
 def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store):
     """The SPARQL page's examples, taken from its editor and run through the endpoint, give what
-    the library gives: the blocking (item, provision) pairs of the items needing legal change for
-    县级 — with the sample level reviews loaded, so a review replaces the extractor's reading —,
-    the provisions blocking most of them, and the items per department."""
-    from quanze.lists import load_list, unload
-    from quanze.lookup import forget_cached
-    from quanze.settings import ROOT
-
-    load_list(corpus_store, ROOT / "data" / "samples" / "shandong-level-reviews.csv")
-    forget_cached(corpus_store)
-    try:
+    the library gives, with the sample level reviews loaded (a review replaces the extractor's
+    reading): the first, one row per item needing legal change for 县级, as many rows as the
+    devolution dashboard counts and the same items, each with its blocking provisions and who
+    must amend them, in the dashboard's words; the next, the blocking (item, provision) pairs, one
+    row per provision and level; the provisions blocking most of them; the items per department.
+    A filter of the examples drifting from the analysis fails here."""
+    with level_reviews(corpus_store):
         assessments = devolution(api, "县级")
-        blocking = {(a["code"], b["provision"]) for a in assessments for b in a["blocking"]
-                    if a["status"] == "needs_legal_change"}
+        needing = {a["code"]: a for a in assessments if a["status"] == "needs_legal_change"}
+        blocking = {(code, b["provision"]) for code, a in needing.items() for b in a["blocking"]}
         assert {a["status"] for a in assessments if a["blocking"]} > {"needs_legal_change"}  # others are left out
+        assert len(blocking) > len(needing)  # an item blocked by two provisions: rows per provision ≠ items
+        # the count a legal reader compares the example with, and the authorities as the dashboard names them
+        page.goto(f"{page.base}/#/devolution?to={quote('县级')}")
+        page.locator("#status-counts").wait_for()
+        dashboard = int(page.locator('#status-counts tr[data-status="needs_legal_change"] [data-count]')
+                        .get_attribute("data-count"))
+        authority = {x: page.locator(f'#authority-counts tr[data-authority="{x}"] th').inner_text().strip()
+                     for x in AUTHORITIES}
+        assert dashboard == len(needing)
+
         page.goto(page.base + "/#/sparql")
         page.locator(".yasqe .CodeMirror").wait_for()
-        rows = _select(api, _example(page, "需修改法律依据才能下放至县级的事项"))
+        items = _select(api, _example(page, "需修改法律依据才能下放至县级的事项（每个事项一行）"))
+        codes = [r["code"] for r in items]
+        assert len(items) == len(set(codes)) == dashboard, (len(items), len(set(codes)), dashboard)
+        assert set(codes) == set(needing)
+        for r in items:
+            a = needing[r["code"]]
+            provisions = {b["provision"] for b in a["blocking"]}
+            assert (r["name"], r["department"]) == (a["name"], a["department"] or ""), r
+            assert set(r["provisions"].split(" ")) == provisions and int(r["blocking"]) == len(provisions), r
+            assert set(r["authorities"].split("、")) == {authority[b["authority"]] for b in a["blocking"]}, r
+
+        rows = _select(api, _example(page, "需修改法律依据的条文明细"))
         assert {(r["code"], r["provision"]) for r in rows} == blocking
+        assert len(rows) >= len(blocking) > len(items)
+        for r in rows:
+            assert r["authority"] in {authority[b["authority"]] for b in needing[r["code"]]["blocking"]
+                                      if b["provision"] == r["provision"]}, r
+
         per_provision = Counter(p for _, p in blocking)
         top = _select(api, _example(page, "阻碍事项最多的条文（县级）"))
         assert [(r["provision"], int(r["items"])) for r in top] == sorted(
@@ -560,9 +584,32 @@ def test_the_sparql_examples_answer_as_the_analysis_does(page, api, corpus_store
         for r in _select(api, _example(page, "各实施主体的事项数")):
             by_department[r.get("department", "")] += int(r["items"])
         assert by_department == Counter(a["department"] or "" for a in assessments)
-    finally:
-        unload(corpus_store, "shandong-level-reviews")
-        forget_cached(corpus_store)
+
+
+def test_sparql_results_show_a_list_of_provisions_as_citations(page, api, corpus_store):
+    """The first example lists each item's blocking provisions in one value (their IRIs, separated
+    by spaces, as a download keeps them): the table shows each as its citation, one a line, with
+    the IRI in its title and a link to its page — and the page says which example counts items."""
+    from quanze.lists import unit_citation
+
+    page.goto(page.base + "/#/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    assert "行数等于下放分析页" in page.locator("#examples-rows").inner_text()
+    query = _example(page, "需修改法律依据才能下放至县级的事项（每个事项一行）")
+    page.locator(".yasr table .citations a[data-cited][title]").first.wait_for()
+    page.locator(".yasr select.tableSizer").select_option("-1")  # every row on one page
+    expected = {r["code"]: r["provisions"].split(" ") for r in _select(api, query)}
+    assert any(len(v) > 1 for v in expected.values())
+    shown = page.evaluate("""() => [...document.querySelectorAll('.yasr table tbody tr')].map(tr => ({
+        code: tr.querySelector('a.item-code')?.textContent,
+        links: [...tr.querySelectorAll('.citations a')].map(a => ({text: a.textContent, title: a.title,
+            href: a.getAttribute('href')}))}))""")
+    assert {r["code"]: [a["title"] for a in r["links"]] for r in shown} == expected
+    for r in shown:
+        for a in r["links"]:
+            assert a["text"] == unit_citation(corpus_store, a["title"]), a
+            assert a["href"].startswith("#/provision?id=")
+    assert "https://" not in page.locator(".yasr table tbody").inner_text()
 
 
 def test_validation_page_groups_findings(browser, shots, tmp_path):

@@ -4,6 +4,7 @@ PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX level: <https://w3id.org/quanze/id/level/>
+PREFIX type: <https://w3id.org/quanze/id/instrument-type/>
 `;
 
 // Where a level assignment bears on a cited provision: its own, those of the paragraphs and items
@@ -33,13 +34,56 @@ const NEEDING = `  FILTER EXISTS { ?item qz:exercisedAt ?exercised . ?exercised 
       BIND(IRI(REPLACE(STR(?basis), "^(.*/law/[^/]+/[^/]+).*$", "$1")) AS ?version)
       FILTER NOT EXISTS { ?version qz:issuingLevel level:municipal } } }`;
 
+// Who must amend a blocking provision, from its instrument (as quanze.devolution.authority decides,
+// in the dashboard's words): the centre for 宪法, 法律, 行政法规, 部门规章 and anything national, the
+// province for Shandong's own, the city for a city's; an instrument the store does not describe is
+// counted as central.
+const AUTHORITY = `  BIND(IRI(REPLACE(STR(?provision), "^(.*/law/[^/]+/[^/]+).*$", "$1")) AS ?provisionVersion)
+  OPTIONAL { ?provisionVersion qz:issuingLevel ?issuing ; eli:type_document ?instrumentType }
+  BIND(IF(!BOUND(?issuing) || ?issuing = level:national
+          || ?instrumentType IN (type:constitution, type:law, type:administrative-regulation, type:departmental-rule),
+          "中央层面（提出建议按程序上报）",
+          IF(?issuing = level:provincial, "省级层面（提出立改废意见）", "市级层面（由设区的市修改或废止）")) AS ?authority)`;
+
+// The two answers to "which items need the law changed before devolution to the county": one row
+// per item (as many rows as the dashboard counts), then one row per blocking provision (for an
+// export; an item blocked by three provisions takes three rows). Their labels say which is which.
 export const EXAMPLES = [
   {
     id: "needs-change", key: "exNeedsChange",
-    query: `# 需修改法律依据才能下放至县级的事项：所引条文规定的层级高于县级（证据为条文原话）
-# Items needing legal change before devolution to county level: a cited provision fixes a higher level
+    query: `# 需修改法律依据才能下放至县级的事项，每个事项一行：行数即下放分析页（目标：县级）“需修改法律依据”的事项数
+# blocking：阻碍下放的条文数；provisions：这些条文（所引条文规定的层级高于县级；结果表中显示为引文，下载时为 IRI，以空格分隔）；
+# authorities：修改机关。逐条列出条文（一个事项可占多行）见下一个示例“需修改法律依据的条文明细”。
+# Items needing legal change before devolution to county level, one row per item: as many rows as the
+# devolution dashboard counts (target: county). blocking: how many provisions block it; provisions: those
+# provisions (a cited provision fixes a higher level; citations in the table, IRIs separated by spaces in
+# downloads); authorities: who must amend them. One row per provision: the next example.
 ${PREFIXES}
-SELECT DISTINCT ?code ?name ?department ?instrument ?provision ?levelLabel ?evidence WHERE {
+SELECT ?code ?name (GROUP_CONCAT(DISTINCT ?body; separator="、") AS ?department)
+       (COUNT(DISTINCT ?provision) AS ?blocking)
+       (GROUP_CONCAT(DISTINCT STR(?provision); separator=" ") AS ?provisions)
+       (GROUP_CONCAT(DISTINCT ?authority; separator="、") AS ?authorities) WHERE {
+  ?item qz:code ?code ; qz:name ?name ; qz:legalBasis|qz:implementationBasis ?cited .
+${BEARING}
+${HOLDS}
+  FILTER EXISTS { ?level qz:above level:county }
+${NEEDING}
+  OPTIONAL { ?item qz:implementingBodyName ?body }
+${AUTHORITY}
+}
+GROUP BY ?item ?code ?name
+ORDER BY ?department ?code
+`,
+  },
+  {
+    id: "needs-change-provisions", key: "exNeedsChangeProvisions",
+    query: `# 需修改法律依据的条文明细（目标：县级）：阻碍条文规定的每个层级一行（同一条文规定省级和市级时为两行），
+# 一个事项可占多行，所以行数多于下放分析页“需修改法律依据”的事项数；每个事项一行见第一个示例。证据为条文原话。
+# Blocking provisions of the items needing legal change before devolution to county level: one row per
+# provision and level it fixes, so an item may take several rows, and there are more rows than the
+# dashboard's items (one row per item: the first example). The evidence is the provision's own words.
+${PREFIXES}
+SELECT DISTINCT ?code ?name ?department ?instrument ?provision ?levelLabel ?evidence ?authority WHERE {
   ?item qz:code ?code ; qz:name ?name ; qz:legalBasis|qz:implementationBasis ?cited .
 ${BEARING}
 ${HOLDS}
@@ -48,8 +92,9 @@ ${NEEDING}
   OPTIONAL { ?level skos:prefLabel ?levelLabel FILTER(lang(?levelLabel) = "zh") }
   OPTIONAL { ?item qz:implementingBodyName ?department }
   BIND(REPLACE(STR(?cited), "^.*/law/([^/]+)/.*$", "$1") AS ?instrument)
+${AUTHORITY}
 }
-ORDER BY ?department ?code
+ORDER BY ?department ?code ?provision
 `,
   },
   {

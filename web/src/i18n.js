@@ -54,7 +54,9 @@ const STRINGS = {
     // sparql
     sparqlTitle: "SPARQL 查询", sparqlIntro: "在本系统的 SPARQL 端点上运行查询。示例查询回答上面各页的问题；结果可用表格右上方的按钮下载。",
     examples: "示例查询", run: "运行", endpoint: "端点",
-    exNeedsChange: "需修改法律依据才能下放至县级的事项", exTopProvisions: "阻碍事项最多的条文（县级）",
+    examplesRows: "“每个事项一行”的示例，行数等于下放分析页（县级）“需修改法律依据”的事项数；“条文明细”每个阻碍条文一行，一个事项可占多行，所以行数更多。",
+    exNeedsChange: "需修改法律依据才能下放至县级的事项（每个事项一行）", exNeedsChangeProvisions: "需修改法律依据的条文明细（县级，一个事项可占多行）",
+    exTopProvisions: "阻碍事项最多的条文（县级）",
     exByDepartment: "各实施主体的事项数", exEntrust: "规定可以委托的条文", exActions: "已记录的调整事项",
     // statuses and authorities
     st_excluded: "不予下放（涉及安全）", st_cancel: "应予取消", st_needs_legal_change: "需修改法律依据",
@@ -113,7 +115,9 @@ const STRINGS = {
     groupBy: "Group by", contents: "Contents", latestReport: "Latest report", reviewedReading: "reviewed", superseded: "Superseded by later loads", unvalidated: "Loaded without validation", staleOffline: "The service cannot be reached: the data on this page may be out of date.", staleChanged: "The data has changed (a list loaded or removed, say): this page shows it as it was before.", reload: "Reload", unvalidatedHint: "Their problems are in no report; load them again without --no-validate to validate them.", supersededHint: "Later loads validated these nodes again; their newer reports are the current word.", reportsIncluded: "Reports included", byRule: "Rule", byItem: "Item", value: "Value", path: "Property", noItem: "(not an item)",
     sparqlTitle: "SPARQL query", sparqlIntro: "Run queries on this service's SPARQL endpoint. The examples answer the questions of the other pages; download results with the buttons above the table.",
     examples: "Example queries", run: "Run", endpoint: "Endpoint",
-    exNeedsChange: "Items needing legal change before devolution to county level", exTopProvisions: "Provisions blocking most items (county)",
+    examplesRows: "The example with one row per item gives as many rows as the devolution dashboard (county) counts items needing legal change; the provision-by-provision one gives a row per blocking provision, so an item may take several rows and there are more rows than items.",
+    exNeedsChange: "Items needing legal change before devolution to county level (one row per item)",
+    exNeedsChangeProvisions: "Items needing legal change, provision by provision (county; an item may take several rows)", exTopProvisions: "Provisions blocking most items (county)",
     exByDepartment: "Items per department", exEntrust: "Provisions that allow entrustment", exActions: "Recorded devolution actions",
     st_excluded: "Excluded (security)", st_cancel: "To be cancelled", st_needs_legal_change: "Needs legal change",
     st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",

@@ -38,15 +38,71 @@ function citeProvisions(root) {
     const cited = citationOfIri(iri);
     a.dataset.cited = "";
     if (!cited) continue;
-    a.textContent = cited;
-    a.title = iri;
-    a.lang = "zh-CN";
-    a.href = provisionHref(iri);
-    a.target = "_self";
-    a.addEventListener("click", openAtOnce);
+    cite(a, iri, cited);
     // YASR writes <…> around an IRI no prefix shortens: a citation needs none
     for (const n of [a.previousSibling, a.nextSibling]) if (n?.nodeType === 3 && /^[<>]$/.test(n.textContent)) n.remove();
   }
+  citeProvisionLists(root);
+}
+
+/** A link shown as the provision's citation, with its IRI in the title, opening the provision's page. */
+function cite(a, iri, cited) {
+  a.dataset.cited = "";
+  a.textContent = cited;
+  a.title = iri;
+  a.lang = "zh-CN";
+  a.href = provisionHref(iri);
+  a.target = "_self";
+  a.addEventListener("click", openAtOnce);
+  return a;
+}
+
+/**
+ * The provision IRIs a text value is made of, separated by spaces — what
+ * GROUP_CONCAT(STR(?provision); separator=" ") gives, as the first example's ``provisions``
+ * column —, or null for a value holding anything else (a word, another IRI).
+ */
+function provisionList(text) {
+  const iris = String(text ?? "").trim().split(/\s+/);
+  return iris[0] && iris.every((iri) => citationOfIri(iri)) ? iris : null;
+}
+
+/**
+ * Such a value as those provisions' citations, one a line, each linking to its page; the
+ * downloads keep the text as the endpoint gave it. (Done as YASR draws the cell, below; this
+ * catches a cell drawn otherwise.)
+ */
+function citeProvisionLists(root) {
+  for (const value of root.querySelectorAll(".yasr .nonIri:not([data-cited])")) {
+    value.dataset.cited = "";
+    const iris = provisionList(value.textContent);
+    if (!iris) continue;
+    value.classList.add("citations");
+    value.replaceChildren(...iris.map((iri) => cite(h("a", { class: "iri" }), iri, citationOfIri(iri))));
+  }
+}
+
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * YASR's table sets each column's width from the cells as it first draws them, before
+ * citeProvisions rewrites them: a provision drawn as its IRI would leave its column as wide as
+ * the IRI, and the columns beside it cut short. So a provision, and a value listing provisions, is
+ * drawn with its citation from the start (as a link to the IRI, which citeProvisions then points
+ * at the provision's page).
+ */
+function citeAsDrawn(Yasgui) {
+  const Table = Yasgui.Yasr?.plugins?.table;
+  const cellContent = Table?.prototype?.getCellContent;
+  if (typeof cellContent !== "function" || cellContent.citing) return;
+  const link = (iri) => `<a class='iri' target='_self' href='${escapeHtml(iri)}'>${escapeHtml(citationOfIri(iri))}</a>`;
+  Table.prototype.getCellContent = function getCellContent(binding, prefixes) {
+    if (binding?.type === "uri" && citationOfIri(binding.value)) return `<div><span>${link(binding.value)}</span></div>`;
+    const iris = binding?.type === "literal" ? provisionList(binding.value) : null;
+    if (iris) return `<div><span class='nonIri citations' data-cited>${iris.map(link).join("")}</span></div>`;
+    return cellContent.call(this, binding, prefixes);
+  };
+  Table.prototype.getCellContent.citing = true;
 }
 
 const ITEM_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+$/; // 37YJ-XK-0001
@@ -96,7 +152,8 @@ export async function sparqlPage({ main, onCleanup }) {
     h("h2", { id: "ex-h" }, t("examples")),
     h("p", { class: "muted" }, `${t("endpoint")}: `, h("code", null, endpoint)),
     h("ul", { class: "examples" }, EXAMPLES.map((ex) => h("li", null,
-      h("button", { type: "button", class: "secondary", dataset: { example: ex.id }, onclick: () => runExample(ex) }, t(ex.key))))));
+      h("button", { type: "button", class: "secondary", dataset: { example: ex.id }, onclick: () => runExample(ex) }, t(ex.key))))),
+    h("p", { class: "hint", id: "examples-rows" }, t("examplesRows")));
   const host = h("section", { class: "card yasgui-host", "aria-label": "SPARQL" });
   main.append(examples, host);
   const loading = loadingBox();
@@ -110,6 +167,7 @@ export async function sparqlPage({ main, onCleanup }) {
   }
   loading.remove();
   if (!host.isConnected) return;
+  citeAsDrawn(Yasgui);
   const yasgui = new Yasgui(host, {
     requestConfig: { endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
