@@ -1,7 +1,7 @@
 """层级校核 (level reviews): a person's reading of the levels a paragraph (款) or item (项) assigns.
 
 The level extractor is a documented rulebook, and on fresh samples about one blocking reading
-in six is wrong (README, "What it means for the blockers"). Legal staff check each blocking
+in six is wrong (docs/level-extractor.md, "What it means for the blockers"). Legal staff check each blocking
 paragraph against its words; a review list records what they found, so that it holds:
 
 * a review **replaces** the extractor's level assignments for its unit — in the devolution

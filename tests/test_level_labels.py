@@ -81,7 +81,7 @@ def test_no_regression_below_measured_figures(scores):
         "set1": (0.97, 0.95), "set2": (0.97, 0.90), "set3": (0.90, 0.90), "set4": (0.94, 0.89),
         "set5": (0.97, 0.96), "set6": (0.97, 0.92), "set7": (0.95, 0.86), "set8": (0.96, 0.87),
         "set9": (0.98, 0.92),
-        "set10": (0.97, 0.80),  # touched only by fixes of whole classes found from its errors (README)
+        "set10": (0.97, 0.80),  # touched only by fixes of whole classes found from its errors (docs/level-extractor.md)
         "set11": (0.98, 0.96),
         "set12": (0.93, 0.86),
         "set13": (0.94, 0.89),
@@ -110,7 +110,7 @@ def test_adjudicated_label_is_one_labellers(name):
 
 @pytest.mark.parametrize("name", DOUBLE)
 def test_labellers_agree_closely_but_not_perfectly(name):
-    # The measure of any extractor is only as fine as this: README, "Level extractor".
+    # The measure of any extractor is only as fine as this: docs/level-extractor.md, "How far people agree".
     s = agreement(*pair(name))
     if name not in UNANIMOUS:
         assert 0.85 <= s.precision < 1.0 or 0.85 <= s.recall < 1.0
@@ -131,14 +131,14 @@ def test_agreement_of_a_file_with_itself_and_with_other_units(tmp_path):
 
 
 def test_literal_reading_only_forgives_levels_found_where_the_label_names_none(scores):
-    # "on paragraphs that name an approving level" (README): precision_labelled drops the false
+    # "on paragraphs that name an approving level" (docs/level-extractor.md): precision_labelled drops the false
     # positives of units labelled empty, and nothing else.
     for s in scores.values():
         assert s.fp_labelled <= s.fp and s.precision_labelled >= s.precision
     assert any(s.fp_labelled < s.fp for s in scores.values())
 
 
-@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 20, never tuned on (README)")
+@pytest.mark.xfail(strict=True, reason="extractor below the issue's bar on set 20, never tuned on (docs/level-extractor.md)")
 def test_issue_bar_on_clean_held_out_sets(scores):
     tp, fp, fn = (sum(getattr(scores[k], f) for k in CLEAN) for f in ("tp", "fp", "fn"))
     assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.90
