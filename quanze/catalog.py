@@ -16,6 +16,7 @@ a record was written by hand (SPARQL Update) or by something other than Quanze's
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -50,6 +51,20 @@ class LoadRecord:
 
 #: Kinds of load that are lists (quanze.lists): validated on the way in, unless ``--no-validate``.
 LIST_KINDS = frozenset({"items", "adjustments", "reviews"})
+
+#: The names of the graphs Quanze keeps besides the lists, as ``quanze graphs``, ``GET /loads`` and
+#: the web pages show them: this catalog, the corpus (``qzid:graph/laws``, ``quanze laws import``)
+#: and what ``quanze init`` loads (``qzid:graph/ontology``, ``…/reference``, ``…/plan``). A list's
+#: graph (``qzid:graph/load/{name}``) is another IRI, but shown by its name it would read as one of
+#: them: :func:`quanze.lists.load_list` refuses these names (:func:`reserved_name`).
+RESERVED_NAMES = ("catalog", "laws", "ontology", "reference", "plan")
+
+
+def reserved_name(name: str) -> str | None:
+    """The name in :data:`RESERVED_NAMES` that the load name ``name`` reads as — spaces around it,
+    case and full-width letters aside (``Laws``, `` plan ``, ``ｌａｗｓ``) — else None."""
+    shown = unicodedata.normalize("NFKC", name).strip().casefold()
+    return next((r for r in RESERVED_NAMES if r == shown), None)
 
 
 def unvalidated(records: list[LoadRecord]) -> list[LoadRecord]:

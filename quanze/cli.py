@@ -157,7 +157,10 @@ def _query_form(text: str) -> str:
 
 @app.command()
 def graphs() -> None:
-    """List named graphs with their provenance / 列出命名图及其来源."""
+    """List named graphs with their provenance / 列出命名图及其来源.
+
+    A table, one row per load, when the terminal is wide enough for it; else each load in a few
+    lines of its own (its name and kind, then the fields two by two), to be read at 80 columns."""
     from quanze.catalog import loads, unrecorded_graphs, unvalidated
 
     store = open_store()
@@ -169,7 +172,12 @@ def graphs() -> None:
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
              "报告/report": "未校验" if r.graph in unchecked else (r.report or "").rsplit("/", 1)[-1]}
             for r in records]
-    console.print(_table(rows, title="载入记录 / loads"))
+    title = "载入记录 / loads"
+    table = _table(rows, title=title)
+    if rows and _natural_width(table) > console.width:
+        _print_by_load(rows, title)
+    else:
+        console.print(table)
     if unchecked:
         console.print("[yellow]未校验的清单（--no-validate）：其问题不在校验报告中；不带 --no-validate 重新载入即校验 / lists "
                       "loaded without validation (--no-validate): their problems are in no report; load them again "
@@ -178,12 +186,69 @@ def graphs() -> None:
         console.print(f"[yellow]无来源记录的图（中断的载入或手工写入）/ graph without a record (interrupted load or a manual write): {g}[/yellow]")
 
 
+def _natural_width(renderable: Any) -> int:
+    """The width ``renderable`` takes unwrapped (``console.measure`` caps it at the console's)."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(1_000_000), renderable).maximum
+
+
+#: The layout of a load in ``graphs`` on a narrow terminal: after its name and kind, these fields
+#: two by two (a field alone on its line when the other is None), or one by one when even that
+#: is too wide for the time and the sha256 to stay whole.
+_BY_LOAD = (("文件/file", "sha256"), ("行/rows", "三元组/triples"), ("时间/time", "载入人/by"), ("报告/report", None))
+
+
+def _print_by_load(rows: list[dict], title: str) -> None:
+    """``graphs`` rows as blocks, one per load: the name and kind on a line, then :data:`_BY_LOAD`
+    in a grid indented under it, its columns as wide for every load (a longer value folds)."""
+    from rich.cells import cell_len
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    def widest(keys: list[str]) -> int:
+        return max((cell_len(text(r[k])) for r in rows for k in keys), default=1)
+
+    indent, gap = 2, 2
+    lefts, rights = [a for a, _ in _BY_LOAD], [b for _, b in _BY_LOAD if b]
+    key_widths = [max(map(cell_len, lefts)), max(map(cell_len, rights))]
+    room = console.width - indent - sum(key_widths) - 3 * gap  # for the two value columns
+    if room - widest(rights) >= widest(["时间/time"]):
+        columns = [(key_widths[0], min(widest(lefts), room - widest(rights))), (key_widths[1], widest(rights))]
+        lines = [(a, b) for a, b in _BY_LOAD]
+    else:  # one field a line
+        every = [k for pair in _BY_LOAD for k in pair if k]
+        width = max(map(cell_len, every))
+        columns = [(width, max(console.width - indent - width - gap, 1))]
+        lines = [(k, None) for k in every]
+    console.print(title, justify="center")
+    for r in rows:
+        console.print(f"[bold]{escape(text(r['名称/name']))}[/bold]（{escape(text(r['类型/kind']))}）")
+        grid = RichTable.grid(padding=(0, gap))
+        for key_width, value_width in columns:
+            grid.add_column(width=key_width, no_wrap=True, style="dim")
+            grid.add_column(width=value_width, overflow="fold")
+        for a, b in lines:
+            cells = [a, text(r[a])]
+            if len(columns) > 1:
+                cells += [b, text(r[b])] if b else ["", ""]
+            grid.add_row(*cells)
+        console.print(Padding(grid, (0, 0, 0, indent)))
+
+
 @app.command()
-def export(fmt: Annotated[str, typer.Option("--format", help="trig|nquads")] = "trig",
-           output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
-    """Export the whole store / 导出全部数据."""
-    if fmt not in ("trig", "nquads"):
-        fail(f"不支持的格式 / unsupported format: {fmt}")
+def export(fmt: Annotated[str | None, typer.Option(
+               "--format", help="trig|nquads (default: -o FILE's suffix, else trig)")] = None,
+           output: Annotated[Path | None, typer.Option(
+               "--output", "-o", help="FILE (.trig .nq); without it, to stdout")] = None) -> None:
+    """Export the whole store, each graph named / 导出全部数据（保留命名图）.
+
+    Without --format, -o FILE's suffix names the format (.trig TriG, .nq N-Quads); a suffix
+    naming another format, or one of a format without named graphs (.ttl .nt …), is refused."""
+    fmt = _output_format(fmt, output, EXPORT_SUFFIX, default="trig", screen=(), binary=(), foreign=FOREIGN_RDF)
     data = open_store().export(fmt)
     if output:
         output.write_bytes(data)
@@ -202,12 +267,31 @@ def init(by: Annotated[str | None, typer.Option("--by")] = None) -> None:
         console.print(f"{g.rsplit('/', 1)[-1]}: {n:,} triples")
 
 
+#: ``laws import`` lists every warning on the terminal when there are at most this many; else, of
+#: each kind, its first few (this many in all), and ``--warnings FILE`` writes them all.
+WARNINGS_FEW, WARNINGS_LISTED = 20, 10
+WARNINGS_HEADER = ["文件/path", "行/line", "类别/kind", "说明", "warning"]
+
+
 @laws_app.command("import")
 def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like shared/laws (QUANZE_LAWS)")] = None,
-                by: Annotated[str | None, typer.Option("--by")] = None) -> None:
-    """Import the legal corpus: instruments, articles, paragraphs, items, level assignments."""
+                by: Annotated[str | None, typer.Option("--by")] = None,
+                warnings: Annotated[Path | None, typer.Option(
+                    "--warnings", help="write every warning (file, line, kind, message) to FILE.csv or FILE.xlsx")] = None) -> None:
+    """Import the legal corpus: instruments, articles, paragraphs, items, level assignments.
+
+    The summary names every file skipped, and lists the warnings (a file kept all the same: an
+    article number skipped, no 第X条 articles) by kind with their counts: all of them when they
+    are few, else the first of each kind; --warnings FILE writes them all."""
+    from rich.markup import escape
+
     from quanze.laws import import_corpus
 
+    if warnings is not None and warnings.suffix.lower() not in (".csv", ".xlsx"):
+        fail(f"--warnings 的文件名 {warnings.name} 应以 .csv 或 .xlsx 结尾 / "
+             f"--warnings {warnings.name}: name a .csv or .xlsx file")
+    if warnings is not None and not warnings.absolute().parent.is_dir():  # said now, not after the import
+        fail(f"--warnings 的文件夹不存在：{warnings.parent} / --warnings: no such folder {warnings.parent}")
     laws = path or state.settings.laws
     if laws is None or not (Path(laws) / "manifest.csv").exists():
         fail(f"找不到法规库（manifest.csv）/ no law corpus at {laws}: give PATH or set QUANZE_LAWS")
@@ -227,7 +311,52 @@ def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like sh
                   f"(+{summary.inserted:,} −{summary.deleted:,})")
     console.print(f"跳过 skipped: {len(summary.skipped)}  警告 warnings: {len(summary.warnings)}")
     for s in summary.skipped:
-        console.print(f"  [yellow]{s.path}:{s.line}: {s.reason_zh} / {s.reason_en}[/yellow]")
+        console.print(f"  [yellow]{escape(f'{s.path}:{s.line}: {s.reason_zh} / {s.reason_en}')}[/yellow]")
+    _list_warnings(summary.warnings, warnings)
+
+
+def _kind_label(kind: str) -> str:
+    from quanze.laws import WARNING_KINDS
+
+    return " ".join(WARNING_KINDS.get(kind, ("其他", "other")))
+
+
+def _list_warnings(found: list, output: Path | None) -> None:
+    """``laws import``'s warnings by kind, most frequent first, each kind with its count: all of
+    them when they are few (:data:`WARNINGS_FEW`), else the first of each kind; ``output`` (CSV or
+    XLSX) gets them all, in the corpus's order, else the listing says how to have them."""
+    from collections import defaultdict
+
+    from rich.markup import escape
+
+    from quanze.tables import write_table
+
+    by_kind: dict[str, list] = defaultdict(list)
+    for w in found:
+        by_kind[w.kind].append(w)
+    kinds = sorted(by_kind, key=lambda k: -len(by_kind[k]))
+    shown = len(found) if len(found) <= WARNINGS_FEW else max(WARNINGS_LISTED // max(len(kinds), 1), 1)
+    if found:
+        pointer = ("" if len(found) <= WARNINGS_FEW else
+                   f"（每类前 {shown} 条 / the first {shown} of each kind）" if output else
+                   f"（每类前 {shown} 条；--warnings FILE.csv 写出全部 / the first {shown} of each kind; "
+                   "--warnings FILE.csv writes them all）")
+        console.print(f"警告 warnings{pointer}:")
+    for kind in kinds:
+        these = by_kind[kind]
+        console.print(f"  {escape(_kind_label(kind))}: {len(these)}")
+        for w in these[:shown]:
+            console.print(f"    {escape(f'{w.path}:{w.line}: {w.reason_zh} / {w.reason_en}')}")
+        if len(these) > shown:
+            console.print(f"    … 另有 {len(these) - shown} 条 / {len(these) - shown} more")
+    if output is None:
+        return
+    try:
+        write_table(output, WARNINGS_HEADER, [[w.path, w.line, _kind_label(w.kind), w.reason_zh, w.reason_en] for w in found])
+    except OSError as exc:
+        fail(f"法规库已导入，但无法写入警告文件 {output}：{exc.strerror} / the corpus is imported, but the "
+             f"warnings cannot be written to {output}: {exc.strerror}")
+    console.print(f"全部 {len(found)} 条警告 → {escape(str(output))} / all {len(found)} warnings → {escape(str(output))}")
 
 
 @laws_app.command("reviews")
@@ -294,7 +423,8 @@ def load(files: Annotated[list[Path], typer.Argument(
         except LoadRejected as exc:
             for p in exc.problems:
                 err.print(("[red]" if p.severity in ("error", "violation") else "[yellow]") + str(p))
-            if not store.has_graph(LAWS_GRAPH):  # every citation was "unknown title" for that reason
+            # every citation was "unknown title" for that reason (a refused name is no row's problem)
+            if any(p.row is not None for p in exc.problems) and not store.has_graph(LAWS_GRAPH):
                 err.print("[yellow]库中尚无法律语料，设定依据无从解析：请先运行 quanze laws import PATH / the store holds no "
                           "law corpus to resolve citations against: run quanze laws import PATH first[/yellow]")
             if exc.report is not None:
@@ -411,33 +541,60 @@ def recover() -> None:
 #: The formats ``blockers`` writes to a file, and the suffix of a file in each.
 FORMAT_SUFFIX = {"json": ".json", "csv": ".csv", "md": ".md", "xlsx": ".xlsx"}
 
+#: The formats ``export`` writes, and the suffix of a file in each: the two the store dumps whole,
+#: each load in its own named graph.
+EXPORT_SUFFIX = {"trig": ".trig", "nquads": ".nq"}
 
-def _output_format(fmt: str | None, output: Path | None) -> str:
-    """The format of ``blockers``, with ``--format`` and ``-o FILE`` agreeing. Without
-    ``--format``: the suffix of ``-o FILE`` (.json .csv .md .xlsx), else ``table`` on the terminal.
-    A suffix naming another format than ``--format`` is refused (so is XLSX to a file that is not
-    .xlsx); XLSX, being binary, needs ``-o``; the terminal table cannot go to a file."""
-    by_suffix = {v: k for k, v in FORMAT_SUFFIX.items()}.get(output.suffix.lower()) if output else None
+#: Suffixes of RDF formats ``export`` does not write, refused whatever ``--format`` says: those of
+#: one graph (an export in one would merge every load into it, or fail) and those it cannot produce.
+FOREIGN_RDF = {".ttl": ("Turtle", False), ".nt": ("N-Triples", False), ".n3": ("N3", False),
+               ".rdf": ("RDF/XML", False), ".owl": ("RDF/XML", False), ".jsonld": ("JSON-LD", True),
+               ".trix": ("TriX", True)}
+
+
+def _output_format(fmt: str | None, output: Path | None, suffixes: dict[str, str] | None = None, *,
+                   default: str = "table", screen: tuple[str, ...] = ("table",), binary: tuple[str, ...] = ("xlsx",),
+                   foreign: dict[str, tuple[str, bool]] | None = None) -> str:
+    """The format of a command writing to stdout or ``-o FILE``, with ``--format`` and ``-o FILE``
+    agreeing (``blockers`` with its defaults, ``export`` with :data:`EXPORT_SUFFIX`). Without
+    ``--format``: the suffix of ``-o FILE`` (one of ``suffixes``), else ``default`` on stdout.
+    A suffix naming another format than ``--format`` is refused (so is a binary format to a file of
+    another suffix), and so is one of ``foreign`` (a format the command does not write: its name,
+    and whether it holds named graphs) whatever ``--format`` says; a binary format needs ``-o``;
+    a ``screen`` format (the terminal table) cannot go to a file. Each refusal is exit 2."""
+    suffixes = FORMAT_SUFFIX if suffixes is None else suffixes
+    names = "|".join(suffixes)
+    files = " ".join(suffixes.values())
+    suffix = output.suffix.lower() if output else ""
+    by_suffix = {v: k for k, v in suffixes.items()}.get(suffix) if output else None
+    if output is not None and suffix in (foreign or {}):
+        kind, graphs = (foreign or {})[suffix]
+        fail(f"文件名 {output.name} 指的是 {kind} 格式，"
+             + ("它不能保存命名图（每个载入各是一个命名图）" if not graphs else "本命令不写此格式")
+             + f"；请用以 {' 或 '.join(suffixes.values())} 结尾的文件名（--format {names}）/ "
+             f"the name {output.name} names a {kind} file, "
+             + ("a format that cannot hold named graphs (each load is one)" if not graphs else "a format this command does not write")
+             + f": name a {' or '.join(suffixes.values())} file (--format {names})")
     if fmt is None:
         if output is None:
-            return "table"
+            return default
         if by_suffix is None:
-            fail(f"无法从文件名 {output.name} 判断格式，请给出 --format json|csv|md|xlsx / "
-                 f"cannot tell the format from the name {output.name}: give --format json|csv|md|xlsx")
+            fail(f"无法从文件名 {output.name} 判断格式（{files}），请给出 --format {names} / "
+                 f"cannot tell the format from the name {output.name} ({files}): give --format {names}")
         return by_suffix
-    if fmt != "table" and fmt not in FORMAT_SUFFIX:
-        fail(f"不支持的格式 / unsupported format: {fmt} (table|json|csv|md|xlsx)")
+    if fmt not in screen and fmt not in suffixes:
+        fail(f"不支持的格式 / unsupported format: {fmt} ({'|'.join([*screen, *suffixes])})")
     if output is None:
-        if fmt == "xlsx":
-            fail("XLSX 是二进制文件，不能写到终端，请用 -o FILE.xlsx 指定文件 / "
-                 "XLSX is binary and cannot go to the terminal: give -o FILE.xlsx")
+        if fmt in binary:
+            fail(f"{fmt.upper()} 是二进制文件，不能写到终端，请用 -o FILE{suffixes[fmt]} 指定文件 / "
+                 f"{fmt.upper()} is binary and cannot go to the terminal: give -o FILE{suffixes[fmt]}")
         return fmt
-    if fmt == "table":
-        fail("table 格式只显示在终端；写入文件请用 --format json|csv|md|xlsx / "
-             "the table format is for the terminal: to write a file use --format json|csv|md|xlsx")
-    if by_suffix not in (None, fmt) or (fmt == "xlsx" and by_suffix != "xlsx"):
-        fail(f"文件名 {output.name} 与 --format {fmt} 不符，请用以 {FORMAT_SUFFIX[fmt]} 结尾的文件名 / "
-             f"the name {output.name} contradicts --format {fmt}: name a {FORMAT_SUFFIX[fmt]} file")
+    if fmt in screen:
+        fail(f"{fmt} 格式只显示在终端；写入文件请用 --format {names} / "
+             f"the {fmt} format is for the terminal: to write a file use --format {names}")
+    if by_suffix not in (None, fmt) or (fmt in binary and by_suffix != fmt):
+        fail(f"文件名 {output.name} 与 --format {fmt} 不符，请用以 {suffixes[fmt]} 结尾的文件名 / "
+             f"the name {output.name} contradicts --format {fmt}: name a {suffixes[fmt]} file")
     return fmt
 
 

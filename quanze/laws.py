@@ -42,10 +42,20 @@ ISSUING_LEVELS = {"national": "national", "provincial": "provincial", "municipal
 
 @dataclass
 class Skipped:
+    """A file skipped, or a warning about one (``kind``: a key of :data:`WARNING_KINDS`)."""
+
     path: str
     line: int
     reason_zh: str
     reason_en: str
+    kind: str = ""
+
+
+#: The kinds of warning an import gives (a file kept all the same), as the summary counts them.
+WARNING_KINDS = {
+    "numbering-skips": ("条文序号跳过", "article numbering skips"),
+    "no-articles": ("没有“第X条”条文", "no 第X条 articles"),
+}
 
 
 @dataclass
@@ -229,7 +239,9 @@ def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = N
         except ParseError as exc:
             summary.skipped.append(Skipped(exc.path, exc.line, exc.reason_zh, exc.reason_en))
             continue
-        summary.warnings.extend(Skipped(w.path, w.line, w.reason_zh, w.reason_en) for w in parsed.warnings)
+        # the parser's only warning: an article number skipped (real published texts have them)
+        summary.warnings.extend(Skipped(w.path, w.line, w.reason_zh, w.reason_en, "numbering-skips")
+                                for w in parsed.warnings)
         title = parsed.title
         version = str(law_version(title, row.version_date or None))
         key = version + ("/" + parsed.part if parsed.part else "")
@@ -240,7 +252,7 @@ def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = N
         seen_versions[key] = row.path
         if not parsed.articles:
             summary.warnings.append(Skipped(row.path, 1, "没有按“第X条”编号的条文，仅收录文件信息",
-                                            "no '第X条' articles; only the instrument is recorded"))
+                                            "no '第X条' articles; only the instrument is recorded", "no-articles"))
         itype = INSTRUMENT_TYPES.get(row.instrument_type)
         if itype is None:
             summary.skipped.append(Skipped(row.path, 0, f"未知的文件类型 {row.instrument_type}",

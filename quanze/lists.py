@@ -740,8 +740,10 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     with ``conforms`` / ``violations``; a non-conforming load is rejected unless
     ``accept_violations``. ``citations`` shares resolved 设定依据 between loads of one session.
     Raises :class:`LoadRejected` (nothing written) or
-    :class:`~quanze.tables.TableError` (file unreadable)."""
+    :class:`~quanze.tables.TableError` (file unreadable); a name a load may not have
+    (:func:`check_name`) is refused before the file is read."""
     path = Path(path)
+    check_name(name, path)
     table, kind = read_list(path)
     graph = str(graph_iri("load", name or path.stem))
     problems: list[Problem] = []
@@ -808,6 +810,35 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
     return result
 
 
+def check_name(name: str | None, path: Path) -> None:
+    """Refuse (:class:`LoadRejected`, nothing read or written) the load name ``name`` — else the
+    file's stem, which names the load without it — when it is blank or reads as the name of a graph
+    Quanze keeps besides the lists (:data:`quanze.catalog.RESERVED_NAMES`: laws, plan …): its graph
+    would be another IRI, but ``quanze graphs``, ``GET /loads`` and the web pages would show two
+    graphs named alike."""
+    from quanze.catalog import RESERVED_NAMES, reserved_name
+
+    path = Path(path)
+    given = name or path.stem
+    whence_zh, whence_en = ("", "") if name else (f"（取自文件名 {path.name}）", f" (from the file name {path.name})")
+    if not given.strip():
+        raise LoadRejected([Problem(path.name, None, None, f"载入名称“{given}”{whence_zh}是空白的；请另取一个载入名称",
+                                    f"the load name {given!r}{whence_en} is blank: choose another load name")])
+    reserved = reserved_name(given)
+    if reserved is None:
+        return
+    zh_graph = {"laws": "法规库（quanze laws import 写入）", "catalog": "载入记录"}.get(reserved, "参考数据（quanze init 写入）")
+    en_graph = {"laws": "the law corpus (written by quanze laws import)", "catalog": "the catalog of loads"}.get(
+        reserved, "reference data (written by quanze init)")
+    raise LoadRejected([Problem(
+        path.name, None, None,
+        f"载入名称“{given}”{whence_zh}与{zh_graph}的图名 {reserved} 相同，quanze graphs 和网页上将出现两个同名的图；"
+        f"请另取一个载入名称（quanze load --name，POST /loads 的 name 字段）。保留名称（不区分大小写）：{'、'.join(RESERVED_NAMES)}",
+        f"the load name {given!r}{whence_en} reads as {reserved!r}, the name of the graph of {en_graph}: quanze graphs "
+        f"and the web pages would show two graphs named alike. Choose another load name (quanze load --name; "
+        f"POST /loads: the name field). Reserved, in any case: {', '.join(RESERVED_NAMES)}")])
+
+
 def load_graph(name: str) -> str:
     """A load's graph from its name as given, as its IRI writes it (空格 清单 or 空格%20清单), or its
     whole IRI — a list's only: any other graph's IRI names no load (the corpus and the reference
@@ -857,5 +888,5 @@ def dependents(store: Store, name: str) -> dict[str, int]:
     return {unquote(str(r["g"]).rsplit("/", 1)[-1]): int(str(r["n"])) for r in rows}
 
 
-__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "dependents", "is_loaded", "load_graph",
-           "load_list", "unload", "Iri"]
+__all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "check_name", "dependents", "is_loaded",
+           "load_graph", "load_list", "unload", "Iri"]

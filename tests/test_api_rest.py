@@ -981,3 +981,23 @@ def test_delete_loads_takes_a_name_with_a_slash(api, corpus_store, path):
     finally:
         unload(corpus_store, "rest del/slash")
     assert store_state(corpus_store) == before
+
+
+def test_an_upload_may_not_take_the_name_of_a_graph_quanze_keeps(api, corpus_store):
+    """Regression: POST /loads with name=laws stored a second load named laws beside the corpus.
+    Refused as any rejected upload is (422, the problem in zh and en, the store unchanged) — also
+    when the file's own name gives the name."""
+    before = store_state(corpus_store)
+    actions = cancellation(rows()[0]["事项编码"])
+    for file, fields, said in (("rest-reserved.csv", {"name": "laws"}, "the load name 'laws' reads as 'laws'"),
+                               ("rest-reserved.csv", {"name": "Plan"}, "the load name 'Plan' reads as 'plan'"),
+                               ("reference.csv", {}, "(from the file name reference.csv)")):
+        r = api.post("/loads", files={"file": (file, actions.encode("utf-8"), "text/csv")}, data=fields, headers=AUTH)
+        assert r.status_code == 422, r.text
+        body = r.json()
+        assert body["error"] == "validation_failed" and "the store is unchanged" in body["message"]
+        [problem] = body["problems"]
+        assert problem["file"] == file and problem["severity"] == "error"
+        assert said in problem["en"] and "graphs named alike" in problem["en"] and "同名" in problem["zh"]
+    assert store_state(corpus_store) == before
+    assert [r["name"] for r in api.get("/loads").json()["loads"]].count("laws") == 1

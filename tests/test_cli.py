@@ -1,6 +1,8 @@
 """The `quanze` command on a real on-disk store: errors users see, and the foundation commands."""
 
+import itertools
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -373,3 +375,208 @@ def test_a_file_that_is_no_list_is_a_rejected_load(tmp_path):
     # a folder given for a file is named as such, not a traceback
     folder = CliRunner().invoke(app, ["--store", ":memory:", "load", str(tmp_path)])
     assert folder.exit_code == 1 and "not a file" in folder.output and "Traceback" not in folder.output
+
+
+# --- export: the format from the file's name ---------------------------------------------------
+
+def _quads(path, fmt):
+    import pyoxigraph as ox
+
+    return list(ox.parse(path=str(path), format=fmt))
+
+
+def test_export_takes_the_format_from_the_file_name(tmp_path):
+    """Regression: `export -o x.nq` wrote TriG. The suffix names the format (.trig, .nq) as in
+    `blockers`; a suffix naming another format than --format, or a format that cannot hold named
+    graphs (.ttl, .nt), is refused (exit 2) and nothing is written."""
+    import pyoxigraph as ox
+
+    store = str(tmp_path / "store")
+    assert run("--store", store, "init").exit_code == 0
+    nq, trig = tmp_path / "x.nq", tmp_path / "x.trig"
+    assert run("--store", store, "export", "-o", str(nq)).exit_code == 0
+    assert run("--store", store, "export", "-o", str(trig)).exit_code == 0
+    quads = _quads(nq, ox.RdfFormat.N_QUADS)  # N-Quads: a TriG file does not parse as such
+    assert "{" not in nq.read_text(encoding="utf-8").split("\n", 1)[0]
+    graphs = {str(q.graph_name.value) for q in quads}
+    assert {"https://w3id.org/quanze/id/graph/plan", "https://w3id.org/quanze/id/graph/reference"} <= graphs
+    assert len(_quads(trig, ox.RdfFormat.TRIG)) == len(quads)  # the same dataset, each graph named
+    assert "<https://w3id.org/quanze/id/graph/plan> {" in trig.read_text(encoding="utf-8")
+    # --format still decides when the name says nothing, and stdout is TriG by default
+    other = tmp_path / "dump.txt"
+    assert run("--store", store, "export", "--format", "nquads", "-o", str(other)).exit_code == 0
+    assert len(_quads(other, ox.RdfFormat.N_QUADS)) == len(quads)
+    assert "<https://w3id.org/quanze/id/graph/plan> {" in run("--store", store, "export").stdout
+    for args, said in ((["-o", "y.nq", "--format", "trig"], "y.nq contradicts --format trig"),
+                       (["-o", "y.ttl"], "y.ttl names a Turtle file, a format that cannot hold named graphs"),
+                       (["-o", "y.ttl", "--format", "trig"], "cannot hold named graphs"),
+                       (["-o", "y.nt", "--format", "nquads"], "N-Triples"),
+                       (["-o", "y.txt"], "cannot tell the format from the name y.txt")):
+        result = run("--store", store, "export", *[str(tmp_path / a) if a.startswith("y.") else a for a in args])
+        _clean_error(result, 2)
+        message = " ".join(result.stderr.split())
+        assert said in message, message
+        assert ".trig" in message and ".nq" in message and "文件名" in message  # what to write instead, in zh and en
+    assert not list(tmp_path.glob("y.*"))
+
+
+# --- laws import: the warnings listed ----------------------------------------------------------
+
+def _corpus_with_warnings(folder, *, skips: int = 1, without_articles: int = 1):
+    """A corpus folder whose laws give warnings: ``skips`` skipping an article number (第三条 at
+    line 5 after 第一条), ``without_articles`` without any 第X条 (at line 1)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256"]
+    for i in range(skips):
+        (folder / f"skip{i}.md").write_text(f"# 跳号条例{i}\n\n第一条 甲。\n\n第三条 乙。\n", encoding="utf-8")
+        lines.append(f"skip{i}.md,跳号条例{i},行政法规,national,国务院,2020-01-01,true,有效,x")
+    for i in range(without_articles):
+        (folder / f"none{i}.md").write_text(f"# 无条文规定{i}\n\n一、没有按条编号的规定。\n", encoding="utf-8")
+        lines.append(f"none{i}.md,无条文规定{i},行政法规,national,国务院,2020-01-01,true,有效,x")
+    (folder / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_laws_import_lists_its_warnings(tmp_path):
+    """Regression: the summary counted the warnings but named none. A few are all listed, with
+    path, line and message, under their kind and its count."""
+    laws = _corpus_with_warnings(tmp_path / "laws")
+    result = run("--store", ":memory:", "laws", "import", str(laws))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "警告 warnings: 2" in out
+    assert "条文序号跳过 article numbering skips: 1" in out and "没有“第X条”条文 no 第X条 articles: 1" in out
+    assert "skip0.md:5: 条文序号跳过：第一条 之后是 第三条 / article numbering skips: 1 followed by 3" in out
+    assert "none0.md:1: 没有按“第X条”编号的条文，仅收录文件信息 / no '第X条' articles" in out
+    assert "more" not in out and "--warnings" not in out  # nothing left to point at
+
+
+def test_laws_import_lists_the_first_warnings_of_each_kind_and_writes_them_all(tmp_path):
+    """Many warnings (a real corpus has dozens): the first of each kind on the terminal, how many
+    more, and --warnings FILE writes every one with its path, line and kind."""
+    from quanze.cli import WARNINGS_FEW, WARNINGS_LISTED
+    from quanze.tables import read_table
+
+    laws = _corpus_with_warnings(tmp_path / "laws", skips=3, without_articles=WARNINGS_FEW)
+    total, shown = 3 + WARNINGS_FEW, WARNINGS_LISTED // 2
+    result = run("--store", ":memory:", "laws", "import", str(laws))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert f"警告 warnings: {total}" in out and f"the first {shown} of each kind" in out
+    assert "--warnings FILE.csv writes them all" in out
+    listed = re.findall(r"(none\d+|skip\d+)\.md:(\d+):", result.stdout)
+    assert listed == [(f"none{i}", "1") for i in range(shown)] + [(f"skip{i}", "5") for i in range(3)]
+    assert f"另有 {WARNINGS_FEW - shown} 条 / {WARNINGS_FEW - shown} more" in out
+    written = tmp_path / "warnings.csv"
+    again = run("--store", ":memory:", "laws", "import", str(laws), "--warnings", str(written))
+    assert again.exit_code == 0, again.output
+    assert f"all{total}warnings→{written}" in "".join(again.stdout.split())  # however the console wraps it
+    table = read_table(written)
+    assert [(r["文件/path"], r["行/line"], r["类别/kind"]) for _, r in table.rows] == (
+        [(f"skip{i}.md", "5", "条文序号跳过 article numbering skips") for i in range(3)]
+        + [(f"none{i}.md", "1", "没有“第X条”条文 no 第X条 articles") for i in range(WARNINGS_FEW)])
+    assert all(r["说明"] and r["warning"] for _, r in table.rows)
+
+
+def test_laws_import_refuses_a_warnings_file_it_cannot_write_before_importing(tmp_path):
+    laws = _corpus_with_warnings(tmp_path / "laws")
+    store = str(tmp_path / "store")
+    for target, said in ((tmp_path / "w.txt", "w.txt"), (tmp_path / "no" / "w.csv", "no such folder")):
+        result = run("--store", store, "laws", "import", str(laws), "--warnings", str(target))
+        _clean_error(result, 2)
+        assert said in " ".join(result.stderr.split())
+    s = EmbeddedStore(tmp_path / "store")
+    assert s.graph_names() == []  # refused before the corpus was read
+    s.close()
+
+
+# --- load: names of Quanze's own graphs ---------------------------------------------------------
+
+def test_a_load_may_not_take_the_name_of_a_reference_graph(tmp_path):
+    """Regression: `load x.csv --name laws` was accepted; `graphs` then showed two loads named
+    laws. Refused like any rejected load (exit 1), in both languages, and the store is unchanged;
+    so is a file whose own name gives such a name."""
+    store = _store_with_law(tmp_path)
+    items = tmp_path / "items.csv"
+    items.write_text(HEADER + "R-1,示例机构设立审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                     encoding="utf-8")
+    plan = tmp_path / "Plan.csv"
+    plan.write_text(items.read_text(encoding="utf-8"), encoding="utf-8")
+    s = EmbeddedStore(tmp_path / "store")
+    before = {g: len(s.graph_triples(g)) for g in s.graph_names()}
+    s.close()
+    for args, said in ((["--name", "laws"], "'laws'"), (["--name", "Reference"], "'Reference' reads as 'reference'"),
+                       ([], "from the file name Plan.csv")):
+        result = run("--store", store, "load", str(plan if not args else items), *args)
+        _clean_error(result, 1)
+        message = " ".join(result.stderr.split())
+        assert said in message and "graphs named alike" in message and "同名" in message, message
+        assert "quanze laws import PATH first" not in message  # the corpus is there, and no citation was read
+    s = EmbeddedStore(tmp_path / "store")
+    assert {g: len(s.graph_triples(g)) for g in s.graph_names()} == before
+    s.close()
+    assert run("--store", store, "load", str(items), "--name", "laws-2024").exit_code == 0  # a name like it is fine
+
+
+# --- graphs at 80 columns -----------------------------------------------------------------------
+
+def _graph_cells(records, unchecked):
+    """What `quanze graphs` shows of each load: {name: [kind, file, sha256, rows, triples, time, by, report]}."""
+    return {r.name: [r.kind, r.file_name, (r.sha256 or "")[:12], r.rows, r.triples, r.time, r.by,
+                     "未校验" if r.graph in unchecked else (r.report or "").rsplit("/", 1)[-1]] for r in records}
+
+
+def test_graphs_is_readable_at_80_columns(on_corpus, corpus_store, tmp_path, monkeypatch):
+    """Regression: at 80 columns the nine-column table broke every cell over several lines. Each
+    load is shown on its own lines then, with every field, and no line is wider than 80 columns."""
+    from rich.cells import cell_len
+
+    from quanze.catalog import loads, unvalidated
+    from quanze.tables import read_table
+
+    acted = {r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-adjustments.csv").rows}
+    code = next(r["事项编码"] for _, r in read_table(ROOT / "data" / "samples" / "shandong-provincial.csv").rows
+                if r["事项编码"] not in acted)
+    actions = write_cancellation(tmp_path / "narrow-actions.csv", code)
+    try:
+        assert on_corpus("load", str(actions), "--by", "测试员").exit_code == 0  # validated: it has a report
+        monkeypatch.setenv("COLUMNS", "80")
+        shown = on_corpus("graphs")
+        assert shown.exit_code == 0, shown.output
+        records = loads(corpus_store)
+        cells = _graph_cells(records, {r.graph for r in unvalidated(records)})
+    finally:
+        on_corpus("unload", "narrow-actions")
+    lines = shown.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert cells["narrow-actions"][6] == "测试员" and cells["narrow-actions"][7] == "narrow-actions"
+    assert cells["shandong-provincial"][7] == "未校验" and cells["laws"][0] == "laws"
+    # each load: a line with its name and kind, then its fields indented under it
+    starts = {line: i for i, line in enumerate(lines) if line in {f"{n}（{v[0]}）" for n, v in cells.items()}}
+    assert len(starts) == len(records)
+    for name, values in cells.items():
+        i = starts[f"{name}（{values[0]}）"]
+        block = list(itertools.takewhile(lambda line: line.startswith("  "), lines[i + 1:]))
+        assert len(block) >= 4
+        words = " ".join(block).split()
+        for value in values[1:]:
+            for word in str(value or "").split():
+                assert word in words, (name, value, block)
+        for label in ("文件/file", "sha256", "行/rows", "三元组/triples", "时间/time", "载入人/by", "报告/report"):
+            assert label in words
+
+
+def test_graphs_is_one_table_row_a_load_when_it_fits(on_corpus, corpus_store, monkeypatch):
+    from rich.cells import cell_len
+
+    from quanze.catalog import loads, unvalidated
+
+    monkeypatch.setenv("COLUMNS", "300")
+    shown = on_corpus("graphs")
+    assert shown.exit_code == 0
+    records = loads(corpus_store)
+    lines = shown.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 300
+    for name, values in _graph_cells(records, {r.graph for r in unvalidated(records)}).items():
+        [row] = [line for line in lines if line.startswith(f"│ {name} ")]
+        assert all(str(v) in row for v in values if v)

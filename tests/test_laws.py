@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from quanze.laws import LAWS_GRAPH, build_graph, import_corpus
+from quanze.laws import LAWS_GRAPH, WARNING_KINDS, build_graph, import_corpus
 from quanze.provision import ParseError, parse
 from quanze.store import EmbeddedStore
 
@@ -107,3 +107,20 @@ def test_paragraph_and_item_numbering():
     assert [pt.number for pt in art.paragraphs[1].points] == [1, 2]
     with pytest.raises(ParseError):
         parse("# t\n\n第二条 甲。\n\n第一条 乙。")
+
+
+def test_warnings_name_the_file_the_line_and_their_kind(tmp_path):
+    """A file kept with a warning is named with the line the warning is about, and the kind of
+    warning (which ``quanze laws import`` counts and lists by)."""
+    laws = _corpus(tmp_path, {
+        "good.md": GOOD.encode(),
+        "skips.md": "# 跳号条例\n\n第一条 甲。\n\n第二条 乙。\n\n第四条 丙。\n".encode(),
+        "none.md": "# 无条文规定\n\n一、没有按条编号的规定。\n".encode(),
+    })
+    _, summary = build_graph(laws)
+    assert summary.skipped == []
+    assert [(w.path, w.line, w.kind) for w in summary.warnings] == [("skips.md", 7, "numbering-skips"),
+                                                                    ("none.md", 1, "no-articles")]
+    skip = summary.warnings[0]
+    assert "第二条 之后是 第四条" in skip.reason_zh and "2 followed by 4" in skip.reason_en
+    assert set(WARNING_KINDS) == {w.kind for w in summary.warnings}  # every kind has its label

@@ -643,3 +643,53 @@ def test_a_reload_counts_the_lists_own_change_not_its_reports(store, tmp_path):
     write_table(path, header, rows[:2])
     fewer = load_list(store, path, validator=validate_pending, accept_violations=True)
     assert (fewer.inserted, fewer.deleted) == (0, first.triples - fewer.triples)
+
+
+def test_the_reserved_names_are_those_of_the_graphs_quanze_keeps():
+    """Every graph `quanze init` and `quanze laws import` write, and the catalog, by the name
+    `quanze graphs` shows (its IRI's last segment): none more, none missing."""
+    from quanze.catalog import CATALOG_GRAPH, RESERVED_NAMES
+    from quanze.laws import LAWS_GRAPH
+    from quanze.reference import reference_graphs
+
+    kept = [*reference_graphs(), LAWS_GRAPH, CATALOG_GRAPH]
+    assert sorted(RESERVED_NAMES) == sorted(g.rsplit("/", 1)[-1] for g in kept)
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("laws", "laws"), ("plan", "plan"), ("ontology", "ontology"), ("reference", "reference"), ("catalog", "catalog"),
+    ("Laws", "laws"), (" plan ", "plan"), ("ＰＬＡＮ", "plan"), ("REFERENCE\u3000", "reference")])
+def test_a_load_may_not_take_the_name_of_a_graph_quanze_keeps(reference_store, tmp_path, name, shown):
+    """Regression: `load x.csv --name laws` was accepted, and the catalog then held two loads
+    named laws (graph/laws and graph/load/laws). Refused before the file is read, in zh and en,
+    naming the file and the name; nothing is written."""
+    path = tmp_path / "actions.csv"
+    shutil.copy(ADJUSTMENTS, path)
+    before = {g: len(reference_store.graph_triples(g)) for g in reference_store.graph_names()}
+    with pytest.raises(LoadRejected) as refused:
+        load_list(reference_store, path, name=name)
+    [problem] = refused.value.problems
+    assert problem.file == "actions.csv" and f"载入名称“{name}”" in problem.reason_zh and "同名" in problem.reason_zh
+    assert f"the load name {name!r} reads as {shown!r}" in problem.reason_en
+    assert "graphs named alike" in problem.reason_en and "--name" in problem.reason_en
+    assert {g: len(reference_store.graph_triples(g)) for g in reference_store.graph_names()} == before
+
+
+def test_a_file_whose_name_is_reserved_or_a_blank_name_is_refused(reference_store, tmp_path):
+    """Without a name the file's stem names the load: plan.csv would be a load named plan, so it is
+    refused too, saying where the name came from; a blank name names nothing. Names merely like
+    a reserved one are fine."""
+    from quanze.lists import check_name
+
+    plan = tmp_path / "plan.csv"
+    shutil.copy(ADJUSTMENTS, plan)
+    with pytest.raises(LoadRejected) as from_file:
+        load_list(reference_store, plan)
+    [problem] = from_file.value.problems
+    assert "取自文件名 plan.csv" in problem.reason_zh and "(from the file name plan.csv)" in problem.reason_en
+    with pytest.raises(LoadRejected) as blank:
+        load_list(reference_store, plan, name="  ")
+    assert "blank" in blank.value.problems[0].reason_en and "空白" in blank.value.problems[0].reason_zh
+    for fine in ("laws-2024", "plans", "山东 plan", "reference list", "法规"):
+        check_name(fine, plan)
+    check_name(None, tmp_path / "laws-2024.csv")
