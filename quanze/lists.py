@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -856,24 +856,48 @@ def is_loaded(store: Store, name: str) -> bool:
     return store.has_graph(graph) or bool(loads(store, graph))
 
 
-def unload(store: Store, name: str, *, force: bool = False) -> bool:
+def unload(store: Store, name: str, *, force: bool = False, validator: Validator | None = None) -> bool:
     """Remove a load's graph, its validation report and its catalog record (a load that stored
     nothing, such as a list of only a header, has a record and a report to remove).
 
     An unload that would leave other loads pointing at nothing (an adjustments list acting on
     this list's items) is refused with :class:`UnloadRefused` unless ``force``: the store is
-    kept whole, as a load is, and the data team decides. False when there is no such load."""
+    kept whole, as a load is, and the data team decides. Forced, with a ``validator``, each such
+    load that has a report is validated again on the store as it will be, and its report is
+    replaced in the same write (:func:`renewed_reports`): the actions left on no item are then
+    findings that ``/validation`` and the item pages show, not a silence. False when there is
+    no such load."""
     from quanze.catalog import forget_ops
 
     graph = load_graph(name)
     report = str(graph_iri("report", unquote(graph.rsplit("/", 1)[-1])))  # the segment is encoded once
     if not is_loaded(store, name):
         return False
-    left = {} if force else dependents(store, name)
-    if left:
+    left = dependents(store, name)
+    if left and not force:
         raise UnloadRefused(unquote(graph.rsplit("/", 1)[-1]), left)
-    store.write({}, drops=[graph, report], also=forget_ops(graph))
+    renewed = renewed_reports(store, graph, left, validator) if left and validator else {}
+    store.write(renewed, drops=[graph, report], also=forget_ops(graph))
     return True
+
+
+def renewed_reports(store: Store, graph: str, loads_left: Iterable[str],
+                    validator: Validator) -> dict[str, set[ox.Triple]]:
+    """The reports of ``loads_left`` (loads pointing at ``graph``'s items) validated again as if
+    ``graph`` were gone: report graph → its triples, for those that have a report (one loaded
+    with ``--no-validate`` stays unvalidated). Each holds every finding on the nodes its load
+    defines, as a reload of it would store."""
+    from quanze.catalog import loads
+
+    reports = {r.graph: r.report for r in loads(store) if r.report}
+    out: dict[str, set[ox.Triple]] = {}
+    for name in sorted(loads_left):
+        left, report = load_graph(name), reports.get(load_graph(name))
+        if report is None:
+            continue
+        focus = sorted({t.subject.value for t in store.graph_triples(left) if isinstance(t.subject, ox.NamedNode)})
+        out[report] = validator(store, graph, set(), focus).to_triples(report)  # type: ignore[attr-defined]
+    return out
 
 
 def dependents(store: Store, name: str) -> dict[str, int]:
@@ -889,4 +913,4 @@ def dependents(store: Store, name: str) -> dict[str, int]:
 
 
 __all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "check_name", "dependents", "is_loaded",
-           "load_graph", "load_list", "unload", "Iri"]
+           "load_graph", "load_list", "renewed_reports", "unload", "Iri"]

@@ -949,9 +949,16 @@ def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_sto
         gsp = api.delete("/rdf-graphs", params={"graph": graph}, headers=AUTH)
         assert gsp.status_code == 409 and gsp.json()["graphs"] == [graph], gsp.text  # a recorded load's graph
         assert store_state(corpus_store) == loaded
+        mine = api.get("/validation", params={"report": "rest-del-actions"}).json()
+        assert mine["violations"] == 0, mine
         forced = api.delete("/loads/rest-del-items", params={"force": "true"}, headers=AUTH)
         assert forced.status_code == 200, forced.text
-        assert forced.json() == {"name": "rest-del-items", "graph": graph, "left_pointing": {"rest-del-actions": 1}}
+        assert forced.json() == {"name": "rest-del-items", "graph": graph, "left_pointing": {"rest-del-actions": 1},
+                                 "renewed_reports": ["rest-del-actions"]}
+        # the action left on no item is a finding of its load's report, renewed in the same write
+        mine = api.get("/validation", params={"report": "rest-del-actions"}).json()
+        assert mine["violations"] >= 1 and all("37TEST-QR-0301" in f["focus"] or "37TEST-QR-0301" in str(f.get("value"))
+                                               for f in mine["results"]), mine
         assert "rest-del-items" not in {r["name"] for r in api.get("/loads").json()["loads"]}
         assert api.delete("/loads/rest-del-actions", headers=AUTH).status_code == 200
         token = api.get("/health").json()["data"]

@@ -315,6 +315,7 @@ def test_unload_refuses_to_leave_lists_pointing_at_nothing_unless_forced(on_corp
     from quanze.lists import load_list
     from quanze.namespaces import graph_iri
     from quanze.tables import read_table, write_table
+    from quanze.validation import validate_pending
 
     items = read_table(ROOT / "data" / "samples" / "shandong-provincial.csv")
     row = next(r for _, r in items.rows if not r["关联事项"])
@@ -325,8 +326,13 @@ def test_unload_refuses_to_leave_lists_pointing_at_nothing_unless_forced(on_corp
     write_table(tmp_path / "few-actions.csv", actions.header,
                 [[("UNLOAD-1" if h == "事项编码" else act[h]) for h in actions.header]])
     load_list(corpus_store, tmp_path / "few-items.csv")
-    load_list(corpus_store, tmp_path / "few-actions.csv")
+    load_list(corpus_store, tmp_path / "few-actions.csv", validator=validate_pending)
+    report = str(graph_iri("report", "few-actions"))
+    # "an action adjusts exactly one item present in the store" (qzs:ActionItemShape, on qz:onItem)
+    on_no_item = (f"ASK {{ GRAPH <{report}> {{ ?r <http://www.w3.org/ns/shacl#resultPath> "
+                  "<https://w3id.org/quanze/ns#onItem> } }")
     try:
+        assert not corpus_store.ask(on_no_item)
         refused = on_corpus("unload", "few-items")
         assert refused.exit_code == 1, refused.output
         assert "未删除 few-items" in refused.output and "few-actions（1 处）" in refused.output
@@ -336,8 +342,10 @@ def test_unload_refuses_to_leave_lists_pointing_at_nothing_unless_forced(on_corp
         result = on_corpus("unload", "few-items", "--force")
         assert result.exit_code == 0, result.output
         assert "few-items" not in {r.name for r in loads(corpus_store)}
-        assert "few-actions" in result.output and "1 处" in result.output and "1 nodes" in result.output
-        assert "quanze validate" in result.output
+        said = result.output.replace("\n", "")  # as rich folded it
+        assert "few-actions" in said and "1 处" in said and "1 nodes" in said
+        assert "其校验报告已按删除后的存储重新生成" in said and "its validation report was made again" in said
+        assert corpus_store.ask(on_no_item)  # the action left on no item, in the report /validation reads
     finally:
         on_corpus("unload", "few-actions")
         on_corpus("unload", "few-items", "--force")

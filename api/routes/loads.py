@@ -87,6 +87,9 @@ class UnloadOut(BaseModel):
     graph: str = Field(description="the named graph removed, with its report and its record")
     left_pointing: dict[str, int] = Field(description="with force: load name → how many of its nodes now point at "
                                                       "nothing (其节点现已无所指的载入)")
+    renewed_reports: list[str] = Field(default_factory=list, description=(
+        "with force: the loads among them whose validation report was made again against the store without this "
+        "load, in the same write (重新生成校验报告的载入); a load without a report (loaded unvalidated) is not"))
 
 
 class UnloadRefusedOut(BaseModel):
@@ -297,13 +300,17 @@ async def remove(
         left = dependents(store, name) if force else {}
         try:
             # A forced unload leaves dangling references on purpose: the after-write check would undo it.
-            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH],
-                                   lambda _snapshot: unload(store, name, force=force), validated=force)
+            renewed = [r for r in loads(store) if r.report and r.graph in {load_graph(n) for n in left}]
+            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH,
+                                           *(str(r.report) for r in renewed)],
+                                   lambda _snapshot: unload(store, name, force=force, validator=_validator()),
+                                   validated=force)
         except UnloadRefused as exc:
             message = str(exc).replace("（--force）", "（force=true）").replace("(--force)", "(force=true)")
             raise ApiError(409, message, details={"dependents": exc.dependents}, force_json=True) from None
         if not removed:  # unloaded by someone else meanwhile
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
-        return {"name": stem, "graph": graph, "left_pointing": left}
+        return {"name": stem, "graph": graph, "left_pointing": left,
+                "renewed_reports": sorted(unquote(r.graph.rsplit("/", 1)[-1]) for r in renewed)}
 
     return await run_in_threadpool(work)
