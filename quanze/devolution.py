@@ -26,6 +26,7 @@ powers (赋权 from province and city), so the law is read as for the city level
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -279,7 +280,21 @@ def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
 
 def _recorded(action: dict[str, Any]) -> dict[str, Any]:
     """A devolution action already recorded for the item, as an alternative."""
-    return {"path": "recorded", "label": f"已记录：{action['label']}", "label_en": f"recorded: {action['type']}", **action}
+    # the action's own label (窗口前移) must not replace the alternative's: a recorded 窗口前移 beside
+    # the generic path read 窗口前移、审核转报、窗口前移
+    return {**action, "path": "recorded", "label": f"已记录：{action['label']}", "label_en": f"recorded: {action['type']}"}
+
+
+#: An entrusted body the text names by its kind (质量监督机构, 检验所), not as a government or one of
+#: its departments: "委托至县级" then means such a body, not the county's 人民政府 or 部门.
+_INSTITUTION = re.compile(r"委托(?:的|给)?((?:[^，。；、的]{0,12}?)(?:机构|中心|所|站|单位|组织))$")
+
+
+def entrusted_kind(evidence: str) -> str | None:
+    """The kind of body an entrustment names when it is no government body (其委托的质量监督机构 →
+    质量监督机构), else None (其委托的部门, 设区的市人民政府)."""
+    m = _INSTITUTION.search(evidence)
+    return m.group(1) if m and m.group(1) not in ("机构",) and not m.group(1).endswith(("行政机构", "管理机构")) else None
 
 
 def cited_as(e: dict[str, Any]) -> str:
@@ -382,7 +397,9 @@ class Analysis:
             entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
         out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
                                           entrustments=[dict(e) for e in entrust["entrustments"]])]
-        if it["handling"] and _tail(str(it["handling"])) == "on-application":
+        # The plan offers these two for 行政许可 only (“将市级行政许可事项调整由县级实施…前移服务窗口…
+        # 办理市级许可事项…完善‘审核转报件’”), handled on application.
+        if it["type"] == "行政许可" and it["handling"] and _tail(str(it["handling"])) == "on-application":
             out.append({"path": "window_forward", "label": "窗口前移", "label_en": "service window moved forward",
                         "available": True, "note": "在下级设立服务窗口受理，审批仍由法定层级作出",
                         "note_en": "a window at the lower level accepts applications; the level the law fixes still decides"})
@@ -423,9 +440,16 @@ class Analysis:
         reaching = [e for e in entrustments if e["reaches_target"]]
         target, target_en = TARGET_ZH[self.target], TARGET_EN[self.target]
         if entrustments and all(covered):
-            note = f"法定依据允许委托至{target}：委托机关对委托行为的后果承担法律责任"
-            note_en = (f"the legal basis allows entrustment to {target_en}; the entrusting body keeps the legal "
-                       "responsibility for what is done on its behalf")
+            # 其委托的质量监督机构: the text names what kind of body, not its level; only such a body
+            # at the target level may be entrusted, not the target level's government or departments
+            kinds = list(dict.fromkeys(k for e in reaching if not named[(e["provision"], e["evidence"])]
+                                       and (k := entrusted_kind(e["evidence"]))))
+            note = (f"法定依据允许委托至{target}" + (f"（受委托的须为条文所称的{'、'.join(kinds)}）" if kinds else "")
+                    + "：委托机关对委托行为的后果承担法律责任")
+            note_en = (f"the legal basis allows entrustment to {target_en}"
+                       + (" (only to a body of the kind the provision names, not to that level's government or "
+                          "its departments)" if kinds else "")
+                       + "; the entrusting body keeps the legal responsibility for what is done on its behalf")
         elif reaching:
             note = f"只有部分阻碍条文允许委托至{target}，其余条文仍须修改后才能下放"
             note_en = (f"only some blocking provisions allow entrustment to {target_en}; the others must still be "
@@ -452,6 +476,8 @@ class Analysis:
         own["chain_blocked_by"] = blockers
         own["status"] = self._status(own, blockers)
         own["status_label"] = STATUS_ZH[own["status"]]
+        if own["status"] in ("cancel", "excluded"):  # to be cancelled, or kept up: no path down is offered
+            own["alternatives"] = [x for x in own["alternatives"] if x["path"] == "recorded"]
         own.pop("_at_or_below")
         own.pop("_not_above")
         own.pop("_cancelled")
@@ -491,8 +517,6 @@ class Analysis:
 
 def as_listed(department: str) -> str:
     """A department as the lists write a provincial body: 山东省药品监督管理局 → 省药品监督管理局."""
-    import re
-
     return re.sub(r"^山东省?", "省", department)
 
 

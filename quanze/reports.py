@@ -59,12 +59,18 @@ def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
         head = [a["code"], a["name"], a["type"], a["department"], "、".join(a["levels"]), a["target"], a["status_label"],
                 "是" if a["sensitive"] else "", "是" if a["city_set_licence"] else "", "是" if a["needs_legal_change"] else ""]
         tail = ["；".join(a.get("chain_blocked_by", [])), entrust_cell(a)]
-        if not a["blocking"]:
-            rows.append(head + [""] * 10 + tail)
+        if not a["blocking"]:  # a licence a city set is cancelled by the city: it says who changes what
+            amend = AUTHORITY_ZH["municipal"] if a["city_set_licence"] else ""
+            rows.append(head + [""] * 8 + [amend, ""] + tail)
         for b in a["blocking"]:  # a paragraph fixing two levels (国家级、省级) is two rows, told apart by 规定层级
             rows.append(head + [b["instrument"], b["article"], b["paragraph"] or "", b["item"] or "", b["instrument_type"],
                                 b["issuer"] or "", said(b), b["level_label"], AUTHORITY_ZH[b["authority"]], b["text"], *tail])
     return rows
+
+
+#: Why a licence only a city's instrument sets is cancelled, and by whom.
+CITY_SET_ZH = ("设定该许可的只有设区的市的规定，而行政许可只能由法律、行政法规、国务院决定、地方性法规和省级政府规章设定"
+               "（行政许可法第十四条至第十七条）：应予取消，由该市修改或废止设定它的条文")
 
 
 def entrust_cell(a: dict[str, Any]) -> str:
@@ -151,7 +157,9 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
         out += [f"## {dept}", ""]
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for a in by_dept[dept]:
-            auths = sorted({b["authority"] for b in a["blocking"]}) or ["—"]
+            # a licence only a city's instrument sets is cancelled by that city amending or repealing it
+            auths = sorted({b["authority"] for b in a["blocking"]} | ({"municipal"} if a["city_set_licence"] else set())
+                           ) or ["—"]
             for auth in auths:
                 groups[auth].append(a)
         for auth in sorted(groups, key=lambda k: ("central", "provincial", "municipal", "—").index(k)):
@@ -165,6 +173,8 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                     out.append(f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）"
                                f"规定由{b['level_label']}：“{said(b)}”")
                     out.append(f"    > {b['text']}")
+                if a["city_set_licence"] and auth == "municipal":
+                    out.append(f"  - {CITY_SET_ZH}")
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
                 if a["blocking"]:

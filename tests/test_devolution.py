@@ -98,20 +98,61 @@ def _entrust(assessment: dict) -> dict:
     return next(x for x in assessment["alternatives"] if x["path"] == "entrust")
 
 
+def _offered(assessment: dict) -> bool:
+    """Whether the analysis offers interim paths down: a blocked item neither to be cancelled nor
+    excluded."""
+    return bool(assessment["blocking"]) and assessment["status"] not in ("cancel", "excluded")
+
+
+def test_interim_paths_follow_the_plan(county):
+    """Found by a legal review of the sample's answers: the plan offers 窗口前移 and 审核转报 for
+    行政许可 (“将市级行政许可事项调整由县级实施…办理市级许可事项”), not for a 备案 or a 再鉴定; an
+    item to be cancelled or kept up (a security category) is offered no path down; and a recorded
+    窗口前移 is told from the generic one (it read 窗口前移、审核转报、窗口前移)."""
+    paths = {x["path"] for a in county.values() for x in a["alternatives"]}
+    assert {"window_forward", "review_forward", "recorded", "entrust"} <= paths
+    licences = [a for a in county.values() if _offered(a) and a["type"] == "行政许可"]
+    others = [a for a in county.values() if _offered(a) and a["type"] != "行政许可"]
+    assert licences and others
+    for a in county.values():
+        offered = {x["path"] for x in a["alternatives"]}
+        if a["type"] != "行政许可" or not _offered(a):
+            assert not offered & {"window_forward", "review_forward"}, a["code"]
+        if not _offered(a):
+            assert offered <= {"recorded"}, a["code"]
+        labels = [x["label"] for x in a["alternatives"]]
+        assert len(labels) == len(set(labels)), (a["code"], labels)
+        assert all(x["label"].startswith("已记录：") for x in a["alternatives"] if x["path"] == "recorded")
+    assert any(a["status"] == "cancel" and a["blocking"] for a in county.values())  # the rule is exercised
+
+
+def test_an_entrustment_to_a_kind_of_body_says_which(county):
+    """《山东省港口条例》第二十一条第二款 lets the province's department entrust 其委托的质量监督机构:
+    a county may take the work only through such a body, not its government or departments, and
+    the note says so (a legal review read "允许委托至县级" as any county body)."""
+    port = [a for a in county.values() if _offered(a) and any(
+        b["instrument"] == "山东省港口条例" and b["article"] == "第二十一条" for b in a["blocking"])]
+    assert port
+    for a in port:
+        path = _entrust(a)
+        if path["available"]:
+            assert "质量监督机构" in path["note"] and "kind the provision names" in path["note_en"], path
+
+
 def test_entrust_path_is_open_only_where_a_blocking_provision_provides_for_it(corpus_store, county):
     # 行政许可法第二十四条: entrustment needs a provision that provides for it. Every open 委托
     # path names such provisions, and every entrustment shown quotes its own paragraph.
     from quanze.devolution import query_text
     from quanze.store.base import Iri
 
-    shown = [e for a in county.values() if a["blocking"] for e in _entrust(a)["entrustments"]]
+    shown = [e for a in county.values() if _offered(a) for e in _entrust(a)["entrustments"]]
     assert shown
     texts = {str(r["unit"]): r["text"] for r in corpus_store.select(
         query_text("provision_text"), {"unit": [Iri(e["provision"]) for e in shown]})}
     for e in shown:
         assert "委托" in e["evidence"] and e["evidence"] in texts[e["provision"]]
     for a in county.values():
-        path = _entrust(a) if a["blocking"] else None
+        path = _entrust(a) if _offered(a) else None
         if path and path["available"]:
             assert path["basis"] and any(e["reaches_target"] for e in path["entrustments"])
 
@@ -159,7 +200,7 @@ def test_the_word_alone_does_not_open_the_entrust_path(county):
               and any(b["instrument"] in ("工伤保险条例", "教师资格条例") for b in a["blocking"])]
     assert worded
     for a in worded:
-        if all(b["instrument"] in ("工伤保险条例", "教师资格条例") for b in a["blocking"]):
+        if _offered(a) and all(b["instrument"] in ("工伤保险条例", "教师资格条例") for b in a["blocking"]):
             assert not _entrust(a)["available"] and not _entrust(a)["entrustments"]
 
 

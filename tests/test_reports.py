@@ -4,7 +4,7 @@ corpus and sample list, and the flat rows the CSV and XLSX exports hold."""
 import pytest
 
 from quanze.devolution import blockers, cited_as
-from quanze.reports import FLAT_HEADER, flat_rows, to_markdown
+from quanze.reports import CITY_SET_ZH, FLAT_HEADER, flat_rows, to_markdown
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def test_markdown_names_the_provisions_that_allow_entrustment_and_why_not(county
     text = to_markdown(county)
     shown = 0
     for a in county:
-        if not a["blocking"]:
+        if not a["blocking"] or a["status"] in ("cancel", "excluded"):  # no path down is offered
             continue
         path = next(x for x in a["alternatives"] if x["path"] == "entrust")
         if path["available"]:
@@ -55,7 +55,8 @@ def test_flat_rows_one_per_blocking_provision(county):
 
 
 def test_flat_rows_say_whether_the_law_allows_entrustment(county):
-    # 委托: 可 with the provisions that allow it, 否 with why not, empty for an item with nothing blocking.
+    # 委托: 可 with the provisions that allow it, 否 with why not, empty for an item with nothing blocking
+    # or nothing to move down (to be cancelled, or excluded).
     column = FLAT_HEADER.index("委托")
     by_code: dict[str, set[str]] = {}
     for row in flat_rows(county):
@@ -64,10 +65,30 @@ def test_flat_rows_say_whether_the_law_allows_entrustment(county):
     assert len(cells) == len(by_code)  # one answer per item, on each of its rows
     for a in county:
         path = next((x for x in a["alternatives"] if x["path"] == "entrust"), None)
-        if not a["blocking"]:
-            assert cells[a["code"]] == ""
+        if not a["blocking"] or a["status"] in ("cancel", "excluded"):  # nothing to move down
+            assert cells[a["code"]] == "" and (path is None or not a["blocking"])
         elif path["available"]:
             assert cells[a["code"]] == "可：" + "、".join(path["basis"]) and path["basis"]
         else:
             assert cells[a["code"]] == "否：" + path["note"]
     assert any(c.startswith("可：") for c in cells.values()) and any(c.startswith("否：") for c in cells.values())
+
+
+def test_a_licence_a_city_set_is_filed_under_the_city_that_must_repeal_it(county):
+    """A legal review found the 济南 licences set only by the city's own regulation filed under
+    “无需修改法律依据”: cancelling them takes the city amending or repealing the provision that set
+    them. The Markdown files them under the city's heading and says why; the flat export names the
+    city in 修改主体."""
+    city_set = [a for a in county if a["city_set_licence"]]
+    assert city_set
+    text = to_markdown(county)
+    for a in city_set:
+        entry = text.index(f"**{a['code']} {a['name']}**")
+        heading = text.rindex("### ", 0, entry)
+        assert text.startswith("### 市级层面：由设区的市修改或废止", heading), a["code"]
+        assert f"  - {CITY_SET_ZH}" in text[entry:text.find("\n- **", entry + 1)], a["code"]
+        assert "窗口前移" not in text[entry:text.find("\n- **", entry + 1)]  # to be cancelled, not moved down
+    amend, code = FLAT_HEADER.index("修改主体"), FLAT_HEADER.index("事项编码")
+    rows = flat_rows(city_set)
+    assert {r[code] for r in rows} == {a["code"] for a in city_set}
+    assert all(r[amend] == "市级层面：由设区的市修改或废止" for r in rows)

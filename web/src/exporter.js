@@ -16,7 +16,8 @@ export function flatRows(assessments) {
       statusLabel(a.status), a.sensitive ? t("yes") : "", a.city_set_licence ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
     const blocking = a.blocking || [];
     const tail = [(a.chain_blocked_by || []).join("；"), entrustCell(a)];
-    if (!blocking.length) rows.push([...head, ...Array(10).fill(""), ...tail]);
+    // a licence only a city's instrument sets is cancelled by that city: who changes it, as the CLI's row says
+    if (!blocking.length) rows.push([...head, ...Array(8).fill(""), a.city_set_licence ? cityAmends() : "", "", ...tail]);
     // a paragraph fixing two levels (国家级、省级) is two rows, told apart by 规定层级, as the CLI's
     for (const b of blocking) {
       rows.push([...head, b.instrument || "", b.article || "", b.paragraph || "", b.item || "", b.instrument_type || "",
@@ -24,6 +25,11 @@ export function flatRows(assessments) {
     }
   }
   return rows;
+}
+
+/** Who cancels a licence a city set: in Chinese the service's words (quanze.devolution.AUTHORITY_ZH), else the interface's. */
+function cityAmends() {
+  return getLang() === "zh" ? "市级层面：由设区的市修改或废止" : authorityLabel("municipal");
 }
 
 /** Who must amend: in Chinese the service's words, as the CLI writes them; else the interface's. */
