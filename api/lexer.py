@@ -226,12 +226,14 @@ def query_dataset(tokens: list[Token], base: str | None = None) -> tuple[list[st
 _GRAPH_REF = {"graph", "with", "into", "to", "add", "move", "copy", "create", "drop", "clear"}
 
 
-def update_targets(tokens: list[Token], base: str | None = None) -> set[str] | None:
+def update_targets(tokens: list[Token], base: str | None = None, *,
+                   graph_variables: bool = False) -> set[str] | None:
     """The named graphs an update may change, or None when that cannot be told from the text.
 
     Over-approximates: every IRI written after ``GRAPH``, ``WITH``, ``INTO``, ``TO`` and the
     graph management operations counts (a ``GRAPH <g>`` only read in a ``WHERE`` too). None
-    for ``GRAPH ?var`` and for ``CLEAR``/``DROP`` ``ALL``/``NAMED``."""
+    for ``GRAPH ?var`` and for ``CLEAR``/``DROP`` ``ALL``/``NAMED``; with ``graph_variables``,
+    a ``GRAPH ?var`` is passed over (the caller finds what it binds: :func:`graph_query`)."""
     if glued(tokens):
         return None  # a keyword glued to what follows: which graphs it names cannot be told
     prologue = Prologue(base)
@@ -255,7 +257,106 @@ def update_targets(tokens: list[Token], base: str | None = None) -> set[str] | N
                     if iri is None:
                         return None
                     targets |= {iri, whole} - {None}
-                elif nxt.kind == "var" or nxt.keyword in ("all", "named"):
+                elif nxt.keyword in ("all", "named") or (nxt.kind == "var" and not graph_variables):
                     return None
         i += 1
     return targets
+
+
+def drops_every_graph(tokens: list[Token]) -> bool:
+    """Whether the update clears or drops every named graph (``CLEAR``/``DROP`` ``ALL``/``NAMED``)."""
+    for i, t in enumerate(tokens):
+        if t.keyword in ("clear", "drop"):
+            k = i + 2 if i + 1 < len(tokens) and tokens[i + 1].keyword == "silent" else i + 1
+            if k < len(tokens) and tokens[k].keyword in ("all", "named"):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class GraphQuery:
+    """What an update's ``GRAPH ?var`` templates can write: the SELECT of those variables over
+    the update's ``WHERE``, and the dataset that ``WHERE`` is matched against — ``default``
+    (``WITH``/``USING``; None: the store's own default graph) and ``named`` (``USING NAMED``;
+    None: every named graph)."""
+
+    text: str
+    variables: tuple[str, ...]
+    default: tuple[str, ...] | None
+    named: tuple[str, ...] | None
+
+
+def graph_query(text: str, tokens: list[Token]) -> GraphQuery | None:
+    """The graphs an update of one ``DELETE``/``INSERT`` … ``WHERE`` operation writes through
+    ``GRAPH ?var`` in its templates are the values its ``WHERE`` binds to those variables
+    (SPARQL 1.1 Update §3.1.3: a template quad with an unbound variable is not written). This
+    returns that ``WHERE`` as a ``SELECT DISTINCT`` of them, on the same dataset, so the service
+    copies and checks those graphs only instead of every graph (the corpus included). None for
+    anything else — several operations (the later ones' ``WHERE`` would see the earlier ones'
+    writes), ``DROP ALL``, a form the grammar does not have: the caller then assumes every graph.
+    ``text`` is what ``tokens`` were read from (their positions index it)."""
+    prologue = Prologue()
+    i = 0
+    while i < len(tokens) and (j := prologue.feed(tokens, i)) != i:
+        i = j
+    start, default, named = i, None, None
+    if _keyword(tokens, i) == "with":
+        if i + 1 >= len(tokens) or (graph := prologue.resolve(tokens[i + 1])) is None:
+            return None
+        default, i = (graph,), i + 2
+    templates: list[tuple[int, int]] = []
+    if _keyword(tokens, i) == "delete" and _keyword(tokens, i + 1) == "where":
+        end = _group_end(tokens, i + 2)
+        if end is None or default is not None:
+            return None
+        templates.append((i + 2, end))
+        where, i = (i + 2, end), end + 1
+    else:
+        for kw in ("delete", "insert"):
+            if _keyword(tokens, i) == kw:
+                if (end := _group_end(tokens, i + 1)) is None:
+                    return None
+                templates.append((i + 1, end))
+                i = end + 1
+        if not templates:
+            return None
+        using: list[str] = []
+        using_named: list[str] = []
+        while _keyword(tokens, i) == "using":
+            into = using_named if _keyword(tokens, i + 1) == "named" else using
+            k = i + 2 if into is using_named else i + 1
+            if k >= len(tokens) or (graph := prologue.resolve(tokens[k])) is None:
+                return None
+            into.append(graph)
+            i = k + 1
+        if using or using_named:  # USING replaces the whole dataset, WITH's graph included
+            default, named = tuple(using), tuple(using_named)
+        if _keyword(tokens, i) != "where" or (end := _group_end(tokens, i + 1)) is None:
+            return None
+        where, i = (i + 1, end), end + 1
+    if i < len(tokens) and tokens[i].text == ";":
+        i += 1
+    if i != len(tokens):
+        return None
+    variables = tuple(sorted({tokens[k + 1].text[1:] for a, b in templates for k in range(a, b)
+                              if tokens[k].keyword == "graph" and tokens[k + 1].kind == "var"}))
+    select = (f"{text[:tokens[start].pos]}SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE "
+              f"{text[tokens[where[0]].pos:tokens[where[1]].pos + 1]}")
+    return GraphQuery(select, variables, default, named)
+
+
+def _keyword(tokens: list[Token], i: int) -> str | None:
+    return tokens[i].keyword if i < len(tokens) else None
+
+
+def _group_end(tokens: list[Token], i: int) -> int | None:
+    """The index of the ``}`` closing the group that opens at ``tokens[i]`` (None if none does)."""
+    if i >= len(tokens) or tokens[i].text != "{":
+        return None
+    depth = 0
+    for k in range(i, len(tokens)):
+        if tokens[k].kind == "punct":
+            depth += {"{": 1, "}": -1}.get(tokens[k].text, 0)
+            if depth == 0:
+                return k
+    return None

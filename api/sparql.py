@@ -44,11 +44,19 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
-from api.lexer import Token, has_relative_iri, query_dataset, tokenize, update_targets
+from api.lexer import (
+    Token,
+    drops_every_graph,
+    graph_query,
+    has_relative_iri,
+    query_dataset,
+    tokenize,
+    update_targets,
+)
 from api.methods import method_routes
 from api.sandbox import Job, answer
 from api.security import QueryRunner, refuse_deep, refuse_load, refuse_service, require_writer
-from api.writes import commit_write
+from api.writes import ManagedGraph, commit_write, managed_graphs
 from quanze.settings import Settings
 from quanze.store import QuerySyntaxError, Store
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS, best_media_type
@@ -271,11 +279,36 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         refuse_load(tokens)
         refuse_service(tokens)
         text = with_base(op.text, tokens, base)
-        commit_write(store, update_targets(tokens, base), lambda _snapshot: store.update(text), protocol=True,
-                     exact=False)
+        if drops_every_graph(tokens) and (kept := managed_graphs(store) & set(store.graph_names())):
+            raise ManagedGraph(sorted(kept))  # refused before every graph is copied to compare
+        commit_write(store, lambda: update_scope(store, text, base), lambda _snapshot: store.update(text),
+                     protocol=True, exact=False)
 
     await run_in_threadpool(work)
     return Response(status_code=204)
+
+
+def update_scope(store: Store, text: str, base: str) -> set[str] | None:
+    """The named graphs an update may change: the graphs its text names (:func:`update_targets`)
+    and, for ``GRAPH ?g`` in a template, the graphs its ``WHERE`` binds there now
+    (:func:`graph_query`, :meth:`Store.bound_graphs`). None when that cannot be told: the
+    write then copies every graph, the corpus included, to find what changed."""
+    tokens = tokenize(text)
+    if (named := update_targets(tokens, base)) is not None:
+        return named
+    try:  # parsed (and run on an empty store) first: a bad update costs no copy of every graph
+        ox.Store().update(text)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"SPARQL 语法错误 / SPARQL syntax error: {exc}") from None
+    except Exception:  # noqa: BLE001 -- it parsed; what it does on an empty store (CLEAR GRAPH <none>) is no answer
+        pass
+    if (query := graph_query(text, tokens)) is None or (named := update_targets(
+            tokens, base, graph_variables=True)) is None:
+        return None
+    if not query.variables:  # GRAPH ?g only read in WHERE
+        return named
+    bound = store.bound_graphs(query.text, query.default, query.named)
+    return None if bound is None else named | bound
 
 
 # --- the service description -----------------------------------------------------------------

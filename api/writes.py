@@ -77,7 +77,12 @@ class WriteRejected(ApiError):
                          details=details, force_json=True)
 
 
-def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R], *,
+#: The graphs a write may change: named, unknown (None), or found under the write lock (an
+#: update's ``GRAPH ?g`` is read against the store as it is when the update runs).
+Scope = Iterable[str] | Callable[[], Iterable[str] | None] | None
+
+
+def commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R], *,
                  validated: bool = False, protocol: bool = False, exact: bool = True) -> R:
     """Run ``action(snapshot)`` — the write — under validation; see the module docstring.
 
@@ -103,14 +108,16 @@ def commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[S
         forget_cached(store)
 
 
-def _commit_write(store: Store, graphs: Iterable[str] | None, action: Callable[[Snapshot], R],
+def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
                   validated: bool = False, protocol: bool = False, exact: bool = True) -> R:
     """:func:`commit_write` without the cache reset.
 
     ``graphs`` are the named graphs the write may change, or None when that is unknown (a
-    SPARQL update with ``GRAPH ?g`` or ``DROP ALL``): then every graph is copied first and
-    the validator is given those whose content changed."""
+    SPARQL update with ``GRAPH ?g`` the service cannot resolve, or ``DROP ALL``): then every
+    graph is copied first and the validator is given those whose content changed."""
     with _lock:
+        if callable(graphs):
+            graphs = graphs()
         before = set(store.graph_names())
         scope = set(before) if graphs is None else set(graphs)
         kept = managed_graphs(store) if protocol else set()

@@ -720,6 +720,33 @@ def test_lexer_finds_update_targets():
         assert targets(glued) is None, glued
 
 
+def test_lexer_reads_the_graphs_a_variable_template_binds():
+    """``GRAPH ?g`` in a template writes the graphs the WHERE binds to ?g: the service asks for
+    them, on the dataset the update's WHERE sees, instead of copying every graph."""
+    from api.lexer import graph_query, tokenize
+
+    def query(text: str):
+        return graph_query(text, tokenize(text))
+
+    q = query(f"PREFIX e: <{EX}> DELETE {{ GRAPH ?g {{ ?s e:link ?o }} }} INSERT {{ GRAPH ?h {{ ?s e:x ?o }} }} "
+              f"WHERE {{ GRAPH ?g {{ ?s e:link ?o }} BIND(?g AS ?h) }} ;")
+    assert q.variables == ("g", "h") and q.default is None and q.named is None
+    assert q.text == f"PREFIX e: <{EX}> SELECT DISTINCT ?g ?h WHERE {{ GRAPH ?g {{ ?s e:link ?o }} BIND(?g AS ?h) }}"
+    q = query(f"DELETE WHERE {{ GRAPH ?g {{ <{EX}a> ?p ?o }} }}")
+    assert q.variables == ("g",) and q.text.endswith(f"WHERE {{ GRAPH ?g {{ <{EX}a> ?p ?o }} }}")
+    q = query(f"WITH <{G1}> INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o BIND(<{G2}> AS ?g) }}")
+    assert (q.default, q.named) == ((G1,), None)  # WITH replaces the default graph only
+    q = query(f"WITH <{G1}> INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} USING NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert (q.default, q.named) == ((), (G2,))  # USING replaces the whole dataset, WITH's graph too
+    q = query(f"INSERT {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert q.variables == ()  # ?g only read
+    for other in (f"INSERT DATA {{ GRAPH <{G1}> {{ <a> <b> <c> }} }}", "DROP ALL",
+                  "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } } ; CLEAR DEFAULT",
+                  "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o }",
+                  "WITH ?g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"):
+        assert query(other) is None, other
+
+
 def test_runner_times_out_and_bounds_abandoned_queries():
     import asyncio
     import threading

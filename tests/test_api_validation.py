@@ -122,6 +122,44 @@ def test_protocol_writes_cannot_change_what_the_loaders_keep():
     assert state() == before
 
 
+def test_a_variable_graph_update_copies_only_the_graphs_its_where_binds(corpus_store, monkeypatch):
+    """``DELETE { GRAPH ?g … } WHERE { GRAPH ?g … }`` used to copy every graph — the corpus's
+    1.15 M triples included — to find what it changed. The graphs its WHERE binds are read
+    first, on the dataset the update's WHERE sees (the store's own default graph, not the union
+    queries read), and only they are copied; a kept graph among them is still refused."""
+    from quanze.catalog import CATALOG_GRAPH
+    from quanze.laws import LAWS_GRAPH
+
+    hand = str(graph_iri("load", "linked-by-hand"))
+    link = "<urn:x:a> <urn:x:link> <urn:x:b>"
+    corpus_store.update(f"INSERT DATA {{ GRAPH <{hand}> {{ {link} }} }}")
+    copied: list[str] = []
+    reads = corpus_store.graph_triples
+    monkeypatch.setattr(corpus_store, "graph_triples", lambda g: copied.append(g) or reads(g))
+    sizes = {g: len(reads(g)) for g in corpus_store.graph_names() if g != hand}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        with live_server(corpus_store, settings(token=TOKEN)) as base:
+            u = httpx.post(f"{base}/sparql", headers=auth, data={"update": (
+                "DELETE { GRAPH ?g { ?s <urn:x:link> ?o } } WHERE { GRAPH ?g { ?s <urn:x:link> ?o } }")})
+            assert u.status_code == 204, u.text
+            assert not reads(hand)
+            assert hand in copied and LAWS_GRAPH not in copied and CATALOG_GRAPH not in copied
+            copied.clear()  # a variable graph in an update that does not parse: 400, nothing copied
+            u = httpx.post(f"{base}/sparql", headers=auth, data={"update": "DELETE WHERE { GRAPH ?g { ?s ?p ?o }"})
+            assert u.status_code == 400 and "syntax error" in u.text and copied == [], u.text
+            # NOT EXISTS over the update's own default graph (empty) binds the catalog: the write
+            # would change it, so it is refused. Read over the union, it would bind nothing, and
+            # the catalog would have been written unchecked.
+            u = httpx.post(f"{base}/sparql", headers=auth, data={"update": (
+                f"INSERT {{ GRAPH ?g {{ ?s <urn:x:seen> true }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ ?s ?p ?o }} FILTER(?g = <{CATALOG_GRAPH}>) }}")})
+            assert u.status_code == 409 and u.json()["graphs"] == [CATALOG_GRAPH], u.text
+            assert {g: len(reads(g)) for g in corpus_store.graph_names() if g != hand} == sizes
+    finally:
+        corpus_store.write({}, drops=[hand])
+
+
 def test_deleting_a_graph_is_judged_by_what_points_into_it():
     """A Graph Store DELETE of a graph written by hand is validated on the nodes left pointing
     at what it removes: an action on an item that would exist nowhere is a new violation (422,

@@ -219,6 +219,15 @@ class Store:
                 body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         return results_as(body, accept), truncated
 
+    def bound_graphs(self, query: str, default: Sequence[str] | None = None,
+                     named: Sequence[str] | None = None) -> set[str] | None:
+        """The IRIs a SELECT binds, in any variable, matched against the dataset an update's
+        ``WHERE`` sees (:func:`api.lexer.graph_query`): ``default`` graphs (None: the store's own
+        default graph, not the union other reads use) and ``named`` graphs (None: all of them).
+        None where the backend cannot promise that dataset: a remote server decides for itself
+        what an update's default graph is."""
+        return None
+
     def graph_names(self) -> list[str]:
         raise NotImplementedError
 

@@ -164,6 +164,18 @@ class EmbeddedStore(Store):
                                          for r in rows[:max_rows]]}}
         return results_as(json.dumps(data, ensure_ascii=False).encode("utf-8"), accept), len(rows) > max_rows
 
+    def bound_graphs(self, query: str, default: Sequence[str] | None = None,
+                     named: Sequence[str] | None = None) -> set[str] | None:
+        kw: dict[str, Any] = {"default_graph": ox.DefaultGraph() if default is None
+                              else [ox.NamedNode(g) for g in default]}
+        if named is not None:
+            kw["named_graphs"] = [ox.NamedNode(g) for g in named]
+        try:
+            res = self._store.query(query, **kw)
+        except SyntaxError:
+            return None  # a WHERE that parses in the update but not on its own: cannot tell
+        return {t.value for row in res for t in row if isinstance(t, ox.NamedNode)}
+
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
