@@ -8,6 +8,14 @@
   token and go through :func:`api.writes.commit_write` (validation hook, one transaction).
   PUT answers 201 when it created the graph, else 204; POST 201 when it created it, else 200
   with counts; DELETE 200 with counts.
+* **Empty graphs.** A graph exists while the store knows it (:meth:`Store.has_graph`), not only
+  while it has triples. A PUT or POST that leaves a graph empty (an empty payload) keeps it, empty,
+  on the embedded and in-memory stores (:attr:`Store.keeps_empty_graphs`, ``CREATE GRAPH``): GET
+  then answers 200 with an empty document in the negotiated format, and DELETE removes it — as
+  the W3C test suite's "PUT - empty graph" and Oxigraph's server do. A SPARQL endpoint shows only
+  graphs with triples, so over a remote store such a write answers 200 with its counts,
+  ``"exists": false`` and a message saying the graph does not exist (it was not created, or
+  emptying it removed it), never a 201 or 204 that a GET would contradict with 404.
 * POST to ``/rdf-graphs`` itself creates a new graph under ``id/graph/upload/`` and answers 201
   with its ``Location`` (GSP §5.5).
 * Request bodies: Turtle, N-Triples, RDF/XML, JSON-LD (and N3), parsed by pyoxigraph with the
@@ -19,6 +27,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -31,7 +40,14 @@ from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
 from api.methods import method_routes
 from api.security import QueryRunner, require_writer
-from api.sparql import GRAPH_TYPES, content_type, media_header, not_acceptable
+from api.sparql import (
+    GRAPH_TYPES,
+    content_type,
+    describe_routes,
+    media_header,
+    not_acceptable,
+    protocol_errors,
+)
 from api.writes import Snapshot, commit_write, replace_graph
 from quanze.namespaces import graph_iri
 from quanze.settings import Settings
@@ -79,7 +95,8 @@ def graph_target(request: Request) -> Target:
 
 
 def graph_exists(store: Store, graph: str) -> bool:
-    return store.ask(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+    """Whether the store knows ``graph``: an empty graph the store keeps exists (see above)."""
+    return store.has_graph(ox.NamedNode(graph).value)
 
 
 def location(request: Request, graph: str) -> str:
@@ -193,26 +210,136 @@ async def delete_graph(graph: str, store: Store) -> Response:
     return JSONResponse({"graph": graph, "inserted": 0, "deleted": deleted})
 
 
+def write_graph(store: Store, graph: str, triples: set[ox.Triple], old: set[ox.Triple] | None) -> WriteStats:
+    """:func:`api.writes.replace_graph`, keeping ``graph`` when it is left empty, where the store
+    keeps empty graphs (a write of no triples writes nothing, and dropping the blank nodes of a
+    graph drops the graph)."""
+    stats = replace_graph(store, graph, triples, old)
+    if not triples and store.keeps_empty_graphs and not store.has_graph(graph):
+        store.create_graph(graph)
+    return stats
+
+
+def no_empty_graph(graph: str, stats: WriteStats) -> JSONResponse:
+    """200 for a write that left ``graph`` empty on a store that keeps no empty graphs: it does not exist."""
+    return JSONResponse({**stats_body(graph, stats), "exists": False,
+                         "message": "此存储（SPARQL 端点）不保留空图：该图现在不存在（未创建，或清空后即不存在）/ this store "
+                                    "(a SPARQL endpoint) keeps no empty graphs: the graph does not exist now (it was "
+                                    "not created, or emptying it removed it)"})
+
+
 async def put_graph(request: Request, graph: str, triples: set[ox.Triple], store: Store) -> Response:
     def action(snapshot: Snapshot) -> tuple[bool, WriteStats]:
-        return graph not in snapshot, replace_graph(store, graph, triples, snapshot.get(graph))
+        return graph not in snapshot, write_graph(store, graph, triples, snapshot.get(graph))
 
-    created, _stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
-    if created and triples:
+    created, stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
+    if not triples and not store.keeps_empty_graphs:
+        return no_empty_graph(graph, stats)
+    if created:
         return Response(status_code=201, headers={"Location": location(request, graph)})
     return Response(status_code=204)
 
 
 async def post_graph(request: Request, graph: str, triples: set[ox.Triple], store: Store) -> Response:
-    def action(snapshot: Snapshot) -> tuple[bool, WriteStats]:
+    def action(snapshot: Snapshot) -> tuple[bool, bool, WriteStats]:
         old = snapshot.get(graph, set())
-        return graph not in snapshot, replace_graph(store, graph, old | triples, old)
+        return graph not in snapshot, not (old | triples), write_graph(store, graph, old | triples, old)
 
-    created, stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
+    created, empty, stats = await run_in_threadpool(commit_write, store, [graph], action, protocol=True)
+    if empty and not store.keeps_empty_graphs:
+        return no_empty_graph(graph, stats)
     if created:
         return JSONResponse(stats_body(graph, stats), status_code=201, headers={"Location": location(request, graph)})
     return JSONResponse(stats_body(graph, stats))
 
 
+# --- the OpenAPI description (see api.sparql) -------------------------------------------------
+
+GRAPH_PARAMETER = {"name": "graph", "in": "query", "required": False,
+                   "description": "图的绝对 IRI（与 default 二选一）/ the graph's absolute IRI (or default, not both)",
+                   "schema": {"type": "string", "examples": ["https://example.org/notes"]}}
+DEFAULT_PARAMETER = {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+                     "description": "默认图：全部命名图的只读并集（出现即可，值不论）/ the default graph: the read-only "
+                                    "union of all named graphs (its presence counts, not its value)",
+                     "schema": {"type": "string"}}
+COUNTS = {"application/json": {"schema": {"type": "object", "required": ["graph", "inserted", "deleted"], "properties": {
+    "graph": {"type": "string"}, "inserted": {"type": "integer"}, "deleted": {"type": "integer"},
+    "exists": {"type": "boolean", "description": "false only where the store keeps no empty graphs (a remote "
+                                                 "SPARQL endpoint) and the write left the graph empty"},
+    "message": {"type": "string"}}}}}
+_LOCATION = {"Location": {"description": "the graph's URL (?graph=…)", "schema": {"type": "string"}}}
+_PAYLOAD = {m: {"schema": {"type": "string"}} for m in INPUT_FORMATS}
+_PAYLOAD["application/ld+json"] = {"schema": {"type": ["array", "object"]}}
+_MULTIPART = {"multipart/form-data": {"schema": {"type": "object", "additionalProperties": {
+    "type": "string", "format": "binary", "description": "one RDF document, by its own Content-Type"}}}}
+_WRITE_TEXT = {
+    "e400": "需要 ?graph=IRI、IRI 无效、graph 与 default 同给，或请求体无法解析、含命名图、含实体声明 / ?graph=IRI "
+            "missing, an invalid IRI, both graph and default, or a payload that does not parse, names graphs or "
+            "declares entities",
+    "e415": "不支持的 Content-Type（TriG、N-Quads 是数据集格式）或非 UTF-8 / an unsupported Content-Type (TriG and "
+            "N-Quads are dataset formats) or a charset other than UTF-8",
+    "e409": "该图由 Quanze 的载入维护；未作任何改动 / the graph is kept by Quanze's loaders; nothing changed",
+}
+_READ = {
+    "parameters": [GRAPH_PARAMETER, DEFAULT_PARAMETER],
+    "responses": {
+        "200": {"description": "图，按 Accept 选择格式（默认 Turtle）；空图为该格式的空文档 / the graph in the format "
+                               "Accept chooses (Turtle by default); an empty graph is an empty document of it",
+                "headers": {"Vary": {"description": "Accept", "schema": {"type": "string"}}},
+                "content": {m: {"schema": {"type": ["array", "object"]}} if m == "application/ld+json"
+                            else {"schema": {"type": "string"}} for m in GRAPH_TYPES}},
+        **protocol_errors(400, 404, 406, 502, 503, e400="需要 ?graph=IRI 或 ?default，二者不能同给，graph 须为绝对 "
+                                                        "IRI / ?graph=IRI or ?default is needed, not both; graph "
+                                                        "must be an absolute IRI"),
+    },
+}
+GSP_OPENAPI: dict[str, dict[str, Any]] = {
+    "GET": {**_READ, "description": "读取一个图（?graph=IRI）或默认图（?default）/ read one graph (?graph=IRI) or the "
+                                    "default graph (?default)"},
+    "HEAD": {**_READ, "description": "同 GET，无正文 / as GET, without the body",
+             "responses": {**_READ["responses"], "200": {"description": "as GET, without the body"}}},
+    "PUT": {
+        "description": "以请求体替换图（需要令牌）/ replace the graph with the payload (needs the token)",
+        "parameters": [GRAPH_PARAMETER, DEFAULT_PARAMETER],
+        "requestBody": {"required": True, "content": _PAYLOAD},
+        "responses": {
+            "201": {"description": "图已创建（空请求体则为空图）/ the graph was created (empty, for an empty payload)",
+                    "headers": _LOCATION},
+            "204": {"description": "图已替换 / the graph was replaced"},
+            "200": {"description": "请求体为空而存储不保留空图：图不存在 / an empty payload on a store that keeps no "
+                                   "empty graphs (a remote SPARQL endpoint): the graph does not exist",
+                    "content": COUNTS},
+            **protocol_errors(400, 401, 403, 405, 409, 413, 415, 422, 502, **_WRITE_TEXT),
+        },
+    },
+    "POST": {
+        "description": "把请求体并入图（需要令牌）；不给 graph 时新建一个图（GSP §5.5）/ merge the payload into the graph "
+                       "(needs the token); without graph, a new graph is created (GSP §5.5)",
+        "parameters": [GRAPH_PARAMETER, DEFAULT_PARAMETER],
+        "requestBody": {"required": True, "content": {**_PAYLOAD, **_MULTIPART}},
+        "responses": {
+            "200": {"description": "已并入，附计数；图留空而存储不保留空图（远程 SPARQL 端点）时 exists 为 false：图不存在 / "
+                                   "merged, with counts; exists is false when the graph is left empty on a store that "
+                                   "keeps no empty graphs (a remote SPARQL endpoint): it does not exist",
+                    "content": COUNTS},
+            "201": {"description": "图已创建，附计数 / the graph was created, with counts", "headers": _LOCATION,
+                    "content": COUNTS},
+            **protocol_errors(400, 401, 403, 405, 409, 413, 415, 422, 502, **_WRITE_TEXT),
+        },
+    },
+    "DELETE": {
+        "description": "删除图（需要令牌）/ drop the graph (needs the token)",
+        "parameters": [GRAPH_PARAMETER, DEFAULT_PARAMETER],
+        "responses": {
+            "200": {"description": "已删除，附计数 / dropped, with counts", "content": COUNTS},
+            **protocol_errors(400, 401, 403, 404, 405, 409, 422, 502, **_WRITE_TEXT,
+                              e422="删除会使其他清单的节点违规（如调整事项指向已删除的事项），已撤销 / dropping it "
+                                   "would leave other lists' nodes in violation (an adjustment pointing at a removed "
+                                   "item); rolled back"),
+        },
+    },
+}
+
 method_routes(router, "/rdf-graphs", graph_store, ("GET", "HEAD", "PUT", "POST", "DELETE"), "graph_store",
               "SPARQL 1.1 Graph Store HTTP Protocol")
+describe_routes(router, "/rdf-graphs", GSP_OPENAPI)

@@ -14,6 +14,14 @@ JSON-LD or RDF/XML; chosen from ``Accept`` by :func:`quanze.store.formats.best_m
 (406 when none fits). The query form is found by parsing the text with pyoxigraph (on an
 empty store, in the worker thread), which also gives 400 with the parser's line and column.
 
+**ASK as CSV or TSV.** The SPARQL 1.1 CSV/TSV results format defines no boolean, and Oxigraph
+writes a bare ``true``: a body with no header line, which a CSV reader takes for a table with
+a column named ``true`` and no rows. The endpoint answers as Apache Jena (Fuseki) does instead,
+a table of one column and one row: CSV ``_askResult\\r\\ntrue\\r\\n``, TSV ``?_askResult\\ntrue\\n``
+(``false`` likewise), which any CSV/TSV reader opens and Jena's result readers take for a
+boolean. (Refusing with 406 would break clients that ask every query for CSV.) The query is run
+as SPARQL JSON and written here, so every backend answers the same.
+
 **Row cap.** A SELECT is always run as SPARQL JSON; when it has more than ``max_rows`` rows
 the list is cut there, the answer carries ``X-Quanze-Truncated: true`` (and
 ``X-Quanze-Row-Limit``), and it is re-serialised by pyoxigraph into the negotiated format, so
@@ -33,13 +41,16 @@ own ``BASE``.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import RunnerDep, SettingsDep, StoreDep
@@ -208,6 +219,17 @@ def media_header(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
 
+#: An ASK answer as CSV or TSV: Apache Jena's header and line ends (see the module docstring).
+ASK_TABLES = {"text/csv": ("_askResult", "\r\n"), "text/tab-separated-values": ("?_askResult", "\n")}
+
+
+def ask_table(json_results: bytes, media: str) -> bytes:
+    """An ASK answer (SPARQL JSON) as a one-column CSV or TSV table with a header line."""
+    header, end = ASK_TABLES[media]
+    value = "true" if json.loads(json_results)["boolean"] else "false"
+    return f"{header}{end}{value}{end}".encode()
+
+
 def dataset_for(op: Operation, tokens: list[Token], base: str) -> tuple[list[str], list[str]]:
     """The dataset to run with: protocol parameters, else the query's FROM clauses (see above)."""
     default, named = op.default_graphs, op.named_graphs
@@ -254,10 +276,13 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
         media = best_media_type(accept, offered)
         if media is None:
             raise not_acceptable(offered)
-        job = Job(0, text, media, default, named, settings.max_rows, form == "select")
+        table = form == "ask" and media in ASK_TABLES  # run as JSON, written with a header (see above)
+        job = Job(0, text, JSON_RESULTS if table else media, default, named, settings.max_rows, form == "select")
         if processes is not None:  # the on-disk store: a worker process, killed at the time limit
-            return processes.run(job, max(0.0, deadline - time.monotonic()))
-        return answer(store, job)
+            result = processes.run(job, max(0.0, deadline - time.monotonic()))
+        else:
+            result = answer(store, job)
+        return (ask_table(result[0], media), media, False) if table else result
 
     # With worker processes the limit is enforced inside work(), which frees its slot before it
     # returns; the thread's own limit is only a backstop.
@@ -371,6 +396,170 @@ async def describe_service(request: Request, settings: Settings, store: Store) -
                     headers={"Vary": "Accept"})
 
 
+# --- the OpenAPI description -----------------------------------------------------------------
+# The protocol endpoints read their requests themselves (parameters that repeat, bodies in several
+# media types, the same URL for a query, an update and the service description), so FastAPI sees
+# no parameter: each route is given its entry by :func:`describe_routes`.
+
+#: The error model of the REST routes (api.routes.common.ErrorOut), which JSON errors here share.
+ERROR_MODEL = {"$ref": "#/components/schemas/ErrorOut"}
+
+#: What each error status means at the protocol endpoints; an operation may say it its own way.
+ERROR_TEXT: dict[int, str] = {
+    400: "请求无效：参数重复或冲突、语法错误（含行列号）、数据集参数不是绝对 IRI、SERVICE 或 LOAD、括号嵌套过深 / "
+         "bad request: a repeated or conflicting parameter, a syntax error (with line and column), a dataset "
+         "parameter that is not an absolute IRI, SERVICE or LOAD, brackets nested too deep",
+    401: "缺少或错误的令牌（Authorization: Bearer）/ missing or wrong token (Authorization: Bearer)",
+    403: "只读服务：未配置写入令牌（QUANZE_TOKEN）/ read-only service: no write token is configured (QUANZE_TOKEN)",
+    404: "图不存在 / no such graph",
+    405: "默认图是全部命名图的只读并集 / the default graph is the read-only union of the named graphs",
+    406: "无法以 Accept 要求的格式作答（正文列出可用格式，总是纯文本）/ none of the formats in Accept can be "
+         "served (the body lists those available; always plain text)",
+    409: "写入了 Quanze 的载入维护的图（目录、清单、校验报告、语料、参考数据）；未作任何改动 / writes a graph Quanze's "
+         "loaders keep (the catalog, a list, a validation report, the corpus, the reference data); nothing changed",
+    413: "请求体超过上限（QUANZE_MAX_BODY）/ the request body exceeds the limit (QUANZE_MAX_BODY)",
+    415: "不支持的 Content-Type 或字符集（只收 UTF-8）/ unsupported Content-Type or charset (UTF-8 only)",
+    422: "写入带来 SHACL 违规，已撤销；附新违规的报告 / the write brought SHACL violations and was rolled back; "
+         "the report of the new violations comes with it",
+    502: "远程 SPARQL 端点不可达 / the remote SPARQL endpoint is unreachable",
+    503: "查询超过时限（QUANZE_QUERY_TIMEOUT）、服务繁忙（Retry-After）或内存超限 / the query exceeded the time limit "
+         "(QUANZE_QUERY_TIMEOUT), the service is busy (Retry-After) or the query needed too much memory",
+}
+
+_ERROR_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"description": 'Bearer realm="quanze"', "schema": {"type": "string"}}},
+    405: {"Allow": {"description": "GET, HEAD", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "seconds, when the service is busy", "schema": {"type": "string"}}},
+}
+
+
+def _error_content(status: int) -> dict[str, Any]:
+    """How an error comes (api.errors): plain text, or the error model when ``Accept`` names a JSON
+    type; 406 always plain text; 409 and 422 always JSON, with the graphs (and the report)."""
+    text = {"text/plain": {"schema": {"type": "string"}}}
+    if status == 406:
+        return text
+    if status in (409, 422):
+        extra: dict[str, Any] = {"graphs": {"type": "array", "items": {"type": "string"},
+                                            "description": "the graphs concerned"}}
+        if status == 422:
+            extra["report"] = {"description": "the SHACL validation report of the new violations"}
+            extra["pre_existing"] = {"type": "integer", "description": "violations the same nodes had before"}
+        return {"application/json": {"schema": {"allOf": [ERROR_MODEL, {"type": "object", "properties": extra}]}}}
+    return {**text, "application/json": {"schema": ERROR_MODEL}}
+
+
+def protocol_errors(*codes: int, **texts: str) -> dict[str, dict[str, Any]]:
+    """OpenAPI responses for error statuses as the protocol endpoints answer them; ``texts``
+    (``e400="…"``) words a status for one operation."""
+    out: dict[str, dict[str, Any]] = {}
+    for code in codes:
+        entry: dict[str, Any] = {"description": texts.get(f"e{code}", ERROR_TEXT[code]), "content": _error_content(code)}
+        if code in _ERROR_HEADERS:
+            entry["headers"] = _ERROR_HEADERS[code]
+        out[str(code)] = entry
+    return out
+
+
+def describe_routes(router: APIRouter, path: str, entries: dict[str, dict[str, Any]]) -> None:
+    """Give the route of each method at ``path`` (:func:`api.methods.method_routes`) its OpenAPI
+    entry — parameters, request body, responses — as ``openapi_extra``."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.path == path and route.include_in_schema:
+            (method,) = route.methods
+            route.openapi_extra = entries[method]
+
+
+def _string(example: str | None = None) -> dict[str, Any]:
+    return {"schema": {"type": "string", **({"examples": [example]} if example else {})}}
+
+
+EXAMPLE_QUERY = "PREFIX qz: <https://w3id.org/quanze/ns#> SELECT ?item ?code WHERE { ?item qz:code ?code } LIMIT 10"
+EXAMPLE_UPDATE = 'INSERT DATA { GRAPH <https://example.org/notes> { <https://example.org/a> <https://example.org/note> "示例" } }'
+
+_DATASET_TEXT = {
+    "default-graph-uri": "默认图（可重复）；覆盖查询中的 FROM / a graph of the default graph (repeatable); overrides "
+                         "the query's FROM. Without these the default graph is the union of all named graphs",
+    "named-graph-uri": "命名图（可重复）；覆盖查询中的 FROM NAMED / a named graph (repeatable); overrides the query's "
+                       "FROM NAMED",
+}
+DATASET_PARAMETERS = [{"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+                       "description": text, "schema": {"type": "array", "items": {"type": "string"}}}
+                      for name, text in _DATASET_TEXT.items()]
+QUERY_PARAMETER = {"name": "query", "in": "query", "required": False,
+                   "description": "SPARQL 查询；不给则返回服务描述 / the SPARQL query; without it, the service description",
+                   "schema": {"type": "string", "examples": [EXAMPLE_QUERY]}}
+
+_RESULT_SCHEMAS: dict[str, dict[str, Any]] = {
+    JSON_RESULTS: {"schema": {"type": "object", "description": "SPARQL 1.1 Query Results JSON"}},
+    "application/ld+json": {"schema": {"type": ["array", "object"], "description": "JSON-LD"}},
+}
+RESULT_CONTENT = {m: _RESULT_SCHEMAS.get(m, _string()) for m in [*RESULT_TYPES, *GRAPH_TYPES]}
+QUERY_ANSWER = {
+    "description": "SELECT/ASK：SPARQL JSON（默认）、XML、CSV、TSV；CONSTRUCT/DESCRIBE 与服务描述：Turtle（默认）、N-Triples、"
+                   "JSON-LD、RDF/XML；按 Accept（q 值）选择 / SELECT and ASK: SPARQL JSON (the default), XML, CSV or TSV; "
+                   "CONSTRUCT, DESCRIBE and the service description: Turtle (the default), N-Triples, JSON-LD or "
+                   "RDF/XML; chosen from Accept with q-values. ASK as CSV/TSV is a one-column table: `_askResult` "
+                   "(TSV `?_askResult`), then true or false",
+    "headers": {
+        "X-Quanze-Truncated": {"description": "true when the SELECT answer was cut at the row cap (QUANZE_MAX_ROWS)",
+                               "schema": {"type": "string"}},
+        "X-Quanze-Row-Limit": {"description": "the row cap, when the answer was cut", "schema": {"type": "string"}},
+        "Vary": {"description": "Accept", "schema": {"type": "string"}},
+    },
+    "content": RESULT_CONTENT,
+}
+_ERRORS_NOTE = ("错误正文为纯文本（中文 / English），Accept 含 JSON 类型时为错误模型 / errors are plain text (中文 / English), "
+                "or the error model when Accept names a JSON type.")
+
+SPARQL_OPENAPI: dict[str, dict[str, Any]] = {
+    "GET": {
+        "description": "查询（?query=），或不带参数时的服务描述 / a query (?query=), or without it the SPARQL 1.1 Service "
+                       "Description. " + _ERRORS_NOTE,
+        "parameters": [QUERY_PARAMETER, *DATASET_PARAMETERS],
+        "responses": {"200": QUERY_ANSWER, **protocol_errors(400, 406, 502, 503)},
+    },
+    "HEAD": {
+        "description": "同 GET，无正文 / as GET, without the body",
+        "parameters": [QUERY_PARAMETER, *DATASET_PARAMETERS],
+        "responses": {"200": {"description": "as GET, without the body", "headers": QUERY_ANSWER["headers"]},
+                      **protocol_errors(400, 406, 502, 503)},
+    },
+    "POST": {
+        "description": "查询或更新：表单（query= 或 update=），或直接以 application/sparql-query、application/sparql-update "
+                       "为请求体（数据集参数在 URL 中）；更新需要 Authorization: Bearer 令牌 / a query or an update: a form "
+                       "(query= or update=), or the text itself as an application/sparql-query or "
+                       "application/sparql-update body (the dataset parameters then in the URL); updates need "
+                       "Authorization: Bearer with the token. " + _ERRORS_NOTE,
+        "parameters": [{**p, "description": p["description"] + "; with an application/sparql-query body only "
+                                                              "(a form carries its own)"} for p in DATASET_PARAMETERS],
+        "requestBody": {"required": True, "content": {
+            FORM: {"schema": {"type": "object", "properties": {
+                "query": {"type": "string", "description": "a SPARQL query", "examples": [EXAMPLE_QUERY]},
+                "update": {"type": "string", "description": "a SPARQL update (needs the token)",
+                           "examples": [EXAMPLE_UPDATE]},
+                "default-graph-uri": {"type": "array", "items": {"type": "string"},
+                                      "description": _DATASET_TEXT["default-graph-uri"]},
+                "named-graph-uri": {"type": "array", "items": {"type": "string"},
+                                    "description": _DATASET_TEXT["named-graph-uri"]}}},
+                   "encoding": {"default-graph-uri": {"style": "form", "explode": True},
+                                "named-graph-uri": {"style": "form", "explode": True}}},
+            QUERY_TYPE: _string(EXAMPLE_QUERY),
+            UPDATE_TYPE: _string(EXAMPLE_UPDATE),
+        }},
+        "responses": {
+            "200": QUERY_ANSWER,
+            "204": {"description": "更新已执行 / the update was applied"},
+            **protocol_errors(400, 401, 403, 406, 409, 413, 415, 422, 502, 503,
+                              e406="无法以 Accept 要求的格式作答（查询）/ none of the formats in Accept can be served "
+                                   "(a query)",
+                              e409="更新写入了 Quanze 的载入维护的图；未作任何改动 / the update writes a graph Quanze's "
+                                   "loaders keep; nothing changed"),
+        },
+    },
+}
+
+
 # --- the endpoint ----------------------------------------------------------------------------
 
 async def sparql_endpoint(request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep) -> Response:
@@ -385,3 +574,4 @@ async def sparql_endpoint(request: Request, settings: SettingsDep, store: StoreD
 
 method_routes(router, "/sparql", sparql_endpoint, ("GET", "HEAD", "POST"), "sparql",
               "SPARQL 1.1 Protocol: query, update, service description")
+describe_routes(router, "/sparql", SPARQL_OPENAPI)

@@ -150,9 +150,12 @@ def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
 
 
 def _restore(store: Store, graphs: list[str], snapshot: Snapshot) -> None:
-    """Put ``graphs`` back as in ``snapshot`` (absent ones dropped), in one update."""
+    """Put ``graphs`` back as in ``snapshot`` (absent ones dropped, empty ones kept empty where the
+    store keeps empty graphs), in one update."""
     inserts = {g: (set(), snapshot[g]) for g in graphs if snapshot.get(g)}
-    store.update(diff_update(inserts, drops=graphs))
+    empty = [f"CREATE SILENT GRAPH <{g}>" for g in graphs
+             if g in snapshot and not snapshot[g]] if store.keeps_empty_graphs else []
+    store.update(diff_update(inserts, drops=graphs, also=empty))
 
 
 def _has_blank_node(t: ox.Triple) -> bool:

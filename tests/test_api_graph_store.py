@@ -320,3 +320,202 @@ def test_validator_failing_rolls_back_and_is_500(gsp, monkeypatch):
     r = gsp.send("DELETE", G2, headers={})
     assert r.status_code == 500
     assert gsp.store.graph_triples(G2) == SEED[G2]
+
+
+# --- empty graphs -------------------------------------------------------------------------------
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def embedded_gsp(request, tmp_path):
+    """The embedded stores, which keep empty graphs: in memory and on disk."""
+    store = seeded(EmbeddedStore(None if request.param == "memory" else tmp_path / "store"))
+    with live_server(store, settings(token=TOKEN)) as url:
+        yield Gsp(url, store)
+    store.close()
+
+
+EMPTY_DOCUMENTS = [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                   ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML)]
+
+
+def test_put_empty_graph_then_get_then_delete(embedded_gsp):
+    """The W3C suite's "PUT - empty graph" (201) and "GET of PUT - empty graph" (200), then DELETE
+    (200 with counts, as "DELETE - existing graph") and GET 404."""
+    gsp = embedded_gsp
+    r = gsp.send("PUT", NEW, b"")
+    assert r.status_code == 201, r.text
+    assert r.headers["location"] == gsp.url + "?graph=https%3A%2F%2Fexample.org%2Fgraph%2Fnew"
+    for media, fmt in EMPTY_DOCUMENTS:
+        got = gsp.get(NEW, media)
+        assert got.status_code == 200, (media, got.text)
+        assert got.headers["content-type"].split(";")[0] == media
+        assert triples_of(got, fmt) == set()  # an empty document, valid in its format
+    assert httpx.head(gsp.url, params={"graph": NEW}).status_code == 200
+    assert NEW in gsp.store.graph_names() and gsp.store.graph_triples(NEW) == set()
+    assert gsp.send("PUT", NEW, b"").status_code == 204  # it exists now: replaced, not created
+    r = gsp.send("DELETE", NEW, headers={})
+    assert r.status_code == 200
+    assert r.json() == {"graph": NEW, "inserted": 0, "deleted": 0}
+    assert gsp.get(NEW).status_code == 404
+    assert NEW not in gsp.store.graph_names()
+    assert gsp.send("DELETE", NEW, headers={}).status_code == 404
+
+
+def test_put_empty_keeps_a_graph_it_empties(embedded_gsp):
+    gsp = embedded_gsp
+    assert gsp.send("PUT", G2, b"").status_code == 204
+    got = gsp.get(G2, "application/n-triples")
+    assert got.status_code == 200 and got.content == b""
+    assert G2 in gsp.store.graph_names()
+    # a graph with blank nodes is dropped and written again when emptied: still kept
+    assert gsp.send("PUT", NEW, ALICE).status_code == 201
+    assert gsp.send("PUT", NEW, b"").status_code == 204
+    assert gsp.get(NEW).status_code == 200 and gsp.store.graph_triples(NEW) == set()
+    assert gsp.store.graph_triples(G1) == SEED[G1]
+
+
+def test_post_into_an_empty_graph(embedded_gsp):
+    gsp = embedded_gsp
+    r = gsp.send("POST", NEW, b"")  # an empty merge into nothing: an empty graph, created
+    assert r.status_code == 201 and r.json() == {"graph": NEW, "inserted": 0, "deleted": 0}
+    assert gsp.get(NEW).status_code == 200
+    r = gsp.send("POST", NEW, f"<{EX}z> <{EX}name> \"新\" .")
+    assert r.status_code == 200  # it existed, empty
+    assert triples_of(gsp.get(NEW)) == {t("z", "name", "新")}
+    r = gsp.send("POST", None, b"")  # POST to the graph store: a new, empty graph at Location
+    assert r.status_code == 201
+    assert httpx.get(r.headers["location"]).status_code == 200
+
+
+def test_an_empty_graph_is_a_graph_like_any_other(embedded_gsp):
+    """Listed by SPARQL and the service description, counted by /health, a graph without a record
+    for `quanze graphs` (a manual write); an update fills it; validation has nothing to look at."""
+    from quanze.catalog import unrecorded_graphs
+
+    gsp = embedded_gsp
+    before = httpx.get(gsp.base + "/health").json()["graphs"]
+    assert gsp.send("PUT", NEW, b"").status_code == 201
+    assert httpx.get(gsp.base + "/health").json()["graphs"] == before + 1
+    r = httpx.get(gsp.base + "/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { } }"},
+                  headers={"Accept": "application/sparql-results+json"})
+    assert NEW in {b["g"]["value"] for b in r.json()["results"]["bindings"]}
+    assert f"<{NEW}>" in httpx.get(gsp.base + "/sparql", headers={"Accept": "application/n-triples"}).text
+    assert NEW in unrecorded_graphs(gsp.store)
+    r = httpx.post(gsp.base + "/sparql", content=f"INSERT DATA {{ GRAPH <{NEW}> {{ <{EX}a> <{EX}b> 1 }} }}".encode(),
+                   headers={"Content-Type": "application/sparql-update", **AUTH})
+    assert r.status_code == 204, r.text
+    assert len(gsp.store.graph_triples(NEW)) == 1
+
+
+def test_empty_payload_on_a_store_without_empty_graphs_says_so(oxigraph_server):
+    """A SPARQL endpoint shows no empty graph: 200 with ``exists: false``, never a 201 or 204 that
+    a GET would contradict with 404."""
+    store = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update", oxigraph_server + "/store")
+    store.update("DROP ALL")
+    seeded(store)
+    with live_server(store, settings(token=TOKEN)) as base:
+        gsp = Gsp(base, store)
+        for method in ("PUT", "POST"):
+            r = gsp.send(method, NEW, b"")
+            assert r.status_code == 200, r.text
+            assert r.json()["exists"] is False and "不存在" in r.json()["message"] and "does not exist" in r.json()["message"]
+            assert "location" not in r.headers
+            assert gsp.get(NEW).status_code == 404
+        r = gsp.send("PUT", G2, b"")  # emptied: gone
+        assert r.status_code == 200
+        assert r.json() == {"graph": G2, "inserted": 0, "deleted": 2, "exists": False, "message": r.json()["message"]}
+        assert gsp.get(G2).status_code == 404
+        r = gsp.send("POST", G1, b"")  # nothing merged into a graph with triples: an ordinary 200
+        assert r.status_code == 200 and r.json() == {"graph": G1, "inserted": 0, "deleted": 0}
+        assert gsp.send("PUT", NEW, ALICE).status_code == 201  # with triples, as before
+    store.close()
+
+
+# --- the OpenAPI description --------------------------------------------------------------------
+
+def test_openapi_describes_the_graph_store(gsp):
+    ops = httpx.get(gsp.base + "/openapi.json").json()["paths"]["/rdf-graphs"]
+    rdf = {"text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"}
+    for method, statuses in {"get": {"200", "400", "404", "406", "502", "503"},
+                             "head": {"200", "400", "404", "406", "502", "503"},
+                             "put": {"200", "201", "204", "400", "401", "403", "405", "409", "413", "415", "422", "502"},
+                             "post": {"200", "201", "400", "401", "403", "405", "409", "413", "415", "422", "502"},
+                             "delete": {"200", "400", "401", "403", "404", "405", "409", "422", "502"}}.items():
+        op = ops[method]
+        assert op["operationId"] == f"graph_store_{method}"
+        assert {p["name"] for p in op["parameters"]} == {"graph", "default"}
+        assert set(op["responses"]) == statuses, method
+    assert set(ops["get"]["responses"]["200"]["content"]) == rdf
+    assert rdf | {"text/n3", "text/plain"} <= set(ops["put"]["requestBody"]["content"])
+    assert "multipart/form-data" in ops["post"]["requestBody"]["content"]
+    assert "multipart/form-data" not in ops["put"]["requestBody"]["content"]
+    assert "Location" in ops["put"]["responses"]["201"]["headers"]
+    assert "exists" in ops["put"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+
+
+def test_documented_graph_store_statuses_are_answered(gsp, monkeypatch):
+    from tests.test_api_sparql import Case, answered_as_documented
+
+    catalog = "https://w3id.org/quanze/id/graph/catalog"
+    turtle = f"<{EX}x> <{EX}p> \"1\" .".encode()
+    write = {**TTL, **AUTH}
+    for case in [
+        Case("GET", 200, {"graph": G1}),
+        Case("GET", 200, {"default": ""}),
+        Case("HEAD", 200, {"graph": G1}),
+        Case("GET", 400),
+        Case("GET", 400, {"graph": "relative/iri"}),
+        Case("GET", 404, {"graph": EX + "nothing"}),
+        Case("HEAD", 404, {"graph": EX + "nothing"}),
+        Case("GET", 406, {"graph": G1}, headers={"Accept": "application/sparql-results+json"}),
+        Case("PUT", 201, {"graph": NEW}, turtle, write),
+        Case("PUT", 204, {"graph": NEW}, turtle, write),
+        Case("PUT", 400, None, turtle, write),
+        Case("PUT", 400, {"graph": NEW}, b"<a> <b> ", write),
+        Case("PUT", 401, {"graph": NEW}, turtle, TTL),
+        Case("PUT", 405, {"default": ""}, turtle, write),
+        Case("PUT", 409, {"graph": catalog}, turtle, write),
+        Case("PUT", 415, {"graph": NEW}, turtle, {**AUTH, "Content-Type": "application/n-quads"}),
+        Case("POST", 200, {"graph": NEW}, turtle, write),
+        Case("POST", 201, {"graph": EX + "graph/other"}, turtle, write),
+        Case("POST", 405, {"default": ""}, turtle, write),
+        Case("POST", 415, {"graph": NEW}, turtle, {**AUTH, "Content-Type": "application/pdf"}),
+        Case("DELETE", 200, {"graph": NEW}, headers=AUTH),
+        Case("DELETE", 404, {"graph": NEW}, headers=AUTH),
+        Case("DELETE", 401, {"graph": G1}),
+        Case("DELETE", 409, {"graph": catalog}, headers=AUTH),
+    ]:
+        answered_as_documented(gsp.base, "/rdf-graphs", case)
+    assert catalog not in gsp.store.graph_names()
+
+    monkeypatch.setattr("api.deps.after_write_validation", lambda store, graphs, before=None: "sh:Violation")
+    for method in ("PUT", "POST", "DELETE"):
+        answered_as_documented(gsp.base, "/rdf-graphs", Case(method, 422, {"graph": G1}, turtle, write))
+    assert gsp.store.graph_triples(G1) == SEED[G1]
+
+
+def test_documented_graph_store_statuses_of_other_servers_are_answered():
+    from tests.conftest import free_port
+    from tests.test_api_sparql import Case, answered_as_documented
+
+    turtle = f"<{EX}x> <{EX}p> \"1\" .".encode()
+    with live_server(seeded(), settings(token=None)) as base:
+        for method in ("PUT", "POST", "DELETE"):
+            answered_as_documented(base, "/rdf-graphs", Case(method, 403, {"graph": NEW}, turtle,
+                                                             {**TTL, "Authorization": "Bearer x"}))
+    with live_server(seeded(), settings(token=TOKEN, max_body=10)) as base:
+        for method in ("PUT", "POST"):
+            answered_as_documented(base, "/rdf-graphs", Case(method, 413, {"graph": NEW}, turtle, {**TTL, **AUTH}))
+    nowhere = RemoteStore(f"http://127.0.0.1:{free_port()}/query", f"http://127.0.0.1:{free_port()}/update")
+    with live_server(nowhere, settings(token=TOKEN)) as base:
+        answered_as_documented(base, "/rdf-graphs", Case("GET", 502, {"graph": G1}))
+        answered_as_documented(base, "/rdf-graphs", Case("PUT", 502, {"graph": NEW}, turtle, {**TTL, **AUTH}))
+    nowhere.close()
+
+
+def test_a_rejected_write_leaves_an_empty_graph_in_place(embedded_gsp, monkeypatch):
+    """Regression: the rollback of a rejected write dropped the graphs it touched and put back only
+    those that had triples, so an empty graph was gone after a write to it was refused."""
+    assert embedded_gsp.send("PUT", NEW, b"").status_code == 201
+    monkeypatch.setattr("api.deps.after_write_validation", lambda store, graphs, before=None: "sh:Violation")
+    assert embedded_gsp.send("PUT", NEW, f"<{EX}a> <{EX}name> \"坏\" .").status_code == 422
+    assert embedded_gsp.get(NEW).status_code == 200

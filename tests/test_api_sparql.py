@@ -108,16 +108,43 @@ def test_select_in_each_result_format(any_api, media):
 
 @pytest.mark.parametrize("media, expected", [("application/sparql-results+json", None),
                                              ("application/sparql-results+xml", None),
-                                             ("text/csv", b"true"), ("text/tab-separated-values", b"true")])
+                                             ("text/csv", b"_askResult\r\ntrue\r\n"),
+                                             ("text/tab-separated-values", b"?_askResult\ntrue\n")])
 def test_ask_in_each_result_format(any_api, media, expected):
     r = any_api.get(f"ASK {{ ?s <{EX}code> \"37YJ-XK-0001\" }}", media)
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == media
     if expected is not None:
-        assert r.content.strip() == expected
+        assert r.content == expected
     else:
         fmt = ox.QueryResultsFormat.JSON if media.endswith("json") else ox.QueryResultsFormat.XML
         assert bool(ox.parse_query_results(r.content, format=fmt)) is True
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values",
+                                    "text/tab-separated-values, text/csv;q=0.5"])
+def test_ask_as_csv_or_tsv_is_a_table_with_a_header(any_api, accept):
+    """The CSV/TSV results format defines no boolean; Oxigraph wrote a bare ``true``. The answer is
+    Jena's one-column table, true or false, whichever way the query comes and on every backend."""
+    from quanze.store.base import rows_from_tsv
+
+    media = accept.split(",")[0]
+    for query, value in ((f"ASK {{ ?s <{EX}code> \"37YJ-XK-0001\" }}", True), (f"ASK {{ ?s <{EX}code> \"无\" }}", False)):
+        answers = [any_api.get(query, accept),
+                   httpx.post(any_api.sparql, data={"query": query}, headers={"Accept": accept}),
+                   httpx.post(any_api.sparql, content=query.encode(),
+                              headers={"Content-Type": "application/sparql-query", "Accept": accept})]
+        for r in answers:
+            assert r.status_code == 200, r.text
+            assert r.headers["content-type"].split(";")[0] == media
+            if media == "text/csv":
+                assert list(csv.reader(io.StringIO(r.text))) == [["_askResult"], [str(value).lower()]]
+                assert r.content.endswith(b"\r\n")
+            else:
+                assert rows_from_tsv(r.content) == [{"_askResult": value}]
+    # SELECT is untouched: its own header, no _askResult
+    r = any_api.get(NAMES, media)
+    assert r.text.splitlines()[0] in ("s,n", "?s\t?n")
 
 
 @pytest.mark.parametrize("media, fmt", [("text/turtle", ox.RdfFormat.TURTLE),
@@ -314,6 +341,129 @@ def test_every_protocol_operation_has_its_own_openapi_id(api):
     r = httpx.request("PATCH", api.base + "/rdf-graphs", params={"graph": "https://example.org/g"})
     assert r.status_code == 405
     assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "PUT", "POST", "DELETE"}
+
+
+def openapi_operation(base: str, path: str, method: str) -> dict:
+    return httpx.get(base + "/openapi.json").json()["paths"][path][method.lower()]
+
+
+def test_openapi_describes_what_sparql_takes_and_answers(api):
+    doc = httpx.get(api.base + "/openapi.json").json()
+    ops = doc["paths"]["/sparql"]
+    assert {o["operationId"] for o in ops.values()} == {"sparql_get", "sparql_head", "sparql_post"}
+    for method in ("get", "head"):
+        params = {p["name"]: p for p in ops[method]["parameters"]}
+        assert set(params) == {"query", "default-graph-uri", "named-graph-uri"}
+        assert all(p["in"] == "query" and not p["required"] for p in params.values())
+        for name in ("default-graph-uri", "named-graph-uri"):  # repeatable
+            assert params[name]["schema"]["type"] == "array" and params[name]["explode"] is True
+    post = ops["post"]
+    assert {p["name"] for p in post["parameters"]} == {"default-graph-uri", "named-graph-uri"}
+    bodies = post["requestBody"]["content"]
+    assert set(bodies) == {"application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"}
+    assert {"query", "update", "default-graph-uri", "named-graph-uri"} <= set(
+        bodies["application/x-www-form-urlencoded"]["schema"]["properties"])
+    answers = set(ops["get"]["responses"]["200"]["content"])
+    assert answers == {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                       "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+                       "application/rdf+xml"}
+    assert "X-Quanze-Truncated" in ops["get"]["responses"]["200"]["headers"]
+    assert set(ops["get"]["responses"]) == {"200", "400", "406", "502", "503"}
+    assert set(ops["head"]["responses"]) == {"200", "400", "406", "502", "503"}
+    assert set(post["responses"]) == {"200", "204", "400", "401", "403", "406", "409", "413", "415", "422", "502",
+                                      "503"}
+    # errors: text by default, the error model (which exists) for JSON; 406 always text; 409/422 JSON
+    assert "ErrorOut" in doc["components"]["schemas"]
+    assert set(post["responses"]["400"]["content"]) == {"text/plain", "application/json"}
+    assert set(post["responses"]["406"]["content"]) == {"text/plain"}
+    assert set(post["responses"]["422"]["content"]) == {"application/json"}
+    assert "WWW-Authenticate" in post["responses"]["401"]["headers"]
+    for response in post["responses"].values():
+        assert "/ " in response["description"]  # 中文 / English
+
+
+@dataclass
+class Case:
+    method: str
+    status: int
+    params: object = None  # a dict, or a list of pairs to repeat a parameter
+    body: bytes | dict | None = None
+    headers: dict | None = None
+
+
+def answered_as_documented(base: str, path: str, case: Case) -> None:
+    """The request gets ``case.status``; the description lists that status for the operation, and
+    the answer's media type among those it documents for it."""
+    responses = openapi_operation(base, path, case.method)["responses"]
+    assert str(case.status) in responses, (case, sorted(responses))
+    kw: dict = {"params": case.params, "headers": case.headers or {}}
+    if isinstance(case.body, dict):
+        kw["data"] = case.body
+    elif case.body is not None:
+        kw["content"] = case.body
+    r = httpx.request(case.method, base + path, timeout=30, **kw)
+    assert r.status_code == case.status, (case, r.status_code, r.text)
+    documented = responses[str(case.status)].get("content")
+    if documented and case.method != "HEAD":
+        assert r.headers["content-type"].split(";")[0] in documented, (case, r.headers["content-type"])
+
+
+UPDATE = {"Content-Type": "application/sparql-update"}
+CATALOG = "https://w3id.org/quanze/id/graph/catalog"
+
+
+def test_documented_sparql_statuses_are_answered(api, monkeypatch):
+    for case in [
+        Case("GET", 200),  # the service description
+        Case("GET", 200, {"query": "ASK {}"}),
+        Case("HEAD", 200, {"query": "ASK {}"}),
+        Case("GET", 400, {"query": "SELEC * WHERE {}"}),
+        Case("GET", 400, [("query", "ASK {}"), ("query", "ASK {}")]),
+        Case("GET", 400, {"query": "ASK {}", "default-graph-uri": "not an iri"}),
+        Case("HEAD", 400, {"query": "SELEC"}),
+        Case("GET", 406, {"query": "ASK {}"}, headers={"Accept": "text/turtle"}),
+        Case("POST", 200, body={"query": "ASK {}"}),
+        Case("POST", 400, body={"foo": "bar"}),  # a form with neither query nor update
+        Case("POST", 400, body=b"ASK {", headers={"Content-Type": "application/sparql-query"}),
+        Case("POST", 406, body={"query": "ASK {}"}, headers={"Accept": "application/rdf+xml"}),
+        Case("POST", 415, body=b"ASK {}", headers={"Content-Type": "application/pdf"}),
+        Case("POST", 415, body=b"ASK {}"),  # no Content-Type
+        Case("POST", 401, body=b"CLEAR ALL", headers=UPDATE),
+        Case("POST", 401, body=b"CLEAR ALL", headers={**UPDATE, "Authorization": "Bearer wrong"}),
+        Case("POST", 409, body=f"INSERT DATA {{ GRAPH <{CATALOG}> {{ <{EX}a> <{EX}b> 1 }} }}".encode(),
+             headers={**UPDATE, **AUTH}),
+        Case("POST", 204, body=f"INSERT DATA {{ GRAPH <{EX}notes> {{ <{EX}a> <{EX}b> 1 }} }}".encode(),
+             headers={**UPDATE, **AUTH}),
+    ]:
+        answered_as_documented(api.base, "/sparql", case)
+    assert CATALOG not in api.store.graph_names()
+
+    monkeypatch.setattr("api.deps.after_write_validation", lambda store, graphs, before=None: "sh:Violation")
+    answered_as_documented(api.base, "/sparql", Case(
+        "POST", 422, body=f"INSERT DATA {{ GRAPH <{EX}more> {{ <{EX}a> <{EX}b> 2 }} }}".encode(),
+        headers={**UPDATE, **AUTH}))
+    assert EX + "more" not in api.store.graph_names()
+
+
+def test_documented_sparql_statuses_of_other_servers_are_answered():
+    """403 (read-only), 413 (body cap), 503 (no free slot) and 502 (remote endpoint down)."""
+    from api.security import QueryRunner
+    from tests.conftest import free_port
+
+    with live_server(seeded(), settings(token=None)) as base:
+        answered_as_documented(base, "/sparql", Case("POST", 403, body=b"CLEAR ALL",
+                                                     headers={**UPDATE, "Authorization": "Bearer x"}))
+    with live_server(seeded(), settings(max_body=100)) as base:
+        answered_as_documented(base, "/sparql", Case("POST", 413, body={"query": "ASK {" + " " * 200 + "}"}))
+    busy = QueryRunner(10.0, max_concurrent=1, slot_wait=0)
+    assert busy._slots.acquire(blocking=False)  # its only slot taken
+    with live_server(seeded(), settings(), runner=busy) as base:
+        answered_as_documented(base, "/sparql", Case("GET", 503, {"query": "ASK {}"}))
+        answered_as_documented(base, "/sparql", Case("POST", 503, body={"query": "ASK {}"}))
+    nowhere = RemoteStore(f"http://127.0.0.1:{free_port()}/query")
+    with live_server(nowhere, settings()) as base:
+        answered_as_documented(base, "/sparql", Case("GET", 502, {"query": "ASK {}"}))
+    nowhere.close()
 
 
 def test_using_graph_uri_is_refused(api):

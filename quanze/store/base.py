@@ -187,6 +187,10 @@ class Store:
     """Abstract store; see the module docstring for the contract."""
 
     backend = "abstract"
+    #: Whether a named graph can exist empty (:meth:`create_graph`): Oxigraph keeps one until it is
+    #: dropped; a SPARQL endpoint shows only graphs with triples (``GRAPH ?g { ?s ?p ?o }``), so
+    #: there a graph that loses its last triple is gone.
+    keeps_empty_graphs = False
 
     # -- reading --
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:
@@ -356,6 +360,14 @@ class Store:
         if not self.has_graph(graph):
             return False
         self.update(f"DROP SILENT GRAPH <{graph}>")
+        return True
+
+    def create_graph(self, graph: str) -> bool:
+        """Make ``graph`` exist, empty if it is new; False (nothing done) on a backend that keeps no
+        empty graphs (:attr:`keeps_empty_graphs`)."""
+        if not self.keeps_empty_graphs:
+            return False
+        self.update(f"CREATE SILENT GRAPH <{ox.NamedNode(graph).value}>")
         return True
 
     def close(self) -> None:

@@ -81,6 +81,8 @@ def _open_read_only(path: str, attempts: int = 20) -> ox.Store:
 
 
 class EmbeddedStore(Store):
+    keeps_empty_graphs = True  # Oxigraph keeps a named graph until it is dropped, triples or none
+
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         """The on-disk store at ``path`` (None: in memory). ``read_only`` opens it beside the
         process that holds it (RocksDB allows any number of read-only openings, ~10 ms each):
