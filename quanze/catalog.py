@@ -182,8 +182,8 @@ def stamp(store: Store) -> frozenset[tuple[str, str, str]]:
 
 
 def unrecorded_graphs(store: Store) -> list[str]:
-    """Graphs with content but no catalog record: interrupted bulk loads, or writes made
-    by hand through SPARQL Update."""
+    """Graphs without a catalog record: interrupted bulk loads, or writes made by hand through
+    SPARQL Update or the Graph Store (an empty graph kept that way among them)."""
     records = loads(store)
     recorded = {r.graph for r in records} | {r.report for r in records if r.report}
     return [g for g in store.graph_names() if g not in recorded and g != CATALOG_GRAPH]

@@ -170,8 +170,10 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                 for b in a["blocking"]:
                     if auth != "—" and b["authority"] != auth:
                         continue
+                    # a review may name no phrase: its reading is then not put in quotation marks
+                    words = f"：“{said(b)}”" if b["evidence"] else f"{said(b)[:-1]}，未注明依据短语）"
                     out.append(f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）"
-                               f"规定由{b['level_label']}：“{said(b)}”")
+                               f"规定由{b['level_label']}{words}")
                     out.append(f"    > {b['text']}")
                 if a["city_set_licence"] and auth == "municipal":
                     out.append(f"  - {CITY_SET_ZH}")

@@ -92,3 +92,13 @@ def test_a_licence_a_city_set_is_filed_under_the_city_that_must_repeal_it(county
     rows = flat_rows(city_set)
     assert {r[code] for r in rows} == {a["code"] for a in city_set}
     assert all(r[amend] == "市级层面：由设区的市修改或废止" for r in rows)
+
+
+def test_a_review_without_a_phrase_is_not_quoted(county):
+    """A level review may name no 依据短语: the Markdown printed its reading as an empty quotation
+    (规定由省级：“（校核：…）”). It now says who reviewed it and that no phrase was given."""
+    a = next(a for a in county if a["status"] == "needs_legal_change")
+    b = dict(a["blocking"][0], evidence="", review={"by": "张三", "date": "2026-11-30"})
+    text = to_markdown([dict(a, blocking=[b])])
+    assert f"规定由{b['level_label']}（校核：张三，2026-11-30，未注明依据短语）" in text
+    assert "：“" not in text.split(cited_as(b), 1)[1].split("\n", 1)[0]
