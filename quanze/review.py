@@ -158,16 +158,24 @@ def effective(assignments: list[dict[str, Any]], reviews: list[dict[str, Any]]) 
     """The level assignments that hold: the extracted ones (``unit``, ``level``, ``evidence``,
     ``act``) of units with no current review, and one per reviewed level (act 校核, with the
     review under ``review``) of units with one. Several current reviews of a unit (lists that
-    agree, as the loader allows) give each level once, naming every reviewer."""
+    agree, as the loader allows) give each level once, naming every reviewer. A review that names
+    no phrase for a level the extractor also read keeps the extractor's words for it: the reviewer
+    confirmed the level, and a signed worksheet (one 依据短语 a row, left empty for a unit of
+    several levels) would otherwise lose the evidence every blocking entry carries."""
     current = [rv for rv in reviews if rv["current"]]
     reviewed = {rv["unit"] for rv in current}
     out = [a for a in assignments if a["unit"] not in reviewed]
+    extracted: dict[tuple[str, str], str] = {}
+    for a in assignments:
+        if a["unit"] in reviewed and a["evidence"]:
+            extracted.setdefault((a["unit"], a["level"]), a["evidence"])
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for rv in sorted(current, key=lambda rv: (rv["date"] or "", rv["by"])):
         for lv in rv["levels"]:
             entry = merged.get((rv["unit"], lv))
             if entry is None:
-                merged[(rv["unit"], lv)] = {"unit": rv["unit"], "level": lv, "evidence": rv["evidence"] or "", "act": "校核",
+                merged[(rv["unit"], lv)] = {"unit": rv["unit"], "level": lv, "act": "校核",
+                                            "evidence": rv["evidence"] or extracted.get((rv["unit"], lv), ""),
                                             "review": {k: rv[k] for k in ("by", "date", "note")}}
                 continue
             summary = entry["review"]

@@ -352,6 +352,11 @@ def test_a_worksheet_round_trips_and_changes_nothing_unedited(reviewed, corpus_s
         # (a unit read at one level by two phrases becomes one reviewed level: compare levels, not entries)
         assert {c: (a["status"], {(b["provision"], b["level"]) for b in a["blocking"]}) for c, a in again.items()} == {
             c: (a["status"], {(b["provision"], b["level"]) for b in a["blocking"]}) for c, a in after.items()}
+        # and no reading loses its words: the worksheet leaves 依据短语 empty for a unit of several
+        # levels, and a level the reviewer confirmed keeps the extractor's phrase (13 → 59 empty before)
+        worded = {(b["provision"], b["level"]) for a in after.values() for b in a["blocking"] if b["evidence"]}
+        assert worded and worded <= {(b["provision"], b["level"]) for a in again.values() for b in a["blocking"]
+                                     if b["evidence"]}
     finally:
         unload(corpus_store, "sheet")
         forget_cached(corpus_store)
