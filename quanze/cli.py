@@ -61,13 +61,28 @@ def main(store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: 
     state.settings = Settings(**overrides)
 
 
-def open_store() -> Store:
+def open_store(*, create: bool = False) -> Store:
+    """The store the global options name. An on-disk store that does not exist yet is made only
+    by the commands that fill one (``create``: init, laws import, load); any other command there
+    would answer from an empty store made on the spot — the default ``./var/store`` is relative
+    to the current folder, so a command run elsewhere said "nothing blocks" and exited 0."""
     if state.store is None:
+        missing_store(create)
         try:
             state.store = state.settings.open_store()
         except StoreError as exc:
             fail(str(exc))
     return state.store  # type: ignore[return-value]
+
+
+def missing_store(create: bool) -> None:
+    """Refuse (exit 2) to read an on-disk store that does not exist, unless ``create``."""
+    settings = state.settings
+    if create or settings.endpoint or settings.store == ":memory:" or Path(settings.store).exists():
+        return
+    fail(f"{settings.store} 处没有存储：请先运行 quanze init（及 laws import、load），或用 --store / QUANZE_STORE 指定已有的存储 / "
+         f"no store at {settings.store} (relative to the current folder): run quanze init (then laws import, load) "
+         f"first, or name an existing one with --store or QUANZE_STORE")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -262,7 +277,7 @@ def init(by: Annotated[str | None, typer.Option("--by")] = None) -> None:
     """Load the ontology, Shandong's regions, zones, departments and the plan / 载入参考数据."""
     from quanze.reference import init as do_init
 
-    counts = do_init(open_store(), state.settings.data, state.settings.ontology, by=by)
+    counts = do_init(open_store(create=True), state.settings.data, state.settings.ontology, by=by)
     for g, n in counts.items():
         console.print(f"{g.rsplit('/', 1)[-1]}: {n:,} triples")
 
@@ -293,9 +308,11 @@ def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like sh
     if warnings is not None and not warnings.absolute().parent.is_dir():  # said now, not after the import
         fail(f"--warnings 的文件夹不存在：{warnings.parent} / --warnings: no such folder {warnings.parent}")
     laws = path or state.settings.laws
-    if laws is None or not (Path(laws) / "manifest.csv").exists():
+    if laws is None:
+        fail("没有给出法规库：请给出 PATH 或设置 QUANZE_LAWS / no law corpus given: give PATH or set QUANZE_LAWS")
+    if not (Path(laws) / "manifest.csv").exists():
         fail(f"找不到法规库（manifest.csv）/ no law corpus at {laws}: give PATH or set QUANZE_LAWS")
-    store = open_store()
+    store = open_store(create=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("解析 / parsing", total=None)
@@ -373,6 +390,8 @@ def laws_reviews(to: Annotated[str, typer.Option("--to", help="市级|县级|功
     from quanze.tables import write_table
 
     _target(to)
+    # a worksheet is read back by quanze load: XLSX or CSV, as the suffix says (.json wrote CSV)
+    _output_format(None, output, {"xlsx": ".xlsx", "csv": ".csv"})
     store = open_store()
     if department is not None:
         _known_department(store, department)
@@ -406,7 +425,7 @@ def load(files: Annotated[list[Path], typer.Argument(
 
     if name and len(files) > 1:
         fail("--name 只能用于单个文件 / --name needs exactly one file")
-    store = open_store()
+    store = open_store(create=True)
     validator = None if no_validate else _validator()
     citations = CitationCache(store)
     rejected = []
@@ -726,12 +745,16 @@ def serve(host: Annotated[str, typer.Option("--host", help="address to listen on
     """Serve the HTTP API (REST, SPARQL 1.1 Protocol, Graph Store Protocol) / 启动 HTTP 服务.
 
     Runs uvicorn over ``api.app:create_app`` with this command's settings (store or endpoint,
-    token and limits from ``QUANZE_*``); the store is opened at startup, once."""
+    token and limits from ``QUANZE_*``); the store is opened once, before the server starts."""
     import uvicorn
 
     from api.app import create_app
 
-    uvicorn.run(create_app(state.settings), host=host, port=port, log_level="info")
+    store = open_store()  # here, not at the server's startup: a locked store is exit 2, not a traceback
+    try:
+        uvicorn.run(create_app(state.settings, store), host=host, port=port, log_level="info")
+    finally:
+        store.close()
 
 
 plan_app = typer.Typer(help="The plan 《打造精简高效政务生态实施方案》 / 实施方案", no_args_is_help=True)

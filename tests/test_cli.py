@@ -39,10 +39,10 @@ def test_init_query_graphs_export(tmp_path):
 
 
 def test_bad_sparql_names_line_and_column(tmp_path):
-    result = run("--store", str(tmp_path / "s"), "query", "SELECT ?x WHERE {\n ?x ?y }")
+    result = run("--store", ":memory:", "query", "SELECT ?x WHERE {\n ?x ?y }")
     assert result.exit_code == 2 and "2:" in result.output
     # a format query does not write is refused, as validate and export refuse theirs (it printed a table)
-    xml = run("--store", str(tmp_path / "s"), "query", "ASK {}", "--format", "xml")
+    xml = run("--store", ":memory:", "query", "ASK {}", "--format", "xml")
     assert xml.exit_code == 2 and "table|json|csv" in xml.output
 
 
@@ -588,3 +588,29 @@ def test_graphs_is_one_table_row_a_load_when_it_fits(on_corpus, corpus_store, mo
     for name, values in _graph_cells(records, {r.graph for r in unvalidated(records)}).items():
         [row] = [line for line in lines if line.startswith(f"│ {name} ")]
         assert all(str(v) in row for v in values if v)
+
+
+def test_a_store_that_does_not_exist_is_made_only_by_the_commands_that_fill_one(tmp_path, monkeypatch):
+    """A new user ran `quanze blockers` outside the project folder: the default ./var/store is
+    relative to it, so an empty store was made on the spot and the answer was an empty list,
+    exit 0. Commands that read a store refuse a missing one (exit 2, naming the path) and make
+    nothing; init (and laws import, load) make it."""
+    monkeypatch.chdir(tmp_path)
+    for args in (["blockers", "--to", "县级"], ["graphs"], ["query", "ASK {}"], ["validate"], ["serve"]):
+        result = CliRunner().invoke(app, ["--store", "var/store", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "no store at var/store" in " ".join(result.output.split()) and "quanze init" in result.output
+        assert not (tmp_path / "var").exists()
+    made = CliRunner().invoke(app, ["--store", "var/store", "init"])
+    assert made.exit_code == 0, made.output
+    assert CliRunner().invoke(app, ["--store", "var/store", "graphs"]).exit_code == 0
+
+
+def test_a_worksheet_must_be_named_as_a_list_quanze_load_reads(tmp_path):
+    """`laws reviews -o ws.json` wrote CSV into ws.json, exit 0; the worksheet goes back in through
+    `quanze load`, which reads .xlsx and .csv only: another suffix is refused before anything is
+    read or written (exit 2), as blockers -o refuses a suffix it cannot write."""
+    for name in ("ws.json", "ws.txt"):
+        result = run("--store", ":memory:", "laws", "reviews", "--to", "县级", "-o", str(tmp_path / name))
+        assert result.exit_code == 2, result.output
+        assert ".xlsx" in result.output and ".csv" in result.output and not (tmp_path / name).exists()
