@@ -185,7 +185,9 @@ def graphs() -> None:
     # the file's sha256 in its first 12 hex digits, enough to tell files apart (the whole digest: qz:sha256)
     rows = [{"名称/name": r.name, "类型/kind": r.kind, "文件/file": r.file_name, "sha256": (r.sha256 or "")[:12], "行/rows": r.rows,
              "三元组/triples": r.triples, "时间/time": r.time, "载入人/by": r.by or "",
-             "报告/report": "未校验" if r.graph in unchecked else (r.report or "").rsplit("/", 1)[-1]}
+             "报告/report": "未校验" if r.graph in unchecked else (r.report or "").rsplit("/", 1)[-1]
+             + (f"（接受 {r.accepted_violations} 个违规 / {r.accepted_violations} violations accepted）"
+                if r.accepted_violations else "")}
             for r in records]
     title = "载入记录 / loads"
     table = _table(rows, title=title)

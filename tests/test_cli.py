@@ -101,6 +101,9 @@ def test_load_with_violations_is_rejected_then_accepted_and_recorded(tmp_path):
     rec = next(r for r in loads(s) if r.name == "chain")
     assert rec.accepted_violations and rec.report and rec.report in s.graph_names() and rec.by == "测试员"
     s.close()
+    # graphs says so: the count the load was accepted with, as the record holds it
+    shown = " ".join(run("--store", store, "graphs").output.split())
+    assert f"{rec.accepted_violations} violations accepted" in shown.replace("\n", "")
     report = run("--store", store, "validate", "--format", "json")
     assert report.exit_code == 1 and json.loads(report.stdout)["violations"] >= 1
     junit = run("--store", store, "validate", "--format", "junit", "--lang", "en")
