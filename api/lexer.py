@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from functools import lru_cache
+
+import pyoxigraph as ox
 
 _PN_LOCAL_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
 _PLX = rf"(?:%[0-9A-Fa-f]{{2}}|{_PN_LOCAL_ESC})"
@@ -130,6 +132,28 @@ def glued(tokens: list[Token]) -> bool:
                or (t.kind == "pname" and t.text.partition(":")[0] not in declared) for t in tokens)
 
 
+#: Tokens after which, inside brackets, Oxigraph may read ``<`` as "less than" (``FILTER(1<?z#>``).
+_OPERAND_KINDS = frozenset({"var", "number", "string", "iri", "pname", "bnode", "langtag"})
+
+
+def ambiguous(tokens: list[Token]) -> bool:
+    """Whether the text may be read otherwise than these tokens say: an IRI right after a value,
+    inside brackets, holding ``#`` or ``'`` (``FILTER(1<?z#>`` and a long string after it). The
+    tokenizer reads one IRI; Oxigraph reads "less than", then a comment or a string that may hide (or show) what
+    follows — a whole operation, a ``LOAD``, a ``SERVICE``. No reading is then trusted: an
+    update's targets are unknown (every graph is compared after it), and ``LOAD`` or ``SERVICE``
+    anywhere in the text is refused (:func:`api.security.refuse_hidden`)."""
+    depth = 0
+    for i, t in enumerate(tokens):
+        if t.kind == "punct" and t.text in "()":
+            depth += 1 if t.text == "(" else -1
+        elif (t.kind == "iri" and depth > 0 and i and ("#" in t.text or "'" in t.text)
+              and (tokens[i - 1].kind in _OPERAND_KINDS or tokens[i - 1].text in (")", "]")
+                   or tokens[i - 1].keyword in ("true", "false"))):
+            return True
+    return False
+
+
 def has_keyword(tokens: list[Token], word: str) -> bool:
     """Whether ``word`` (lower case) occurs as a keyword — or may, as Oxigraph reads glued text:
     a word starting with it (``SERVICESILENT``), a name whose undeclared prefix does
@@ -167,38 +191,47 @@ def _unescape_iri(body: str) -> str:
 
 
 class Prologue:
-    """``PREFIX`` and ``BASE`` declarations seen so far, to resolve IRIs and prefixed names."""
+    """``PREFIX`` and ``BASE`` declarations seen so far, to resolve IRIs and prefixed names.
+
+    Oxigraph resolves them, on an empty store, with the declarations in force: Python's
+    ``urljoin`` read ``BASE <…/kept#x> DROP GRAPH <>`` as ``…/kept#x`` where Oxigraph drops the
+    fragment, and took the dot segments out of a base that Oxigraph keeps — two ways for an
+    update to name a graph other than the one the service checked."""
 
     def __init__(self, base: str | None = None) -> None:
-        self.base = base
-        self.prefixes: dict[str, str] = {}
+        self.decls: list[str] = [f"BASE <{base}>"] if base else []
 
     def resolve(self, token: Token) -> str | None:
-        """The absolute IRI a token stands for, or None when it names none (or cannot be resolved)."""
-        if token.kind == "iri":
-            iri = _unescape_iri(token.text[1:-1])
-            if self.base and not is_absolute(iri):
-                iri = urljoin(self.base, iri)
-            return iri
-        if token.kind == "pname":
-            prefix, _, local = token.text.partition(":")
-            ns = self.prefixes.get(prefix)
-            return None if ns is None else ns + _LOCAL_ESC.sub(r"\1", local)
-        return None
+        """The absolute IRI a token stands for, as Oxigraph reads it, or None when it names none
+        (or cannot be resolved: an undeclared prefix, a relative IRI and no base)."""
+        if token.kind not in ("iri", "pname"):
+            return None
+        return _resolved(tuple(self.decls), token.text)
 
     def feed(self, tokens: list[Token], i: int) -> int:
         """Consume a declaration starting at ``tokens[i]``; the index after it (``i`` if none)."""
         kw = tokens[i].keyword
         if kw == "base" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
-            self.base = self.resolve(tokens[i + 1])
+            self.decls.append(f"BASE {tokens[i + 1].text}")
             return i + 2
         if (kw == "prefix" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname"
                 and tokens[i + 1].text.endswith(":") and tokens[i + 2].kind == "iri"):
-            ns = self.resolve(tokens[i + 2])
-            if ns is not None:
-                self.prefixes[tokens[i + 1].text[:-1]] = ns
+            self.decls.append(f"PREFIX {tokens[i + 1].text} {tokens[i + 2].text}")
             return i + 3
         return i
+
+
+_RESOLVER = ox.Store()  # empty: it only parses
+
+
+@lru_cache(maxsize=4096)
+def _resolved(decls: tuple[str, ...], term: str) -> str | None:
+    try:
+        rows = list(_RESOLVER.query(f"{' '.join(decls)} SELECT ?v WHERE {{ VALUES ?v {{ {term} }} }}"))
+    except (SyntaxError, ValueError, OSError):
+        return None
+    value = rows[0]["v"] if rows else None
+    return value.value if isinstance(value, ox.NamedNode) else None
 
 
 def query_dataset(tokens: list[Token], base: str | None = None) -> tuple[list[str], list[str]]:
@@ -234,8 +267,8 @@ def update_targets(tokens: list[Token], base: str | None = None, *,
     graph management operations counts (a ``GRAPH <g>`` only read in a ``WHERE`` too). None
     for ``GRAPH ?var`` and for ``CLEAR``/``DROP`` ``ALL``/``NAMED``; with ``graph_variables``,
     a ``GRAPH ?var`` is passed over (the caller finds what it binds: :func:`graph_query`)."""
-    if glued(tokens):
-        return None  # a keyword glued to what follows: which graphs it names cannot be told
+    if glued(tokens) or ambiguous(tokens):
+        return None  # a keyword glued to what follows, or a text read two ways: its graphs cannot be told
     prologue = Prologue(base)
     targets: set[str] = set()
     i = 0
@@ -293,8 +326,9 @@ def graph_query(text: str, tokens: list[Token]) -> GraphQuery | None:
     returns that ``WHERE`` as a ``SELECT DISTINCT`` of them, on the same dataset, so the service
     copies and checks those graphs only instead of every graph (the corpus included). None for
     anything else — several operations (the later ones' ``WHERE`` would see the earlier ones'
-    writes), ``DROP ALL``, a form the grammar does not have: the caller then assumes every graph.
-    ``text`` is what ``tokens`` were read from (their positions index it)."""
+    writes), ``DROP ALL``, a form the grammar does not have, a ``WHERE`` calling ``RAND()``,
+    ``NOW()``, ``UUID()``, ``STRUUID()`` or ``BNODE()``, or cutting rows with ``LIMIT``, ``OFFSET``
+    or ``SAMPLE`` (read twice, it may bind other graphs): the caller then assumes every graph. ``text`` is what ``tokens`` were read from (their positions index it)."""
     prologue = Prologue()
     i = 0
     while i < len(tokens) and (j := prologue.feed(tokens, i)) != i:
@@ -336,13 +370,19 @@ def graph_query(text: str, tokens: list[Token]) -> GraphQuery | None:
         where, i = (i + 1, end), end + 1
     if i < len(tokens) and tokens[i].text == ";":
         i += 1
-    if i != len(tokens):
+    if i != len(tokens) or any(tokens[k].keyword in _CHANCE for k in range(where[0], where[1])):
         return None
     variables = tuple(sorted({tokens[k + 1].text[1:] for a, b in templates for k in range(a, b)
                               if tokens[k].keyword == "graph" and tokens[k + 1].kind == "var"}))
     select = (f"{text[:tokens[start].pos]}SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE "
               f"{text[tokens[where[0]].pos:tokens[where[1]].pos + 1]}")
     return GraphQuery(select, variables, default, named)
+
+
+#: What may answer differently when the WHERE is read twice (RAND() < 0.5 chose a kept graph in the
+#: update and another in the SELECT before it; which rows a LIMIT, OFFSET or SAMPLE keeps without
+#: an order is the engine's choice): the SELECT cannot speak for the update.
+_CHANCE = frozenset({"rand", "now", "uuid", "struuid", "bnode", "limit", "offset", "sample"})
 
 
 def _keyword(tokens: list[Token], i: int) -> str | None:

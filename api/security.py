@@ -25,6 +25,7 @@ import asyncio
 import concurrent.futures
 import json
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import REASONS, ApiError, is_protocol_path
-from api.lexer import Token, has_keyword
+from api.lexer import Token, ambiguous, has_keyword
 from quanze.settings import Settings
 
 T = TypeVar("T")
@@ -89,6 +90,16 @@ def refuse_deep(tokens: list[Token]) -> None:
                                     f"{MAX_NESTING} levels deep")
         elif tok.text in ")}]":
             depth = max(0, depth - 1)
+
+
+def refuse_hidden(text: str, tokens: list[Token]) -> None:
+    """400 for a text the tokens may misread (:func:`api.lexer.ambiguous`) that says LOAD or
+    SERVICE anywhere, in a string or a comment too: Oxigraph's reading may hold one the tokens
+    do not show."""
+    if ambiguous(tokens) and re.search(r"(?i)load|service", text):
+        raise ApiError(400, "查询中“<”紧跟在值之后、其后到“>”之间含 # 或 '，可能被读作比较，也可能被读作 IRI；请在比较符前后加空格 / "
+                            "a '<' right after a value, with # or ' before the next '>', may be read as a comparison "
+                            "or as an IRI: put spaces around the comparison")
 
 
 def refuse_load(tokens: list[Token]) -> None:

@@ -66,7 +66,7 @@ from api.lexer import (
 )
 from api.methods import method_routes
 from api.sandbox import Job, answer
-from api.security import QueryRunner, refuse_deep, refuse_load, refuse_service, require_writer
+from api.security import QueryRunner, refuse_deep, refuse_hidden, refuse_load, refuse_service, require_writer
 from api.writes import ManagedGraph, commit_write, managed_graphs
 from quanze.settings import Settings
 from quanze.store import QuerySyntaxError, Store
@@ -268,6 +268,7 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
     def work() -> tuple[bytes, str, bool]:  # all of it in the worker: a long text takes time to read
         tokens = tokenize(op.text)
         refuse_deep(tokens)
+        refuse_hidden(op.text, tokens)
         refuse_service(tokens)
         default, named = dataset_for(op, tokens, base)
         text = with_base(op.text, tokens, base)
@@ -301,6 +302,7 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
     def work() -> None:
         tokens = tokenize(op.text)
         refuse_deep(tokens)
+        refuse_hidden(op.text, tokens)
         refuse_load(tokens)
         refuse_service(tokens)
         text = with_base(op.text, tokens, base)

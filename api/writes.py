@@ -125,6 +125,10 @@ def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
             raise ManagedGraph(sorted(scope & kept))
         snapshot: Snapshot = {g: store.graph_triples(g) for g in sorted(scope & before)}
         result = action(snapshot)
+        if protocol and store.discard_blank_graphs():
+            _restore(store, sorted(scope & before | (set(store.graph_names()) - before)), snapshot)
+            raise ApiError(400, "图须以 IRI 命名：本次写入会产生以空白节点命名的图，已撤销 / a graph must be named by an "
+                                "IRI: the write would have made graphs named by blank nodes, and was undone")
         after = set(store.graph_names())
         if graphs is None:
             changed = {g for g in before if g not in after or store.graph_triples(g) != snapshot[g]}

@@ -185,3 +185,61 @@ def test_deleting_a_graph_is_judged_by_what_points_into_it():
         assert store.graph_triples(items) == before
         assert httpx.delete(f"{base}/rdf-graphs", params={"graph": acts}, headers=auth).status_code == 200
         assert httpx.delete(f"{base}/rdf-graphs", params={"graph": items}, headers=auth).status_code == 200
+
+
+def test_no_reading_of_an_update_writes_a_kept_graph_unchecked():
+    """Regressions from a review of the scoped updates: each of these changed a kept graph (or
+    wrote where nothing validates) and answered 204.
+    - RAND() chose a kept graph in the update and another in the SELECT read before it;
+    - a base's dot segments (kept by Oxigraph, dropped by urljoin) made USING name another graph;
+    - a base's fragment (dropped by Oxigraph, kept by urljoin) made ``DROP GRAPH <>`` a kept graph;
+    - ``FILTER(1<?z#> …``: the tokens saw an IRI and a string where Oxigraph reads "less than", a
+      comment, and a whole DROP, LOAD or SERVICE the tokens never saw;
+    - ``BIND(BNODE() AS ?g)`` wrote a graph named by a blank node, which nothing records or checks."""
+    from quanze.catalog import loads
+    from quanze.lists import load_list
+    from quanze.reference import init
+    from quanze.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    init(store)
+    load_list(store, Path(__file__).parent / "fixtures" / "ui" / "validation-mini.csv", name="kept")
+    kept = str(graph_iri("load", "kept"))
+    assert kept in {r.graph for r in loads(store)}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def state() -> tuple[dict[str, int], int]:
+        return {g: len(store.graph_triples(g)) for g in store.graph_names()}, len(store._store)
+
+    before = state()
+    dotted = "https://example.org/a/b/../c/x"
+    store.update(f"INSERT DATA {{ GRAPH <{dotted}> {{ <urn:s> <urn:p> <{kept}> }} }}")
+    with live_server(store, settings(token=TOKEN)) as base:
+        def update(text: str) -> httpx.Response:
+            return httpx.post(f"{base}/sparql", headers=auth, data={"update": text})
+
+        for _ in range(20):
+            r = update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ BIND(IF(RAND() < 0.5, <{kept}>, <urn:x:none>) "
+                       "AS ?g) GRAPH ?g { ?s ?p ?o } }")
+            assert r.status_code in (204, 409), r.text
+        r = update(f"BASE <https://example.org/a/b/../c/> DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} USING <x> "
+                   f"USING NAMED <{kept}> WHERE {{ <urn:s> <urn:p> ?g . GRAPH ?g {{ ?s ?p ?o }} }}")
+        assert r.status_code == 409 and r.json()["graphs"] == [kept], r.text
+        for text in (f"BASE <{kept}#x> DROP GRAPH <>", f"BASE <{kept}#x> DELETE WHERE {{ GRAPH <> {{ ?s ?p ?o }} }}"):
+            r = update(text)
+            assert r.status_code == 409 and r.json()["graphs"] == [kept], (text, r.text)
+        hidden = ('INSERT { GRAPH <urn:x:free> { <urn:a> <urn:b> <urn:c> } } WHERE { FILTER(1<?z#> """\n ) } ;\n'
+                  '{op} # """ }')
+        r = update(hidden.replace("{op}", f"DROP GRAPH <{kept}>"))  # refused (its IRI says load) or rolled back
+        assert r.status_code in (400, 409), r.text
+        r = update(hidden.replace("{op}", "DROP GRAPH <https://w3id.org/quanze/id/graph/catalog>"))
+        assert r.status_code == 409 and r.json()["graphs"] == ["https://w3id.org/quanze/id/graph/catalog"], r.text
+        r = update(hidden.replace("{op}", "LOAD <http://127.0.0.1:9/doc.ttl> INTO GRAPH <urn:x:loaded>"))
+        assert r.status_code == 400 and "comparison" in r.text, r.text
+        q = httpx.get(f"{base}/sparql", params={"query": 'SELECT * WHERE { FILTER(1<?z#> """\n) SERVICE '
+                                                          '<http://127.0.0.1:9/sparql> { ?s ?p ?o } # """ }'})
+        assert q.status_code == 400 and "comparison" in q.text, q.text
+        r = update("INSERT { GRAPH ?g { <urn:a> <urn:b> <urn:c> } } WHERE { BIND(BNODE() AS ?g) }")
+        assert r.status_code == 400 and "blank node" in r.text, r.text
+    store.write({}, drops=[dotted])
+    assert state() == before

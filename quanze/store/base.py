@@ -232,6 +232,13 @@ class Store:
         what an update's default graph is."""
         return None
 
+    def discard_blank_graphs(self) -> int:
+        """Remove every graph named by a blank node, and say how many there were. A SPARQL
+        update can make one (``GRAPH ?g`` with ``?g`` bound by ``BNODE()``): no load records it,
+        no validation sees it, and queries over the union read it. A remote endpoint keeps its own
+        rules (0)."""
+        return 0
+
     def graph_names(self) -> list[str]:
         raise NotImplementedError
 

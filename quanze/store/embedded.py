@@ -178,6 +178,14 @@ class EmbeddedStore(Store):
             return None  # a WHERE that parses in the update but not on its own: cannot tell
         return {t.value for row in res for t in row if isinstance(t, ox.NamedNode)}
 
+    def discard_blank_graphs(self) -> int:
+        blank = [g for g in self._store.named_graphs() if isinstance(g, ox.BlankNode)]
+        if blank:
+            with self._writing():
+                for g in blank:
+                    self._store.remove_graph(g)
+        return len(blank)
+
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
