@@ -335,7 +335,9 @@ def update_scope(store: Store, text: str, base: str) -> set[str] | None:
     if not query.variables:  # GRAPH ?g only read in WHERE
         return named
     bound = store.bound_graphs(query.text, query.default, query.named)
-    return None if bound is None else named | bound
+    # only those that exist need a copy: a graph the update makes is found after it, and an IRI
+    # bound that names no graph (a subject, say) would be one more graph to compare and restore
+    return None if bound is None else named | (bound & set(store.graph_names()))
 
 
 # --- the service description -----------------------------------------------------------------

@@ -80,8 +80,9 @@ def missing_store(create: bool) -> None:
     settings = state.settings
     if create or settings.endpoint or settings.store == ":memory:" or Path(settings.store).exists():
         return
+    where = "" if Path(settings.store).is_absolute() else " (relative to the current folder)"
     fail(f"{settings.store} 处没有存储：请先运行 quanze init（及 laws import、load），或用 --store / QUANZE_STORE 指定已有的存储 / "
-         f"no store at {settings.store} (relative to the current folder): run quanze init (then laws import, load) "
+         f"no store at {settings.store}{where}: run quanze init (then laws import, load) "
          f"first, or name an existing one with --store or QUANZE_STORE")
 
 
@@ -421,12 +422,24 @@ def load(files: Annotated[list[Path], typer.Argument(
     extracted levels while the text is unchanged."""
     from urllib.parse import unquote
 
+    from rich.markup import escape
+
     from quanze.laws import LAWS_GRAPH
-    from quanze.lists import CitationCache, LoadRejected, load_list
+    from quanze.lists import CitationCache, LoadRejected, check_name, load_list
     from quanze.tables import TableError
 
     if name and len(files) > 1:
         fail("--name 只能用于单个文件 / --name needs exactly one file")
+    named: list[LoadRejected] = []  # names no load may have: if every file has one, no store is made for them
+    for file in files:
+        try:
+            check_name(name, file)
+        except LoadRejected as exc:
+            named.append(exc)
+    if len(named) == len(files):
+        for p in (p for exc in named for p in exc.problems):
+            err.print(f"[red]{escape(str(p))}")
+        fail(f"被拒绝的文件 / rejected: {', '.join(escape(f.name) for f in files)}", 1)
     store = open_store(create=True)
     validator = None if no_validate else _validator()
     citations = CitationCache(store)

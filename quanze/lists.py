@@ -886,7 +886,8 @@ def renewed_reports(store: Store, graph: str, loads_left: Iterable[str],
     """The reports of ``loads_left`` (loads pointing at ``graph``'s items) validated again as if
     ``graph`` were gone: report graph → its triples, for those that have a report (one loaded
     with ``--no-validate`` stays unvalidated). Each holds every finding on the nodes its load
-    defines, as a reload of it would store."""
+    defines (its actions) and their neighbours; a reload would also validate the items it bears
+    on, which are ``graph``'s and gone."""
     from quanze.catalog import loads
 
     reports = {r.graph: r.report for r in loads(store) if r.report}

@@ -604,6 +604,9 @@ def test_a_store_that_does_not_exist_is_made_only_by_the_commands_that_fill_one(
         assert result.exit_code == 2, (args, result.output)
         assert "no store at var/store" in " ".join(result.output.split()) and "quanze init" in result.output
         assert not (tmp_path / "var").exists()
+    (tmp_path / "plan.csv").write_text("事项编码\n", encoding="utf-8")  # a name no load may have: no store made for it
+    refused = CliRunner().invoke(app, ["--store", "var/store", "load", "plan.csv"])
+    assert refused.exit_code == 1 and not (tmp_path / "var").exists(), refused.output
     made = CliRunner().invoke(app, ["--store", "var/store", "init"])
     assert made.exit_code == 0, made.output
     assert CliRunner().invoke(app, ["--store", "var/store", "graphs"]).exit_code == 0
