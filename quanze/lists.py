@@ -120,7 +120,7 @@ class LoadRejected(Exception):
         errors = len([p for p in problems if p.severity == "error"])
         violations = getattr(report, "violations", 0)
         if violations:
-            super().__init__(f"载入被拒绝：违反校验规则 {violations} 处（可用 --accept-violations 强制载入并记录）/ "
+            super().__init__(f"载入被拒绝：违反校验规则 {violations} 处（可用 --accept-violations 强制载入并记录） / "
                              f"load rejected: {violations} shape violation(s) (--accept-violations commits and records it)")
         else:
             super().__init__(f"载入被拒绝：{errors} 个错误 / load rejected: {errors} error(s)")

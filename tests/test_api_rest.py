@@ -570,6 +570,9 @@ def test_a_bad_row_rejects_the_upload_and_stores_nothing(api, corpus_store):
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "validation_failed" and "the store is unchanged" in body["message"]
+    # each half of the message says it in its own language, so a page can show one of them
+    zh, en = body["message"].split(" / ")
+    assert zh.endswith("；库未改变") and en.endswith("; the store is unchanged") and "load rejected" in en
     [problem] = [p for p in body["problems"] if p["severity"] == "error"]
     assert (problem["file"], problem["row"], problem["column"]) == ("rest-bad.csv", 3, "设定依据")
     assert "未知的法规名称" in problem["zh"] and "unknown title" in problem["en"]

@@ -5,7 +5,11 @@ Searching for an item, reading its legal bases with the evidence marked, the das
 against the API's, clicking a count through to its list, CSV export, the SPARQL editor running an
 example (and four answering as the analysis does: the first one row per item, as many as the
 dashboard counts), keyboard-only search, labels on
-every control, the language switch, and nothing fetched from another host. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
+every control, the language switch, and nothing fetched from another host. The loads page
+(``#/loads``) runs against a store of its own (a one-law corpus) served with a write token:
+a list uploaded from the browser and listed, a rejected one named row by row with nothing stored,
+violations accepted, a wrong token and a read-only service explained, the token kept in the tab's
+sessionStorage only, a removal confirmed twice when other loads point at it. Screenshots of every page go to ``$QUANZE_SCREENSHOTS`` (or a pytest temporary
 folder). Without ``/usr/bin/chromium`` the browser tests skip — except in CI, where they fail.
 """
 
@@ -25,8 +29,8 @@ import httpx
 import pytest
 
 from quanze.store import EmbeddedStore
-from tests.api_live import live_server, settings
-from tests.conftest import write_cancellation
+from tests.api_live import TOKEN, live_server, settings
+from tests.conftest import write_cancellation, write_mini_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -736,13 +740,14 @@ def test_every_control_has_a_label(page):
         "/": ["名称或编码", "实施主体", "事项类型", "行使层级", "下放结论", "结论所对目标层级", "仅涉及安全的事项"],
         "/#/devolution": ["目标层级", "实施主体"],
         "/#/provision": ["引用", "评估目标层级"],
+        "/#/loads": ["文件（.csv / .xlsx）", "载入名称（可选）", "载入人", "跳过错误行", "接受校验违规", "写入令牌"],
     }
     for path, names in labels.items():
         page.goto(page.base + path)
         page.locator("main form").wait_for()
         for name in names:
             assert page.get_by_label(name, exact=True).count() == 1, (path, name)
-    for path in ("/", "/#/devolution", "/#/provision", "/#/validation", f"/#/item/{ITEM}", "/#/sparql"):
+    for path in ("/", "/#/devolution", "/#/provision", "/#/validation", f"/#/item/{ITEM}", "/#/sparql", "/#/loads"):
         page.goto(page.base + path)
         page.wait_for_function("() => !document.querySelector('main .loading')")
         if path.endswith("sparql"):
@@ -1028,3 +1033,308 @@ def test_a_phone_sees_the_query_and_the_statuses(page):
     assert where["card"]["left"] <= where["box"]["left"] and where["box"]["right"] <= where["card"]["right"] <= 390
     for cell in [where["code"], *where["statuses"]]:
         assert where["box"]["left"] - 1 <= cell["left"] and cell["right"] <= where["box"]["right"] + 1, (cell, where)
+
+
+# --- the loads page: uploading a list, removing a load -----------------------------------------------
+
+LIST_HEADER = "事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,关联事项,安全类别,办理方式,备注\n"
+#: cites 《示例条例》第二条 of the one-law corpus (tests/conftest.py MINI_LAW), which fixes the province
+GOOD_LIST = LIST_HEADER + "UP-XK-0001,示例机构设立审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n"
+#: row 3 (the header is row 1) cites a law the store does not hold
+BAD_LIST = LIST_HEADER + ("UP-XK-0002,示例机构变更审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n"
+                          "UP-XK-0003,示例机构注销审批,行政许可,省市场监督管理局,省级,《不存在条例》第二条,,,依申请,\n")
+#: loads, but breaks two rules: UP-XK-0004 is exercised at 市级, below the province its basis names,
+#: and its related item UP-XK-0005 is not (一链办理)
+VIOLATING_LIST = LIST_HEADER + (
+    "UP-XK-0004,示例机构年检审批,行政许可,省市场监督管理局,省级、市级,《示例条例》第二条,UP-XK-0005,,依申请,\n"
+    "UP-XK-0005,示例机构年检变更,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n")
+#: the browser logs a refused request as a console error; the loads page answers those on purpose
+REFUSED = re.compile(r"status of (401|403|404|409|413|415|422)\b")
+
+
+def _upload_store(folder: Path) -> EmbeddedStore:
+    """Reference data, a one-law corpus and a list loaded without validation (未校验)."""
+    from quanze.laws import import_corpus
+    from quanze.lists import load_list
+    from quanze.reference import init
+
+    store = EmbeddedStore(None)
+    init(store)
+    import_corpus(store, write_mini_corpus(folder / "laws"))
+    base_list = folder / "base-items.csv"
+    base_list.write_text(LIST_HEADER + "UP-XK-0100,示例机构备案,其他行政权力,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                         encoding="utf-8")
+    load_list(store, base_list)
+    return store
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory):
+    """A store of its own served with a write token (TOKEN): base URL and store."""
+    store = _upload_store(tmp_path_factory.mktemp("uploads"))
+    with live_server(store, settings(token=TOKEN, query_timeout=60.0)) as url:
+        yield url, store
+    store.close()
+
+
+def _page_on(browser, base: str, locale: str = "zh-CN"):
+    """A page of its own (1280×900) recording the addresses it asks for in ``asked``; script errors
+    and requests to other hosts go into ``errors`` (refused writes the page explains do not)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.errors, pg.asked = [], []  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" and not REFUSED.search(m.text) else None)
+    pg.on("request", lambda r: pg.asked.append(r.url))
+    pg.on("request", lambda r: pg.errors.append(f"foreign {r.url}") if not r.url.startswith((base, "data:", "blob:")) else None)
+    pg.on("response", lambda r: pg.errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    pg.base = base  # type: ignore[attr-defined]
+    return context, pg
+
+
+@pytest.fixture
+def upload_page(browser, upload_server):
+    context, pg = _page_on(browser, upload_server[0])
+    yield pg
+    context.close()
+    assert not pg.errors, pg.errors
+
+
+def _loads(base: str) -> dict[str, dict]:
+    return {r["name"]: r for r in httpx.get(base + "/loads", timeout=30).json()["loads"]}
+
+
+def _upload(pg, file_name: str, text: str, *, token: str = TOKEN, by: str = "", accept: bool = False,
+            en: bool = False) -> None:
+    """Fill the upload form and submit it; wait for the answer."""
+    pg.get_by_label("File (.csv / .xlsx)" if en else "文件（.csv / .xlsx）").set_input_files(
+        {"name": file_name, "mimeType": "text/csv", "buffer": text.encode("utf-8")})
+    if by:
+        pg.get_by_label("载入人", exact=True).fill(by)
+    if accept:
+        pg.get_by_label("Accept violations" if en else "接受校验违规").check()
+    pg.get_by_label("Write token" if en else "写入令牌").fill(token)
+    pg.evaluate("() => document.getElementById('load-result').replaceChildren()")
+    pg.get_by_role("button", name="Load" if en else "载入", exact=True).click()
+    pg.locator("#load-result h2").wait_for()
+
+
+def test_the_loads_page_uploads_a_list_and_lists_it(upload_page, upload_server, shots):
+    """A good list goes in from the browser: the answer says what was stored, the page's list and
+    the dashboard show it at once, and the freshness notice does not call the page's own change news."""
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + f"/#/devolution?to={quote('县级')}")  # the dashboard's list is kept for the page's lifetime
+    pg.locator("#devolution-list").wait_for()
+    assert pg.locator('#devolution-list tr[data-code="UP-XK-0001"]').count() == 0
+    pg.get_by_role("link", name="载入清单").click()
+    table = pg.locator("#loads-table")
+    table.wait_for()
+    assert pg.locator('.site-nav a[data-route="loads"]').get_attribute("aria-current") == "page"
+    before = _loads(base)
+    assert pg.locator("#loads-table tbody tr").count() == len(before)
+    base_row = table.locator('tr[data-name="base-items"]')
+    assert "未校验" in base_row.inner_text() and "权责清单" in base_row.inner_text()
+    assert base_row.get_by_role("button", name="删除载入 base-items").count() == 1
+    assert table.locator('tr[data-name="laws"] button').count() == 0  # the corpus is no list: not removed here
+    health = httpx.get(base + "/health").json()["data"]
+
+    _upload(pg, "good-list.csv", GOOD_LIST, by="法规处")
+    answer = pg.locator("#load-result .stored")
+    answer.wait_for()
+    assert answer.locator("h2").inner_text() == "已载入"
+    record = _loads(base)["good-list"]
+    assert record["by"] == "法规处" and record["rows"] == 1 and record["report"]
+    assert pg.locator("#stored-rows").inner_text() == "1 / 1"
+    assert pg.locator("#stored-triples").inner_text() == str(record["triples"])
+    assert pg.locator("#stored-validation").inner_text() == "已校验"
+    row = table.locator('tr[data-name="good-list"]')
+    row.wait_for()
+    assert pg.locator("#loads-table tbody tr").count() == len(before) + 1
+    text = row.inner_text()
+    assert "good-list.csv" in text and "法规处" in text and "已校验" in text and "权责清单" in text
+    assert "null" not in pg.locator("#loads-list").inner_text()
+    shot(pg, shots, "7-loads-stored")
+    # the data moved, by this page's own hand: no "数据已有变更" on it
+    assert httpx.get(base + "/health").json()["data"] != health
+    pg.evaluate("() => window.__quanzeFreshness()")
+    assert pg.locator("#freshness").is_hidden()
+    # and the dashboard is drawn from the new data, not from what it kept
+    pg.go_back()
+    pg.locator('#devolution-list tr[data-code="UP-XK-0001"]').wait_for()
+
+
+def test_a_rejected_upload_names_each_problem_and_stores_nothing(upload_page, upload_server, shots):
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + "/#/loads")
+    pg.locator("#loads-table").wait_for()
+    before = _loads(base)
+    _upload(pg, "bad-list.csv", BAD_LIST)
+    answer = pg.locator("#load-result .rejected")
+    answer.wait_for()
+    assert answer.get_attribute("role") == "alert"
+    text = answer.inner_text()
+    assert "载入被拒绝" in text and "什么也没有存入，库未改变" in text
+    problem = answer.locator('#problem-table tbody tr[data-row="3"][data-column="设定依据"]')
+    assert problem.count() == 1
+    cells = problem.locator("td").all_inner_texts()
+    assert cells[:3] == ["bad-list.csv", "3", "设定依据"] and cells[3] == "错误"
+    assert "未知的法规名称《不存在条例》" in cells[4]
+    assert "跳过错误行" in text  # what else can be done
+    shot(pg, shots, "7-loads-rejected")
+    assert _loads(base) == before  # nothing stored
+    assert pg.locator('#loads-table tr[data-name="bad-list"]').count() == 0
+
+
+def test_violations_are_shown_then_accepted_in_english(upload_page, upload_server, shots):
+    """A list that breaks validation rules is refused with the report's violations; checked
+    'Accept violations', it is stored and its record says how many were accepted."""
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + "/#/loads")
+    pg.locator("#loads-table").wait_for()
+    pg.get_by_role("button", name="Switch to English").click()
+    pg.get_by_label("Write token").wait_for()
+    _upload(pg, "violating-list.csv", VIOLATING_LIST, en=True)
+    answer = pg.locator("#load-result .rejected")
+    answer.wait_for()
+    assert "Nothing was stored; the store is unchanged." in answer.inner_text()
+    assert "Accept violations" in answer.inner_text()
+    chain = answer.locator('#problem-table tbody tr[data-row="2"][data-column="关联事项"]')
+    assert chain.count() == 1 and "Broken chain" in chain.inner_text() and "violation" in chain.inner_text()
+    violations = answer.locator("#report-violations tbody tr")
+    assert violations.count() == 2
+    assert "UP-XK-0004" in violations.first.inner_text()
+    assert "violating-list" not in _loads(base)
+    shot(pg, shots, "7-loads-violations-en")
+
+    _upload(pg, "violating-list.csv", VIOLATING_LIST, en=True, accept=True)
+    pg.locator("#load-result .stored").wait_for()
+    assert pg.locator("#stored-validation").inner_text() == "2 violations accepted (recorded with the load)"
+    assert _loads(base)["violating-list"]["accepted_violations"] == 2
+    row = pg.locator('#loads-table tr[data-name="violating-list"]')
+    row.wait_for()
+    assert "validated, 2 violations accepted" in row.inner_text()
+    pg.get_by_role("button", name="切换到中文").click()
+
+
+def test_a_wrong_token_and_a_read_only_service_are_explained(upload_page, upload_server, browser, tmp_path, shots):
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + "/#/loads")
+    pg.locator("#loads-table").wait_for()
+    before = _loads(base)
+    _upload(pg, "token-list.csv", GOOD_LIST, token="not-the-token")
+    refusal = pg.locator('#load-result .refusal[data-status="401"]')
+    refusal.wait_for()
+    shot(pg, shots, "7-loads-token-refused")
+    text = refusal.inner_text()
+    assert "令牌未被接受" in text and "令牌无效" in text and "QUANZE_TOKEN" in text and "只读" in text
+    assert "什么也没有存入" in text
+    _upload(pg, "token-list.csv", GOOD_LIST, token="")
+    assert "写入需要令牌" in pg.locator('#load-result .refusal[data-status="401"]').inner_text()
+    _upload(pg, "token-list.txt", GOOD_LIST)  # 415: said as the API says it
+    assert "CSV 或 XLSX" in pg.locator('#load-result .refusal[data-status="415"]').inner_text()
+    assert _loads(base) == before
+
+    store = _upload_store(tmp_path)
+    with live_server(store, settings(token=None)) as read_only:
+        context, other = _page_on(browser, read_only)
+        other.goto(read_only + "/#/loads")
+        other.locator("#loads-table").wait_for()
+        _upload(other, "token-list.csv", GOOD_LIST)
+        refusal = other.locator('#load-result .refusal[data-status="403"]')
+        refusal.wait_for()
+        assert "此服务为只读" in refusal.inner_text() and "QUANZE_TOKEN" in refusal.inner_text()
+        context.close()
+        assert not other.errors, other.errors
+    store.close()
+
+
+def test_the_token_stays_in_the_tab(upload_page, upload_server, browser):
+    """The token is kept in sessionStorage only: not in localStorage, not in any address the page
+    asks for or shows, not in the page's markup; a reload of the tab keeps it, another tab has none."""
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + "/#/loads")
+    pg.locator("#loads-table").wait_for()
+    _upload(pg, "token-kept.csv", GOOD_LIST.replace("UP-XK-0001", "UP-XK-0010"))  # an item is one list's
+    pg.locator("#load-result .stored").wait_for()
+    assert pg.evaluate("() => sessionStorage.getItem('quanze.token')") == TOKEN
+    local = pg.evaluate("() => Object.keys(localStorage).map(k => k + '=' + localStorage.getItem(k))")
+    assert not any(TOKEN in entry for entry in local), local
+    assert TOKEN not in pg.url and TOKEN not in pg.evaluate("() => location.href")
+    assert pg.asked and not [u for u in pg.asked if TOKEN in u]
+    assert TOKEN not in pg.content()  # the field's value is a property, never an attribute
+    token_input = pg.get_by_label("写入令牌")
+    assert token_input.get_attribute("type") == "password" and token_input.get_attribute("name") is None
+    pg.reload()
+    pg.locator("#loads-table").wait_for()
+    assert pg.get_by_label("写入令牌").input_value() == TOKEN
+    pg.get_by_role("button", name="清除令牌").click()
+    assert pg.evaluate("() => sessionStorage.getItem('quanze.token')") is None
+    pg.get_by_label("写入令牌").fill(TOKEN)
+    context, other = _page_on(browser, base)
+    other.goto(base + "/#/loads")
+    other.locator("#loads-table").wait_for()
+    assert other.get_by_label("写入令牌").input_value() == ""
+    context.close()
+
+
+def test_removing_a_load_asks_first_and_names_what_points_at_it(upload_page, upload_server, tmp_path, shots):
+    """Remove asks for confirmation; a load other loads point at is refused (409) with them named,
+    and removed only after a second confirmation of the forced removal."""
+    from quanze.lists import load_list
+
+    base, store = upload_server
+    items = tmp_path / "del-items.csv"
+    items.write_text(LIST_HEADER + "UP-XK-0200,示例机构撤销审批,行政许可,省市场监督管理局,省级,《示例条例》第二条,,,依申请,\n",
+                     encoding="utf-8")
+    load_list(store, items)
+    load_list(store, write_cancellation(tmp_path / "del-actions.csv", "UP-XK-0200"))
+    pg = upload_page
+    pg.goto(base + "/#/loads")
+    pg.locator('#loads-table tr[data-name="del-items"]').wait_for()
+    pg.get_by_label("写入令牌").fill(TOKEN)
+    asked = len(pg.asked)
+    pg.once("dialog", lambda d: d.dismiss())
+    pg.get_by_role("button", name="删除载入 del-items").click()
+    pg.wait_for_timeout(300)
+    assert not [u for u in pg.asked[asked:] if "/loads/" in u]  # dismissed: nothing asked
+    messages: list[str] = []
+
+    def accept(dialog):
+        messages.append(dialog.message)
+        dialog.accept()
+
+    pg.once("dialog", accept)
+    pg.get_by_role("button", name="删除载入 del-items").click()
+    refused = pg.locator('#load-result .refusal[data-status="409"]')
+    refused.wait_for()
+    assert "del-items" in messages[0]
+    assert refused.locator('#dependents-table tr[data-name="del-actions"]').count() == 1
+    assert "什么也没有删除" in refused.inner_text()
+    shot(pg, shots, "7-loads-remove-refused")
+    assert "del-items" in _loads(base)
+    pg.once("dialog", accept)
+    pg.get_by_role("button", name="仍然删除（强制）").click()
+    pg.locator("#load-result .stored").wait_for()
+    assert "del-actions" in messages[1]
+    assert "del-items" not in _loads(base)
+    pg.locator('#loads-table tr[data-name="del-items"]').wait_for(state="detached")
+    assert "del-actions" in pg.locator("#load-result .stored").inner_text()
+
+
+def test_the_dashboard_and_the_validation_page_lead_to_the_loads_page(upload_page, upload_server):
+    base, _ = upload_server
+    pg = upload_page
+    pg.goto(base + f"/#/devolution?to={quote('县级')}")
+    link = pg.get_by_role("link", name="载入校核后的校核表")
+    link.wait_for()
+    assert link.get_attribute("href") == "#/loads"
+    pg.goto(base + "/#/validation")
+    pg.locator("#loads-link").wait_for()
+    pg.locator("#loads-link").click()
+    pg.locator("#upload-form").wait_for()

@@ -214,7 +214,8 @@ def store_upload(store: Store, name: str, data: bytes, load_name: str | None, by
         except LoadRejected as exc:
             message = str(exc).replace("可用 --accept-violations", "可用 accept_violations=true").replace(
                 "--accept-violations commits", "accept_violations=true commits")
-            raise rejected(f"{message}；库未改变 / the store is unchanged", [_problem(p) for p in exc.problems],
+            zh, _, en = message.partition(" / ")  # each half says it: "中文；库未改变 / English; the store is unchanged"
+            raise rejected(f"{zh}；库未改变 / {en}; the store is unchanged", [_problem(p) for p in exc.problems],
                            exc.report) from None
     return result, stem
 

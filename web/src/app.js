@@ -2,6 +2,7 @@
 //   #/                      search           #/item/{code}        item
 //   #/devolution?to=县级     dashboard        #/provision?id=|cite= provision
 //   #/validation            validation       #/sparql             SPARQL editor
+//   #/loads                 loads: upload a list, remove a load
 import { h, clear } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
 import { errorBox, pageTitle, parseHash, setRenderer } from "./ui.js";
@@ -12,6 +13,7 @@ import { devolutionPage } from "./pages/devolution.js";
 import { provisionPage } from "./pages/provision.js";
 import { validationPage } from "./pages/validation.js";
 import { sparqlPage } from "./pages/sparql.js";
+import { loadsPage } from "./pages/loads.js";
 
 const ROUTES = [
   [/^\/?$/, "search", () => searchPage],
@@ -21,6 +23,7 @@ const ROUTES = [
   [/^\/provision$/, "provision", () => provisionPage],
   [/^\/validation$/, "validation", () => validationPage],
   [/^\/sparql$/, "sparql", () => sparqlPage],
+  [/^\/loads$/, "loads", () => loadsPage],
 ];
 
 function applyLanguage() {

@@ -82,6 +82,20 @@ export function pageDrawn() {
   return check();
 }
 
+/**
+ * This page changed the data itself (an upload, a removal) and draws what it shows again from the
+ * new data: what was kept is dropped, and the next answer is taken as the data the page shows —
+ * not as a change since it was drawn. Call it before fetching what is drawn again.
+ */
+export function changedHere() {
+  forgetCached();
+  known = null;
+  drawnWith = null;
+  state = "fresh";
+  show();
+  return check();
+}
+
 /** Start asking; ``render`` draws the current page again (the reload button). */
 export function watchFreshness(render) {
   rerender = render;

@@ -224,6 +224,8 @@ function renderList(section, list, sel, target, pageDepartment) {
         href: `/review-sheet?${new URLSearchParams({ to: target, format: "xlsx",
           ...((sel.department ?? pageDepartment) ? { department: sel.department ?? pageDepartment } : {}) })}` },
       t("exportReviewSheet")),
+      // signed, the worksheet is loaded back on the loads page
+      h("a", { class: "button secondary", id: "review-sheet-load", href: "#/loads" }, t("loadReviewSheet")),
       what ? h("button", { type: "button", class: "secondary", onclick: () => {
         renderList(section, list, {}, target, pageDepartment); remember({}); section.querySelector("h2").focus();
       } }, t("clearSelection")) : "",

@@ -27,7 +27,8 @@ export function severityBadge(sev) {
 
 export async function validationPage({ main, params, signal }) {
   const groupBy = params.get("group") === "item" ? "item" : "rule";
-  main.append(pageTitle(t("valTitle")), h("p", { class: "intro" }, t("valIntro")));
+  main.append(pageTitle(t("valTitle")), h("p", { class: "intro" }, t("valIntro")),
+    h("p", { class: "small" }, t("valLoadsHint"), h("a", { href: "#/loads", id: "loads-link" }, t("navLoads"))));
   const loading = loadingBox();
   main.append(loading);
   let report;
@@ -46,7 +47,8 @@ export async function validationPage({ main, params, signal }) {
   // lists loaded with --no-validate: no report below speaks for them
   if ((report.unvalidated || []).length) {
     main.append(h("p", { class: "notice", role: "status", id: "unvalidated-notice" },
-      colon(t("unvalidated")), zh(joinList(report.unvalidated)), " ", t("unvalidatedHint")));
+      colon(t("unvalidated")), zh(joinList(report.unvalidated)), " ", t("unvalidatedHint"), " ",
+      h("a", { href: "#/loads" }, t("reloadHere"))));
   }
   if (report.available === false) {
     main.append(h("section", { class: "card empty", id: "validation-empty" }, h("p", null, t("valNone"))));
