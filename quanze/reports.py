@@ -68,9 +68,11 @@ def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-#: Why a licence only a city's instrument sets is cancelled, and by whom.
-CITY_SET_ZH = ("设定该许可的只有设区的市的规定，而行政许可只能由法律、行政法规、国务院决定、地方性法规和省级政府规章设定"
-               "（行政许可法第十四条至第十七条）：应予取消，由该市修改或废止设定它的条文")
+#: Why a licence only a city's instrument sets is cancelled, and by whom: the plan's own words. (Not
+#: 行政许可法第十四至十七条 alone: a 设区的市's 地方性法规 may set a licence under its 第十五条; a city's
+#: 政府规章 or normative document may not.)
+CITY_SET_ZH = ("设定该许可的只有设区的市的规定；方案要求“2020年12月底前，全面取消市级层面设定的行政许可”："
+               "应予取消，由该市修改或废止设定它的条文")
 
 
 def entrust_cell(a: dict[str, Any]) -> str:
