@@ -36,7 +36,7 @@ from quanze import reports
 from quanze.devolution import blockers, chain, impact
 from quanze.lists import unload
 from quanze.settings import ROOT
-from quanze.store import RemoteStore, Store
+from quanze.store import EmbeddedStore, RemoteStore, Store
 from tests.api_live import TOKEN, live_server, settings
 from tests.conftest import cancellation, write_cancellation
 
@@ -85,6 +85,10 @@ def test_health(api):
     assert body["status"] == "ok" and body["store"] == "ok" and body["backend"] == "memory"
     assert body["graphs"] >= 5 and body["triples"] is None
     assert api.get("/health", params={"triples": "true"}).json()["triples"] > 1_000_000
+    # whether writes are open, so a page can say so before anyone tries (the api fixture has a token)
+    assert body["writable"] is True
+    with live_server(EmbeddedStore(None), settings()) as base:
+        assert httpx.get(base + "/health").json()["writable"] is False
 
 
 def test_health_answers_while_every_query_slot_is_taken(corpus_store):

@@ -1235,6 +1235,7 @@ def test_a_wrong_token_and_a_read_only_service_are_explained(upload_page, upload
     assert "什么也没有存入" in text
     _upload(pg, "token-list.csv", GOOD_LIST, token="")
     assert "写入需要令牌" in pg.locator('#load-result .refusal[data-status="401"]').inner_text()
+    assert pg.locator("#read-only-notice").count() == 0  # a token is configured here
     _upload(pg, "token-list.txt", GOOD_LIST)  # 415: said as the API says it
     assert "CSV 或 XLSX" in pg.locator('#load-result .refusal[data-status="415"]').inner_text()
     assert _loads(base) == before
@@ -1244,6 +1245,10 @@ def test_a_wrong_token_and_a_read_only_service_are_explained(upload_page, upload
         context, other = _page_on(browser, read_only)
         other.goto(read_only + "/#/loads")
         other.locator("#loads-table").wait_for()
+        # said before anyone tries (/health says writes are closed)
+        notice = other.locator("#read-only-notice")
+        notice.wait_for()
+        assert "此服务为只读" in notice.inner_text()
         _upload(other, "token-list.csv", GOOD_LIST)
         refusal = other.locator('#load-result .refusal[data-status="403"]')
         refusal.wait_for()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api import writes
+from api.deps import SettingsDep
 from api.routes.common import error_responses, run, store_of
 from quanze import __version__
 from quanze.catalog import stamp
@@ -32,12 +33,14 @@ class HealthOut(BaseModel):
     graphs: int = Field(description="named graphs in the store", examples=[7])
     data: str = Field(description="changes whenever a load is recorded, replaced or removed, or a write comes "
                                   "through this service (数据变更标记)", examples=["3f9a0c1d2e4b5a69"])
+    writable: bool = Field(description="whether writes are open: a token is configured (QUANZE_TOKEN); false: "
+                                       "read-only, every write is 403 (写入是否开放)", examples=[True])
     triples: int | None = Field(None, description="triples in the store (only with ?triples=true: it counts "
                                                   "them all)", examples=[1156000])
 
 
 @router.get("/health", response_model=HealthOut, summary="服务状态 / health", responses=error_responses(502, 503))
-async def health(request: Request,
+async def health(request: Request, settings: SettingsDep,
                  triples: Annotated[bool, Query(description="also count the triples (slow on a large store)")]
                  = False) -> dict[str, Any]:
     """Asks the store a trivial query; 502/503 when it cannot answer (unreachable, locked)."""
@@ -51,4 +54,5 @@ async def health(request: Request,
     # Not through the query runner, unless counting every triple: with its slots taken by slow
     # SPARQL queries, a load balancer asking /health must still hear that the service is alive.
     answer = await (run(request, work) if triples else run_in_threadpool(work))
-    return {"status": "ok", "version": __version__, "backend": store.backend, "store": "ok", **answer}
+    return {"status": "ok", "version": __version__, "backend": store.backend, "store": "ok",
+            "writable": bool(settings.token), **answer}

@@ -204,6 +204,13 @@ export async function loadsPage({ main }) {
   const result = h("section", { class: "load-result", id: "load-result", "aria-live": "polite" });
   const listSection = h("section", { class: "card", "aria-labelledby": "loads-h", id: "loads-list" });
   main.append(form, result, listSection);
+  // A service started without a token takes no write: say so before anyone fills in the form.
+  getJson("/health").then((health) => {
+    if (health && health.writable === false) {
+      form.before(h("p", { class: "notice", role: "status", id: "read-only-notice" },
+        h("strong", null, t("readOnlyTitle")), " ", t("readOnlyExplained")));
+    }
+  }).catch(() => {});
 
   const token = () => tokenInput.value.trim();
   const tokenOk = () => {
