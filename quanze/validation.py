@@ -190,8 +190,11 @@ class Report:
             "engine": self.engine,
             "lang": self.lang,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            # the rule's English name beside the report language's, as /validation gives it: a page in
+            # English shows a rejected upload's rules in English too
             "results": [{k: v for k, v in asdict(f).items() if k not in ("messages", "shape_names", "value_term")}
-                        | {"messages": dict(f.messages)} for f in self.results],
+                        | {"messages": dict(f.messages), "shape_name_en": f.shape_names.get("en")}
+                        for f in self.results],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -13,6 +13,7 @@ what pyshacl (the reference engine) gives on the same data.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -437,6 +438,9 @@ def test_json(report: Report):
     first = data["results"][0]
     assert {"focus", "focus_code", "focus_name", "shape", "shape_name", "severity", "message", "path", "value",
             "value_label", "messages"} <= set(first)
+    # every rule has an English name too (an English page shows a rejected upload's rules in English)
+    assert all(r["shape_name_en"] and re.match(r"[A-Za-z]", r["shape_name_en"]) for r in data["results"])
+    assert {r["shape_name_en"] for r in data["results"]} != {r["shape_name"] for r in data["results"]}
 
 
 def test_junit(report: Report):
