@@ -45,7 +45,6 @@ _TOKEN = re.compile(
 )
 
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_LOCAL_ESC = re.compile(r"\\(.)")
 
 
 @dataclass(frozen=True)

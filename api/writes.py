@@ -157,8 +157,7 @@ def _restore(store: Store, graphs: list[str], snapshot: Snapshot) -> None:
     """Put ``graphs`` back as in ``snapshot`` (absent ones dropped, empty ones kept empty where the
     store keeps empty graphs), in one update."""
     inserts = {g: (set(), snapshot[g]) for g in graphs if snapshot.get(g)}
-    empty = [f"CREATE SILENT GRAPH <{g}>" for g in graphs
-             if g in snapshot and not snapshot[g]] if store.keeps_empty_graphs else []
+    empty = store.creating(g for g in graphs if g in snapshot and not snapshot[g])
     store.update(diff_update(inserts, drops=graphs, also=empty))
 
 

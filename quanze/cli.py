@@ -532,8 +532,7 @@ def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quan
     Refused (exit 1) while other loads point at items only this load defines, unless --force."""
     from rich.markup import escape
 
-    from quanze.catalog import loads
-    from quanze.lists import UnloadRefused, dependents, load_graph
+    from quanze.lists import UnloadRefused, dependents, reports_of
     from quanze.lists import unload as do_unload
 
     store = open_store()
@@ -543,18 +542,18 @@ def unload(name: Annotated[str, typer.Argument(help="load name as shown by `quan
     except UnloadRefused as exc:
         fail(escape(str(exc)), 1)
     if not removed:
-        from quanze.catalog import not_a_list
+        from quanze.catalog import loads, not_a_list
 
         other = not_a_list(loads(store), name)
         keeper = f"quanze {'laws import' if other.kind == 'laws' else 'init'}" if other else ""
         fail(f"没有名为 {escape(name)} 的清单载入" + (f"；它不是清单，由 {keeper} 维护" if other else "")
              + f" / no list loaded as {escape(name)}" + (f"; it is no list: {keeper} keeps it" if other else ""), 1)
     console.print(f"已删除 removed: {escape(name)}")
-    reported = {r.graph for r in loads(store) if r.report}
+    reported = reports_of(store, left)
     for other, n in sorted(left.items()):
         said = (("其校验报告已按删除后的存储重新生成（quanze graphs、/validation 可见）",
                  "its validation report was made again against the store without it (quanze graphs, /validation)")
-                if load_graph(other) in reported else
+                if other in reported else
                 ("它未经校验载入，没有报告：请不带 --no-validate 重新载入", "it was loaded without validation and has no "
                  "report: load it again without --no-validate"))
         err.print(f"[yellow]注意：载入 {escape(other)} 中有 {n} 处指向本载入的事项，现已无所指；{said[0]} / "

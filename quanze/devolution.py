@@ -294,7 +294,7 @@ def entrusted_kind(evidence: str) -> str | None:
     """The kind of body an entrustment names when it is no government body (其委托的质量监督机构 →
     质量监督机构), else None (其委托的部门, 设区的市人民政府)."""
     m = _INSTITUTION.search(evidence)
-    return m.group(1) if m and m.group(1) not in ("机构",) and not m.group(1).endswith(("行政机构", "管理机构")) else None
+    return m.group(1) if m and m.group(1) != "机构" and not m.group(1).endswith(("行政机构", "管理机构")) else None
 
 
 def cited_as(e: dict[str, Any]) -> str:

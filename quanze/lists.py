@@ -888,17 +888,21 @@ def renewed_reports(store: Store, graph: str, loads_left: Iterable[str],
     with ``--no-validate`` stays unvalidated). Each holds every finding on the nodes its load
     defines (its actions) and their neighbours; a reload would also validate the items it bears
     on, which are ``graph``'s and gone."""
+    out: dict[str, set[ox.Triple]] = {}
+    for name, report in reports_of(store, loads_left).items():
+        focus = sorted({t.subject.value for t in store.graph_triples(load_graph(name))
+                        if isinstance(t.subject, ox.NamedNode)})
+        out[report] = validator(store, graph, set(), focus).to_triples(report)  # type: ignore[attr-defined]
+    return out
+
+
+def reports_of(store: Store, names: Iterable[str]) -> dict[str, str]:
+    """The validation report of each of these loads that has one (one loaded with
+    ``--no-validate`` has none): load name → report graph, in name order."""
     from quanze.catalog import loads
 
     reports = {r.graph: r.report for r in loads(store) if r.report}
-    out: dict[str, set[ox.Triple]] = {}
-    for name in sorted(loads_left):
-        left, report = load_graph(name), reports.get(load_graph(name))
-        if report is None:
-            continue
-        focus = sorted({t.subject.value for t in store.graph_triples(left) if isinstance(t.subject, ox.NamedNode)})
-        out[report] = validator(store, graph, set(), focus).to_triples(report)  # type: ignore[attr-defined]
-    return out
+    return {name: reports[load_graph(name)] for name in sorted(names) if load_graph(name) in reports}
 
 
 def dependents(store: Store, name: str) -> dict[str, int]:
@@ -914,4 +918,4 @@ def dependents(store: Store, name: str) -> dict[str, int]:
 
 
 __all__ = ["LoadRejected", "LoadResult", "Problem", "TableError", "UnloadRefused", "check_name", "dependents", "is_loaded",
-           "load_graph", "load_list", "renewed_reports", "unload", "Iri"]
+           "load_graph", "load_list", "renewed_reports", "reports_of", "unload", "Iri"]

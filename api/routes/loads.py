@@ -43,6 +43,7 @@ from quanze.lists import (
     is_loaded,
     load_graph,
     load_list,
+    reports_of,
     unload,
 )
 from quanze.namespaces import graph_iri
@@ -301,9 +302,8 @@ async def remove(
         left = dependents(store, name) if force else {}
         try:
             # A forced unload leaves dangling references on purpose: the after-write check would undo it.
-            renewed = [r for r in loads(store) if r.report and r.graph in {load_graph(n) for n in left}]
-            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH,
-                                           *(str(r.report) for r in renewed)],
+            renewed = reports_of(store, left)
+            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH, *renewed.values()],
                                    lambda _snapshot: unload(store, name, force=force, validator=_validator()),
                                    validated=force)
         except UnloadRefused as exc:
@@ -312,6 +312,6 @@ async def remove(
         if not removed:  # unloaded by someone else meanwhile
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
         return {"name": stem, "graph": graph, "left_pointing": left,
-                "renewed_reports": sorted(unquote(r.graph.rsplit("/", 1)[-1]) for r in renewed)}
+                "renewed_reports": list(renewed)}
 
     return await run_in_threadpool(work)

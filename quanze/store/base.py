@@ -369,13 +369,19 @@ class Store:
         self.update(f"DROP SILENT GRAPH <{graph}>")
         return True
 
+    def creating(self, graphs: Iterable[str]) -> list[str]:
+        """The SPARQL operations that make ``graphs`` exist, empty if they are new, to run in an
+        update of one's own; none on a backend that keeps no empty graphs (:attr:`keeps_empty_graphs`)."""
+        if not self.keeps_empty_graphs:
+            return []
+        return [f"CREATE SILENT GRAPH <{ox.NamedNode(g).value}>" for g in graphs]
+
     def create_graph(self, graph: str) -> bool:
         """Make ``graph`` exist, empty if it is new; False (nothing done) on a backend that keeps no
         empty graphs (:attr:`keeps_empty_graphs`)."""
-        if not self.keeps_empty_graphs:
-            return False
-        self.update(f"CREATE SILENT GRAPH <{ox.NamedNode(graph).value}>")
-        return True
+        for op in self.creating([graph]):
+            self.update(op)
+        return self.keeps_empty_graphs
 
     def close(self) -> None:
         pass
