@@ -1,4 +1,5 @@
-"""``/sparql`` queries of the on-disk store in worker processes, killed at the time limit.
+"""``/sparql`` queries and Graph Store reads of the on-disk store in worker processes, killed at
+the time limit.
 
 A query thread cannot be stopped (:mod:`api.security`): one that outlives ``query_timeout``
 keeps its slot, its CPU and its memory until it finishes, and a handful of such queries —

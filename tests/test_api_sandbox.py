@@ -97,3 +97,22 @@ def test_row_cap_stops_reading_at_the_cap(disk_store, tmp_path, media):
             assert len(r.text.strip().splitlines()) == 51  # the header and 50 rows
         else:
             assert len(r.json()["results"]["bindings"]) == 50
+
+
+def test_a_graph_store_read_past_the_memory_cap_is_503_and_the_next_one_runs(tmp_path):
+    # GET /rdf-graphs?default serialises the union of every graph (on a real store, the corpus:
+    # ~1 GB and ~30 s as Turtle); it runs in a worker under the same caps as a /sparql CONSTRUCT.
+    store = EmbeddedStore(tmp_path / "store")
+    padding = "权" * 1500  # 4.5 kB in UTF-8: 25,000 triples make a body of ~110 MB
+    store.write({G1: {ox.Triple(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(f"{i}{padding}"))
+                      for i in range(25_000)}})
+    cfg = settings(query_timeout=60.0, store=str(tmp_path / "store"), query_memory_mb=64)
+    try:
+        with live_server(store, cfg) as base, httpx.Client(timeout=90) as client:
+            r = client.get(base + "/rdf-graphs", params={"default": ""}, headers={"Accept": "application/n-triples"})
+            assert r.status_code == 503 and "QUANZE_QUERY_MEMORY_MB" in r.text, r.text[:200]
+            one = client.get(base + "/sparql", params={"query": f"ASK {{ <{EX}s1> ?p ?o }}"},
+                             headers={"Accept": "application/sparql-results+json"})
+            assert one.status_code == 200 and one.json()["boolean"] is True
+    finally:
+        store.close()
