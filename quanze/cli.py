@@ -712,7 +712,7 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
            fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The items that rely on a provision, and their status if it allowed the target level."""
     from quanze.citation import Resolver
-    from quanze.devolution import STATUS_ZH
+    from quanze.devolution import STATUS_ZH, WholeInstrument
     from quanze.devolution import impact as find
 
     _target(to)
@@ -723,7 +723,10 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
         fail("；".join(unresolved), 1)
     if len(resolved) != 1:
         fail("请给出一个条文 / give one provision")
-    rows = find(store, resolved[0].iri, to)
+    try:
+        rows = find(store, resolved[0].iri, to)
+    except WholeInstrument as exc:  # as /impact answers 400
+        fail(f"“{provision}”{exc.zh} / {exc.en}")
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return

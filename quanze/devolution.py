@@ -397,17 +397,47 @@ class Analysis:
             entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
         out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
                                           entrustments=[dict(e) for e in entrust["entrustments"]])]
-        # The plan offers these two for 行政许可 only (“将市级行政许可事项调整由县级实施…前移服务窗口…
-        # 办理市级许可事项…完善‘审核转报件’”), handled on application.
-        if it["type"] == "行政许可" and it["handling"] and _tail(str(it["handling"])) == "on-application":
+        # The plan offers these two in 市县同权 only (二（三）: “将市级行政许可事项调整由县级实施…前移服务
+        # 窗口…办理市级许可事项…完善‘审核转报件’”): for 行政许可 handled on application, going to the county.
+        if (self.target == "county" and it["type"] == "行政许可" and it["handling"]
+                and _tail(str(it["handling"])) == "on-application"):
             out.append({"path": "window_forward", "label": "窗口前移", "label_en": "service window moved forward",
                         "available": True, "note": "在下级设立服务窗口受理，审批仍由法定层级作出",
                         "note_en": "a window at the lower level accepts applications; the level the law fixes still decides"})
             out.append({"path": "review_forward", "label": "审核转报", "label_en": "review and forward",
                         "available": True, "note": "下级受理并审核，报法定层级批准（审核转报件）",
                         "note_en": "the lower level accepts and reviews, and forwards to the level the law fixes for approval"})
-        out += [_recorded(a) for a in actions]
+        out += [self._checked(_recorded(a), blocking, entrust) for a in actions]
         return out
+
+    def _checked(self, recorded: dict[str, Any], blocking: list[dict[str, Any]], entrust: dict[str, Any]) -> dict[str, Any]:
+        """A recorded action against the provisions that block the item: a 下放 or 赋权 to a level
+        below one a provision fixes, or a 委托 no provision allows (行政许可法第二十四条), is no interim
+        path but an adjustment that conflicts with its legal basis (调整与法定依据冲突). A 窗口前移 or
+        审核转报 leaves the decision where the law puts it, and a 取消 or 收回 moves nothing down."""
+        kind = recorded["type"]
+        if kind in ("devolve", "empower"):
+            # the level the action hands the power to; a zone's administration counts as the city's
+            to = recorded["to_level"] or ("municipal" if recorded["to_zone"] else None)
+            fixed = [b for b in blocking if to is not None and RANK.get(b["level"], 9) < RANK.get(to, -1)]
+            if fixed:
+                cites = "、".join(dict.fromkeys(cited_as(b) for b in fixed))
+                top = min((b["level"] for b in fixed), key=lambda lv: RANK.get(lv, 9))  # the highest level fixed
+                return {**recorded, "conflict": True,
+                        "note": f"与法定依据冲突：{cites}规定由{LEVEL_ZH[top]}行使，须先修改",
+                        # the provisions are named in Chinese only, as the blocking entries list them
+                        "note_en": f"conflicts with the legal basis: {len(fixed)} blocking provision(s) fix the "
+                                   f"{LEVEL_EN[top]} level, and must be amended first"}
+        elif kind == "entrust" and (not entrust["entrustments"] or not entrust["available"] and self._reaches(recorded)):
+            # no provision allows any entrustment, or none allows this one, to the target
+            return {**recorded, "conflict": True,
+                    "note": f"与法定依据冲突：{entrust['note']}",
+                    "note_en": f"conflicts with the legal basis: {entrust['note_en']}"}
+        return recorded
+
+    def _reaches(self, action: dict[str, Any]) -> bool:
+        """Whether an action's destination is the target: its level, or for a zone any zone."""
+        return bool(action["to_zone"]) if self.target == "zone" else action["to_level"] == self.target
 
     def entrust_path(self, blocking: list[dict[str, Any]]) -> dict[str, Any]:
         """The 委托 path: open only where each blocking provision itself provides that a body may
@@ -564,9 +594,21 @@ def chain(store: Store, code: str, to: str = "县级") -> dict[str, Any]:
     return analysis.assess(item)
 
 
+class WholeInstrument(ValueError):
+    """An impact asked of a whole instrument: an amendment changes an article, paragraph or item."""
+
+    def __init__(self, iri: str):
+        self.zh = "所给的是整部法律文件，请给出条、款或项"
+        self.en = "that names a whole instrument: cite an article, paragraph or item"
+        super().__init__(f"{self.zh} / {self.en}: {iri}")
+
+
 def impact(store: Store, provision: str, to: str = "县级") -> list[dict[str, Any]]:
     """Items relying on ``provision`` (an IRI), each with its status now and its status if
-    that provision allowed the target level — the drafting office's list for an amendment."""
+    that provision allowed the target level — the drafting office's list for an amendment.
+    A whole instrument is no provision to amend: :class:`WholeInstrument`."""
+    if provision_parts(provision)[1] is None:
+        raise WholeInstrument(provision)
     items = [str(r["item"]) for r in store.select(query_text("provision_items"), {"provision": Iri(provision)})]
     if not items:
         return []
@@ -585,4 +627,4 @@ def impact(store: Store, provision: str, to: str = "县级") -> list[dict[str, A
     return out
 
 
-__all__ = ["Analysis", "blockers", "chain", "impact", "gather", "target_level", "STATUSES", "LEVEL", "QZ"]
+__all__ = ["Analysis", "WholeInstrument", "blockers", "chain", "impact", "gather", "target_level", "STATUSES", "LEVEL", "QZ"]

@@ -494,6 +494,16 @@ def test_impact_is_quanze_devolution_impact(api, corpus_store):
         assert api.get("/impact", params={"provision": none}).status_code == 404, none
 
 
+def test_impact_of_a_whole_instrument_is_refused_as_by_the_cli(api):
+    """Found by a code review: /impact refused 《药品管理法》 as a whole instrument, but its IRI was
+    let through, and `quanze impact '《药品管理法》'` answered rows; all three now refuse."""
+    whole = LAW + PAR.split("/art_")[0]
+    for given in ("《药品管理法》", whole):
+        r = api.get("/impact", params={"provision": given})
+        assert r.status_code == 400, (given, r.text)
+        assert "整部法律文件" in r.text and "whole instrument" in r.text
+
+
 def test_cached_law_texts_are_read_again_after_an_api_write(api, corpus_store):
     """Item lookups cache the law texts they cite; every API write drops that cache."""
     from api.writes import commit_write

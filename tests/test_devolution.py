@@ -6,7 +6,7 @@ import re
 import jsonschema
 import pytest
 
-from quanze.devolution import STATUSES, blockers, chain, impact
+from quanze.devolution import STATUSES, WholeInstrument, blockers, chain, cited_as, impact
 from quanze.settings import ROOT
 
 from .conftest import remote_store
@@ -126,6 +126,51 @@ def test_interim_paths_follow_the_plan(county):
     assert any(a["status"] == "cancel" and a["blocking"] for a in county.values())  # the rule is exercised
 
 
+def test_window_and_review_forward_are_for_the_county_only(corpus_store, county):
+    """Found by a second legal review: the plan offers 窗口前移 and 审核转报 in 市县同权 (二（三）),
+    for 市级 licences going to the county; devolving provincial powers to the cities (二（二）) and
+    empowering zones (二（四）) name neither."""
+    assert any(x["path"] == "window_forward" for a in county.values() for x in a["alternatives"])
+    for to in ("市级", "功能区"):
+        for a in blockers(corpus_store, to, all_items=True):
+            assert not {x["path"] for x in a["alternatives"]} & {"window_forward", "review_forward"}, (to, a["code"])
+
+
+def _conflicts(assessments) -> dict[str, list[dict]]:
+    return {a["code"]: [x for x in a["alternatives"] if x.get("conflict")] for a in assessments
+            if any(x.get("conflict") for x in a["alternatives"])}
+
+
+def test_a_recorded_adjustment_the_law_does_not_allow_is_a_conflict_not_a_path(corpus_store, county):
+    """Found by a second legal review: a recorded 下放 of 37SJ-XK-0001 (工业产品生产许可证管理条例
+    第十一条 fixes the provincial level), 赋权 against a provision fixing 省级, and a 委托 no
+    provision provides for were listed as 过渡办法. Each is a conflict naming its provisions, and
+    the Markdown report says so instead of offering it."""
+    from quanze.reports import to_markdown
+
+    city = blockers(corpus_store, "市级", all_items=True)
+    found = _conflicts(city)
+    kinds = {x["type"] for xs in found.values() for x in xs}
+    assert {"devolve", "empower", "entrust"} <= kinds
+    by_code = {a["code"]: a for a in city}
+    for code, xs in found.items():
+        a = by_code[code]
+        assert a["blocking"], code
+        for x in xs:
+            assert x["path"] == "recorded" and x["note"].startswith("与法定依据冲突") and x["note_en"]
+            if x["type"] in ("devolve", "empower"):
+                # every provision the note names is one that blocks, fixing a level above the action's
+                named = re.findall(r"《[^》]+》第[^、《]+?(?=、|规定由)", x["note"])
+                assert named and set(named) <= {cited_as(b) for b in a["blocking"]}
+    assert any(x["type"] == "devolve" for x in found.get("37SJ-XK-0001", [])), sorted(found)
+    # a recorded 窗口前移 or 审核转报 leaves the decision where the law puts it: never a conflict
+    assert not kinds & {"window-forward", "review-forward", "cancel"}
+    md = to_markdown(city, "市级")
+    block = re.split(r"\n(?:- \*\*|#)", md.split("**37SJ-XK-0001", 1)[1], maxsplit=1)[0]
+    assert "（已记录）与法定依据冲突：" in block
+    assert not re.search(r"过渡办法：[^\n]*已记录：下放", block)
+
+
 def test_an_entrustment_to_a_kind_of_body_says_which(county):
     """《山东省港口条例》第二十一条第二款 lets the province's department entrust 其委托的质量监督机构:
     a county may take the work only through such a body, not its government or departments, and
@@ -210,6 +255,14 @@ def test_impact_of_amending_a_provision(corpus_store, county):
     rows = impact(corpus_store, a["blocking"][0]["provision"], "县级")
     row = next(r for r in rows if r["code"] == code)
     assert row["status"] == "needs_legal_change" and row["status_if_amended"] != "needs_legal_change"
+
+
+def test_impact_of_a_whole_instrument_is_refused(corpus_store):
+    """An amendment changes an article, paragraph or item: a whole instrument is refused, by the
+    library the CLI and /impact both call (they disagreed before)."""
+    with pytest.raises(WholeInstrument):
+        impact(corpus_store, "https://w3id.org/quanze/id/law/中华人民共和国药品管理法/2019-08-26")
+    assert impact(corpus_store, "https://w3id.org/quanze/id/law/中华人民共和国药品管理法/2019-08-26/art_41/par_1")
 
 
 def test_chain_command_gives_members_assessments(corpus_store, county):

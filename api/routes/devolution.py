@@ -31,7 +31,7 @@ from api.routes.common import (
     store_of,
 )
 from quanze import catalog, lookup, reports
-from quanze.devolution import STATUSES, close_departments, target_level
+from quanze.devolution import STATUSES, WholeInstrument, close_departments, target_level
 from quanze.devolution import blockers as find_blockers
 from quanze.devolution import impact as find_impact
 from quanze.store import Store
@@ -211,8 +211,8 @@ async def impact(
     else:
         cache = resolver_cache(request)
         iri = resolve_one(await run(request, lambda: cache.resolve_text(store, provision)), provision)
-        if lookup.article_of(iri) is None:
-            raise bad_request(f"“{provision}”指整部法律文件，请给出条、款或项",
-                              f"{provision!r} names a whole instrument: cite an article, paragraph or item")
-    rows = await run(request, lambda: find_impact(store, iri, to))
+    try:
+        rows = await run(request, lambda: find_impact(store, iri, to))
+    except WholeInstrument as exc:  # as `quanze impact` exits 2
+        raise bad_request(f"“{provision}”{exc.zh}", f"{provision!r}: {exc.en}") from None
     return JSONResponse(rows)

@@ -116,9 +116,11 @@ function assessmentCard(target, a) {
     (a.chain_blocked_by || []).length ? h("p", null, colon(t("chainBlockedBy")),
       a.chain_blocked_by.map((c, i) => [i ? "、" : "", h("a", { href: itemHref(c) }, c)])) : null,
     blocking.length && (a.alternatives || []).length ? h("div", null, h("h4", null, t("alternatives")),
-      h("ul", { class: "plain" }, a.alternatives.map((x) => h("li", { class: x.available === false ? "muted" : "" },
+      h("ul", { class: "plain" }, a.alternatives.map((x) => h("li", { class: x.conflict ? "conflict" : x.available === false ? "muted" : "" },
         x.path === "recorded" ? [colon(t("recorded")), zh(x.label.replace(/^已记录：/, "")),
-          x.to_body ? [" → ", zh(x.to_body)] : null, x.deadline ? ` (${x.deadline})` : null]
+          x.to_body ? [" → ", zh(x.to_body)] : null, x.deadline ? ` (${x.deadline})` : null,
+          // a recorded 下放/赋权/委托 the blocking provisions do not allow: said, not offered as a path
+          x.conflict ? [" — ", getLang() === "en" && x.note_en ? x.note_en : zh(x.note)] : null]
           : [getLang() === "en" && x.label_en ? x.label_en : zh(x.label), x.available === false ? t("unavailable") : null,
             x.note ? [" — ", getLang() === "en" && x.note_en ? x.note_en : zh(x.note)] : null,
             (x.entrustments || []).length ? h("ul", { class: "entrustments" }, x.entrustments.map((e) => h("li", null,
