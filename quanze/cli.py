@@ -784,7 +784,7 @@ def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-
     """Per measure of the plan: what is due, done by recorded actions, and overdue."""
     from datetime import date
 
-    from quanze.plan import status
+    from quanze.plan import overdue_cell, status
 
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
@@ -794,8 +794,19 @@ def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(_table([{"措施": r["measure"], "期限": r["deadline"], "应办": r["due"], "已办": r["done"],
-                           "逾期": r["overdue"], "说明": r["detail"]} for r in rows], title="方案落实情况 / plan status"))
+    table = _table([{"措施": r["measure"], "期限": r["deadline"], "应办": r["due"], "已办": r["done"],
+                     "逾期": overdue_cell(r), "待修法": r["awaiting_legal_change"], "冲突": r["conflicts"],
+                     "说明": r["detail"]} for r in rows], title="方案落实情况 / plan status")
+    table.caption = ("已办：依法完成的调整 / done by lawful actions；逾期：期限已过、应办未办且不待修法 / overdue；"
+                     "待修法：法定依据规定的层级高于目标、须先修法 / awaiting legal change；"
+                     "冲突：调整与法定依据冲突，不计为已办 / adjustments that conflict with the legal basis, not done")
+    console.print(table)
+    # each conflicting adjustment once, though several measures (全面下放, 试点, 扩展) may count it
+    seen = {(c["code"], c["action"], c["to"]): c for r in rows for c in r["conflict_actions"]}
+    if seen:
+        console.print("调整与法定依据冲突 / adjustments that conflict with the legal basis:")
+        for c in seen.values():
+            console.print(f"  {c['code']} {c['name']}\n    {c['note']}", markup=False, highlight=False)
 
 
 if __name__ == "__main__":

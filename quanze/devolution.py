@@ -392,9 +392,7 @@ class Analysis:
         with those provisions)."""
         if not blocking:
             return [_recorded(a) for a in actions]
-        entrust = self._entrust.get(id(blocking))
-        if entrust is None:  # the same for every item with these blocking provisions
-            entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
+        entrust = self._entrust_path(blocking)
         out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
                                           entrustments=[dict(e) for e in entrust["entrustments"]])]
         # The plan offers these two in 市县同权 only (二（三）: “将市级行政许可事项调整由县级实施…前移服务
@@ -407,33 +405,49 @@ class Analysis:
             out.append({"path": "review_forward", "label": "审核转报", "label_en": "review and forward",
                         "available": True, "note": "下级受理并审核，报法定层级批准（审核转报件）",
                         "note_en": "the lower level accepts and reviews, and forwards to the level the law fixes for approval"})
-        out += [self._checked(_recorded(a), blocking, entrust) for a in actions]
+        for a in actions:
+            clash = self._conflict(a, blocking)
+            out.append(_recorded(a) if clash is None else {
+                **_recorded(a), "conflict": True, "note": f"与法定依据冲突：{clash['note']}",
+                "note_en": f"conflicts with the legal basis: {clash['note_en']}"})
         return out
 
-    def _checked(self, recorded: dict[str, Any], blocking: list[dict[str, Any]], entrust: dict[str, Any]) -> dict[str, Any]:
-        """A recorded action against the provisions that block the item: a 下放 or 赋权 to a level
-        below one a provision fixes, or a 委托 no provision allows (行政许可法第二十四条), is no interim
-        path but an adjustment that conflicts with its legal basis (调整与法定依据冲突). A 窗口前移 or
-        审核转报 leaves the decision where the law puts it, and a 取消 or 收回 moves nothing down."""
-        kind = recorded["type"]
+    def _entrust_path(self, blocking: list[dict[str, Any]]) -> dict[str, Any]:
+        entrust = self._entrust.get(id(blocking))
+        if entrust is None:  # the same for every item with these blocking provisions
+            entrust = self._entrust[id(blocking)] = self.entrust_path(blocking)
+        return entrust
+
+    def conflict(self, item: str, action: dict[str, Any]) -> dict[str, Any] | None:
+        """How a recorded action conflicts with the item's legal basis (调整与法定依据冲突), or None:
+        ``provisions`` (as cited), ``note`` and ``note_en`` (:mod:`quanze.plan` counts such an
+        action as not done; the item's alternatives mark it)."""
+        blocking = self._cached_blocking(item)
+        return self._conflict(action, blocking) if blocking else None
+
+    def _conflict(self, action: dict[str, Any], blocking: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """A 下放 or 赋权 to a level below one a blocking provision fixes, or a 委托 no provision
+        allows (行政许可法第二十四条), conflicts with the legal basis. A 窗口前移 or 审核转报 leaves the
+        decision where the law puts it, and a 取消 or 收回 moves nothing down."""
+        kind = action["type"]
         if kind in ("devolve", "empower"):
             # the level the action hands the power to; a zone's administration counts as the city's
-            to = recorded["to_level"] or ("municipal" if recorded["to_zone"] else None)
+            to = action["to_level"] or ("municipal" if action["to_zone"] else None)
             fixed = [b for b in blocking if to is not None and RANK.get(b["level"], 9) < RANK.get(to, -1)]
-            if fixed:
-                cites = "、".join(dict.fromkeys(cited_as(b) for b in fixed))
-                top = min((b["level"] for b in fixed), key=lambda lv: RANK.get(lv, 9))  # the highest level fixed
-                return {**recorded, "conflict": True,
-                        "note": f"与法定依据冲突：{cites}规定由{LEVEL_ZH[top]}行使，须先修改",
-                        # the provisions are named in Chinese only, as the blocking entries list them
-                        "note_en": f"conflicts with the legal basis: {len(fixed)} blocking provision(s) fix the "
-                                   f"{LEVEL_EN[top]} level, and must be amended first"}
-        elif kind == "entrust" and (not entrust["entrustments"] or not entrust["available"] and self._reaches(recorded)):
+            if not fixed:
+                return None
+            cites = list(dict.fromkeys(cited_as(b) for b in fixed))
+            top = min((b["level"] for b in fixed), key=lambda lv: RANK.get(lv, 9))  # the highest level fixed
+            return {"provisions": cites, "note": f"{'、'.join(cites)}规定由{LEVEL_ZH[top]}行使，须先修改",
+                    # the provisions are named in Chinese only, as the blocking entries list them
+                    "note_en": f"{len(cites)} blocking provision(s) fix the {LEVEL_EN[top]} level, and must be "
+                               "amended first"}
+        entrust = self._entrust_path(blocking)
+        if kind == "entrust" and (not entrust["entrustments"] or not entrust["available"] and self._reaches(action)):
             # no provision allows any entrustment, or none allows this one, to the target
-            return {**recorded, "conflict": True,
-                    "note": f"与法定依据冲突：{entrust['note']}",
-                    "note_en": f"conflicts with the legal basis: {entrust['note_en']}"}
-        return recorded
+            cites = list(dict.fromkeys(cited_as(b) for b in blocking))
+            return {"provisions": cites, "note": entrust["note"], "note_en": entrust["note_en"]}
+        return None
 
     def _reaches(self, action: dict[str, Any]) -> bool:
         """Whether an action's destination is the target: its level, or for a zone any zone."""

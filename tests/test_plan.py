@@ -4,6 +4,7 @@ of its deadlines."""
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -170,8 +171,9 @@ run = quanze_cli
 
 @pytest.fixture(scope="module")
 def plan_store(tmp_path_factory):
-    """An on-disk store with the reference data, a one-article law and a small list (two city
-    licences, one of them devolved to 县级; a provincial item; a provincial item of 公共安全)."""
+    """An on-disk store with the reference data, a one-article law fixing the province and a small
+    list (two city licences, one of them devolved to 县级 against that law; a provincial item; a
+    provincial item of 公共安全)."""
     tmp = tmp_path_factory.mktemp("plan")
     store = str(tmp / "store")
     assert run("--store", store, "init").exit_code == 0
@@ -188,26 +190,228 @@ def status(store: str, as_of: date) -> dict[str, dict]:
 
 
 def test_status_turns_overdue_after_each_deadline(plan_store):
+    """The fixture's law (示例条例第二条) fixes the province: PLAN-C2's 下放 to 县级 conflicts with it
+    and is not done; PLAN-P1 waits for a change of the law rather than being overdue."""
     before = status(plan_store, date(2020, 6, 30))   # the day of 市县同权's deadline: not late yet
     between = status(plan_store, date(2020, 7, 1))
     after = status(plan_store, date(2021, 1, 1))
     equal, extend = "city-county-equal", "extend-to-other-cities"
     # what is due and done does not depend on the date
     for s in (before, between, after):
-        assert (s[equal]["due"], s[equal]["done"]) == (2, 1)
+        assert (s[equal]["due"], s[equal]["done"]) == (2, 0)
+        assert [c["code"] for c in s[equal]["conflict_actions"]] == ["PLAN-C2"]
         assert (s[extend]["due"], s[extend]["done"]) == (1, 0)  # the 公共安全 item is kept back
+        assert s[extend]["awaiting_legal_change_items"] == ["PLAN-P1"]
         assert s[equal]["deadline"] == "2020-06-30" and s[extend]["deadline"] == "2020-12-31"
-    assert all(r["overdue"] == 0 for r in before.values())
-    assert (between[equal]["overdue"], between[equal]["overdue_items"]) == (1, ["PLAN-C1"])
+    assert all(not r["overdue"] for r in before.values())
+    # 市县同权 leaves 窗口前移 and 审核转报 open where the law fixes the level: overdue, not 待修法
+    assert (between[equal]["overdue"], between[equal]["overdue_items"]) == (2, ["PLAN-C1", "PLAN-C2"])
+    assert between[equal]["awaiting_legal_change"] == 0
     assert between[extend]["overdue"] == 0
-    assert (after[extend]["overdue"], after[extend]["overdue_items"]) == (1, ["PLAN-P1"])
-    assert after[equal]["overdue"] == 1
-    # the zone measure's deadline is a rule: never overdue by date
-    assert "1个月内" in after["zone-empowerment"]["deadline"] and after["zone-empowerment"]["overdue"] == 0
-
+    assert (after[extend]["overdue"], after[extend]["awaiting_legal_change"]) == (0, 1)
+    # the zone measure's deadline is a rule: whether it is overdue cannot be judged
+    assert "1个月内" in after["zone-empowerment"]["deadline"] and after["zone-empowerment"]["overdue"] is None
 
 
 def test_bad_as_of_date_is_a_clear_error(plan_store):
     result = run("--store", plan_store, "plan", "status", "--as-of", "2020-13-01")
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output and "2020-13-01" in result.output and "Traceback" not in result.output
+
+
+# --- the reviewer's rules, on a synthetic corpus and list ------------------------------------------
+# 示例条例 (a 行政法规): 第二条 fixes the province; 第三条 too, but lets it entrust any body (或者其委托的
+# 部门); 第四条 names no level. 济南市示例条例 (a city's 地方性法规) sets a licence: to be cancelled.
+
+SYNTHETIC_LAWS = {
+    "state.md": ("示例条例", "行政法规", "national", "国务院",
+                 "第一条 为了示例，制定本条例。\n\n"
+                 "第二条 设立示例机构，应当经省、自治区、直辖市人民政府示例主管部门批准。\n\n"
+                 "第三条 设立示例中心，应当向省、自治区、直辖市人民政府示例主管部门或者其委托的部门提出申请。\n\n"
+                 "第四条 设立示例场所，应当经示例主管部门批准。\n"),
+    "city.md": ("济南市示例条例", "地方性法规", "municipal", "济南市人民代表大会常务委员会",
+                "第一条 为了示例，制定本条例。\n\n第二条 设置示例摊点，应当经市示例主管部门批准。\n"),
+}
+FREE, FIXED, ENTRUSTABLE, CITY_SET = "《示例条例》第四条", "《示例条例》第二条", "《示例条例》第三条", "《济南市示例条例》第二条"
+#: code → (行使层级, 设定依据, 安全类别, the adjustment recorded: 调整方式, 承接层级, 承接单位)
+SYNTHETIC = {
+    "S-C1": ("市级", FREE, "", None),
+    "S-C2": ("市级", FREE, "", ("下放", "县级", "县市场监督管理局")),
+    "S-C3": ("市级", CITY_SET, "", ("取消", "", "")),
+    "S-C4": ("市级", CITY_SET, "", None),
+    "S-C5": ("市级", FIXED, "", ("窗口前移", "县级", "县市场监督管理局")),
+    "S-C6": ("市级", FIXED, "", ("下放", "县级", "县市场监督管理局")),
+    "S-C7": ("市级", FREE, "", ("取消", "", "")),
+    "S-P1": ("省级", FREE, "", ("下放", "市级", "各设区的市市场监督管理局")),
+    "S-P2": ("省级", FREE, "", ("委托", "市级", "济南市、青岛市、烟台市市场监督管理局")),
+    "S-P3": ("省级", FREE, "", ("窗口前移", "市级", "各设区的市市场监督管理局")),
+    "S-P4": ("省级", FIXED, "", ("下放", "市级", "各设区的市市场监督管理局")),
+    "S-P5": ("省级", FIXED, "", None),
+    "S-P6": ("省级", FREE, "公共安全", None),
+    "S-P7": ("省级", ENTRUSTABLE, "", ("委托", "市级", "各设区的市市场监督管理局")),
+    "S-P8": ("省级", FIXED, "", ("审核转报", "市级", "各设区的市市场监督管理局")),
+    "S-Z1": ("省级", FREE, "", ("赋权", "功能区", "中国（山东）自由贸易试验区济南片区管理委员会")),
+    "S-Z2": ("省级", FIXED, "", ("赋权", "功能区", "中国（山东）自由贸易试验区青岛片区管理委员会")),
+}
+
+
+def write_synthetic(folder: Path) -> tuple[Path, Path, Path]:
+    """The corpus folder, the 权责清单 and the 调整事项目录 of :data:`SYNTHETIC`."""
+    laws = folder / "laws"
+    laws.mkdir(parents=True)
+    manifest = ["path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256"]
+    for name, (title, kind, level, issuer, body) in SYNTHETIC_LAWS.items():
+        (laws / name).write_text(f"# {title}\n\n2020年1月1日 {issuer}公布\n\n<!-- INFO END -->\n\n{body}", encoding="utf-8")
+        manifest.append(f"{name},{title},{kind},{level},{issuer},2020-01-01,true,有效,x")
+    (laws / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    items = folder / "items.csv"
+    items.write_text("事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,关联事项,安全类别,办理方式\n" + "".join(
+        f"{code},示例审批{code},行政许可,省市场监督管理局,{lv},{basis},,{sec},依申请\n"
+        for code, (lv, basis, sec, _) in SYNTHETIC.items()), encoding="utf-8")
+    actions = folder / "actions.csv"
+    actions.write_text("事项编码,调整方式,承接层级,承接单位,委托机关,完成时限\n" + "".join(
+        f"{code},{kind},{to},{body},{'省市场监督管理局' if kind == '委托' else ''},2020-06-30\n"
+        for code, (*_, act) in SYNTHETIC.items() if act for kind, to, body in [act]), encoding="utf-8")
+    return laws, items, actions
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("plan-rules")
+    store = str(tmp / "store")
+    laws, items, actions = write_synthetic(tmp)
+    assert run("--store", store, "init").exit_code == 0
+    assert run("--store", store, "laws", "import", str(laws)).exit_code == 0
+    loaded = run("--store", store, "load", str(items), str(actions), "--no-validate")
+    assert loaded.exit_code == 0, loaded.output
+    return store
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_store) -> dict[str, dict]:
+    return status(synthetic_store, date(2021, 1, 1))
+
+
+def conflicts(row: dict) -> dict[str, list[str]]:
+    """code → the provisions its conflicting action conflicts with."""
+    return {c["code"]: c["provisions"] for c in row["conflict_actions"]}
+
+
+def test_items_to_be_cancelled_leave_what_is_due_for_devolution(synthetic):
+    """e1: a recorded 取消 (S-C3, S-C7) or a licence only a city's regulation sets (S-C4, which the plan
+    orders cancelled) is not due for 市县同权, and not overdue for it; it is 取消市级层面设定的行政许可's."""
+    equal, cancel = synthetic["city-county-equal"], synthetic["cancel-city-licences"]
+    assert equal["due"] == 4  # S-C1, S-C2, S-C5, S-C6
+    assert not {"S-C3", "S-C4", "S-C7"} & set(equal["overdue_items"] + equal["done_items"])
+    assert (cancel["due"], cancel["done_items"], cancel["overdue_items"]) == (2, ["S-C3"], ["S-C4"])
+
+
+def test_city_county_equal_is_done_in_the_ways_the_plan_names(synthetic):
+    """二（三） names 直接下放、服务窗口前移、下放实质性审核权: a 窗口前移 to the county does 市县同权 (S-C5),
+    a 下放 below the level the law fixes does not (S-C6) — and the window stays open, so S-C6 is
+    overdue, not waiting for the law."""
+    equal = synthetic["city-county-equal"]
+    assert equal["done"] == 2 and equal["done_items"] == ["S-C2", "S-C5"]
+    assert conflicts(equal) == {"S-C6": [FIXED + "第一款"]}
+    assert equal["overdue_items"] == ["S-C1", "S-C6"] and equal["awaiting_legal_change"] == 0
+
+
+def test_devolution_to_the_cities_is_done_only_by_devolution_reaching_them(synthetic):
+    """e2: a 委托 to the 3 pilot cities (S-P2) does the pilot but not the other 13; 窗口前移 (S-P3) and
+    审核转报 (S-P8) leave the decision with the province and do neither; a 下放 to every city (S-P1) and
+    a 委托 the blocking provision allows (S-P7, 或者其委托的部门) do all three measures."""
+    whole, pilot, extend = (synthetic[s] for s in ("devolve-provincial-powers", "pilot-cities", "extend-to-other-cities"))
+    assert extend["done"] == whole["done"] == 2 and pilot["done"] == 3
+    assert extend["done_items"] == whole["done_items"] == ["S-P1", "S-P7"]
+    assert pilot["done_items"] == ["S-P1", "S-P2", "S-P7"]
+    assert {"S-P2", "S-P3"} <= set(extend["overdue_items"])
+    assert "S-P8" in extend["awaiting_legal_change_items"]
+
+
+def test_an_action_against_a_blocking_provision_is_a_conflict_not_done(synthetic):
+    """e2, e4: a 下放 (S-P4) or a 赋权 (S-Z2) below the level 示例条例第二条 fixes is 调整与法定依据冲突."""
+    extend, zone = synthetic["extend-to-other-cities"], synthetic["zone-empowerment"]
+    assert zone["done"] == 1
+    assert conflicts(extend) == {"S-P4": [FIXED + "第一款"]} and extend["conflicts"] == 1
+    assert "S-P4" not in extend["done_items"]
+    note = extend["conflict_actions"][0]["note"]
+    assert note.startswith("下放至市级与法定依据冲突") and "规定由省级行使" in note
+    assert conflicts(zone) == {"S-Z2": [FIXED + "第一款"]}
+    assert zone["done_items"] == ["S-Z1"]
+
+
+def test_awaiting_legal_change_is_reported_apart_from_overdue(synthetic_store, synthetic):
+    """e2: what the law keeps at the province, with no lawful 委托, is 待修法, not 逾期."""
+    extend = synthetic["extend-to-other-cities"]
+    assert extend["overdue_items"] == ["S-P2", "S-P3", "S-Z1"]
+    assert extend["awaiting_legal_change_items"] == ["S-P4", "S-P5", "S-P8", "S-Z2"]
+    assert extend["due"] == extend["done"] + extend["awaiting_legal_change"] + extend["overdue"] == 9
+    # before the deadline nothing is overdue, and what waits for the law waits all the same
+    early = status(synthetic_store, date(2020, 12, 31))["extend-to-other-cities"]
+    assert early["overdue"] == 0 and early["awaiting_legal_change"] == 4
+
+
+def test_a_deadline_that_is_a_rule_cannot_be_judged(synthetic_store, synthetic):
+    """e4: 精准定向赋权's deadline is 工作机构设立后1个月内: its 逾期 is 无法判定, not 0."""
+    from quanze.plan import overdue_cell
+
+    zone = synthetic["zone-empowerment"]
+    assert zone["overdue"] is None and zone["due"] is None and zone["deadline_kind"] == "rule"
+    table = run("--store", synthetic_store, "plan", "status", "--as-of", "2021-01-01")
+    assert table.exit_code == 0, table.output
+    assert overdue_cell(zone) == "无法判定 / cannot be judged"
+    assert table.stdout.count("无法判定") == 1  # the one measure whose deadline is a rule
+    assert "调整与法定依据冲突" in table.stdout and table.stdout.count("S-P4 ") == 1  # once, for three measures
+
+
+def test_the_cities_a_receiving_body_covers():
+    from quanze.plan import reached_cities
+
+    names = {"r/370100": "济南市", "r/370200": "青岛市", "r/370600": "烟台市", "r/370300": "淄博市"}
+    assert reached_cities({"to_body": "济南市、青岛市、烟台市市场监督管理局"}, names) == {"r/370100", "r/370200", "r/370600"}
+    assert reached_cities({"to_body": "各设区的市水利局"}, names) == set(names)
+    assert reached_cities({"to_body": "市市场监督管理局"}, names) == set(names)
+    assert reached_cities({"to_body": None}, names) == set(names)
+    assert reached_cities({"to_body": "各沿海设区的市自然资源和规划局"}, names) is None  # which cities: not said
+
+
+# --- the reviewer's figures, on the sample lists ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(corpus_store) -> dict[str, dict]:
+    from quanze.plan import status as plan_status
+
+    return {r["slug"]: r for r in plan_status(corpus_store, date(2021, 1, 1))}
+
+
+CANCELLED = ["3701CG-XK-0001", "3701CG-XK-0002", "3701CG-XK-0003", "3701GX-XK-0001", "3701ST-XK-0001", "3703SL-XK-0001"]
+
+
+def test_sample_cancelled_city_licences_are_not_overdue_for_counties(sample):
+    equal, cancel = sample["city-county-equal"], sample["cancel-city-licences"]
+    assert not set(CANCELLED) & set(equal["overdue_items"])
+    assert equal["due"] == 12 and cancel["done_items"] == CANCELLED
+
+
+def test_sample_devolution_to_the_other_cities(sample):
+    extend, pilot = sample["extend-to-other-cities"], sample["pilot-cities"]
+    # the 委托 of 37YJ-XK-0011 reaches only the pilot cities; 窗口前移 and 审核转报 are no devolution
+    interim = {"37JT-XK-0010", "37MZ-XK-0001", "37ZR-XK-0008", "37ZR-XK-0011"}
+    assert extend["done"] == 2  # of the 10 it used to count
+    assert not ({"37YJ-XK-0011"} | interim) & set(extend["done_items"])
+    assert extend["done_items"] == ["37WL-XK-0001", "37ZR-XK-0009"]
+    assert "37YJ-XK-0011" not in conflicts(extend) and "37YJ-XK-0011" in conflicts(pilot)
+    # 工业产品生产许可证管理条例第十一条 fixes the province: the 下放 conflicts with it
+    assert "《中华人民共和国工业产品生产许可证管理条例》第十一条第一款" in conflicts(extend)["37SJ-XK-0001"]
+    waiting, late = set(extend["awaiting_legal_change_items"]), set(extend["overdue_items"])
+    assert "37SJ-XK-0001" in waiting and interim <= waiting and not waiting & late
+    assert extend["due"] == extend["done"] + len(waiting) + len(late)
+
+
+def test_sample_zone_empowerment(sample):
+    zone = sample["zone-empowerment"]
+    assert zone["overdue"] is None and zone["deadline_kind"] == "rule"
+    assert zone["done"] == 5 - zone["conflicts"] < 4
+    against = conflicts(zone)
+    assert any("医疗器械监督管理条例" in p for p in against["37YJ-XK-0008"])  # 行政法规
+    assert any("中外合作办学条例" in p for p in against["37RS-XK-0004"])  # 行政法规
