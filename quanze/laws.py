@@ -96,11 +96,6 @@ def read_manifest(laws: Path) -> list[ManifestRow]:
         ]
 
 
-def short_title(title: str) -> str:
-    """``中华人民共和国药品管理法`` → ``药品管理法`` (how lists usually cite it)."""
-    return title.removeprefix("中华人民共和国")
-
-
 class _Builder:
     """Accumulates triples; terms are cached because the same IRIs recur thousands of times."""
 
@@ -219,6 +214,34 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
         summary.entrustments += 1
 
 
+def _admitted(row: ManifestRow, parsed: ParsedText, version: str, seen_versions: dict[str, str],
+              summary: ImportSummary) -> str | None:
+    """The instrument type (slug) of a parsed file the corpus keeps, or None when it is skipped
+    (the reason added to ``summary.skipped``); its warnings go to ``summary.warnings``.
+
+    The order matters: a file refused for its type must not count as the version's copy (nor
+    warn), or a good copy of the same law filed after it is skipped as a duplicate of it and the
+    law is missing from the graph."""
+    itype = INSTRUMENT_TYPES.get(row.instrument_type)
+    if itype is None:
+        summary.skipped.append(Skipped(row.path, 0, f"未知的文件类型 {row.instrument_type}",
+                                       f"unknown instrument type {row.instrument_type}"))
+        return None
+    key = version + ("/" + parsed.part if parsed.part else "")
+    if key in seen_versions:
+        # The same law filed in two folders: one copy is enough.
+        summary.skipped.append(Skipped(row.path, 1, f"与 {seen_versions[key]} 重复", f"duplicate of {seen_versions[key]}"))
+        return None
+    seen_versions[key] = row.path
+    # the parser's only warning: an article number skipped (real published texts have them)
+    summary.warnings.extend(Skipped(w.path, w.line, w.reason_zh, w.reason_en, "numbering-skips")
+                            for w in parsed.warnings)
+    if not parsed.articles:
+        summary.warnings.append(Skipped(row.path, 1, "没有按“第X条”编号的条文，仅收录文件信息",
+                                        "no '第X条' articles; only the instrument is recorded", "no-articles"))
+    return itype
+
+
 def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = None) -> tuple[set[ox.Triple], ImportSummary]:
     """Parse the corpus into triples. ``progress(done, total, path)`` is called per file."""
     rows = read_manifest(laws)
@@ -239,24 +262,10 @@ def build_graph(laws: Path, progress: Callable[[int, int, str], None] | None = N
         except ParseError as exc:
             summary.skipped.append(Skipped(exc.path, exc.line, exc.reason_zh, exc.reason_en))
             continue
-        # the parser's only warning: an article number skipped (real published texts have them)
-        summary.warnings.extend(Skipped(w.path, w.line, w.reason_zh, w.reason_en, "numbering-skips")
-                                for w in parsed.warnings)
         title = parsed.title
         version = str(law_version(title, row.version_date or None))
-        key = version + ("/" + parsed.part if parsed.part else "")
-        if key in seen_versions:
-            # The same law filed in two folders: one copy is enough.
-            summary.skipped.append(Skipped(row.path, 1, f"与 {seen_versions[key]} 重复", f"duplicate of {seen_versions[key]}"))
-            continue
-        seen_versions[key] = row.path
-        if not parsed.articles:
-            summary.warnings.append(Skipped(row.path, 1, "没有按“第X条”编号的条文，仅收录文件信息",
-                                            "no '第X条' articles; only the instrument is recorded", "no-articles"))
-        itype = INSTRUMENT_TYPES.get(row.instrument_type)
+        itype = _admitted(row, parsed, version, seen_versions, summary)
         if itype is None:
-            summary.skipped.append(Skipped(row.path, 0, f"未知的文件类型 {row.instrument_type}",
-                                           f"unknown instrument type {row.instrument_type}"))
             continue
         work = str(law_work(title))
         if version not in {v for v, _ in versions.get(title, [])}:

@@ -50,6 +50,24 @@ LEVEL_EN = {"national": "national", "provincial": "provincial", "municipal": "ci
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 _RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 
+#: A level as a list's cell writes it → its slug: an item list's 行使层级, 受理层级 and 审批层级,
+#: an adjustment list's 承接层级 (quanze.lists). The 级 forms and the short names of local
+#: government (省, 市, 县, 乡镇), grouped by level, highest first (docs/vocabulary.md lists them so).
+LIST_LEVEL_WORDS: dict[str, str] = {
+    "国家级": "national", "省级": "provincial", "省": "provincial", "市级": "municipal", "市": "municipal",
+    "设区的市级": "municipal", "县级": "county", "县": "county", "乡镇级": "township", "乡级": "township",
+    "乡镇": "township",
+}
+#: A review list's 层级 (quanze.review): the list words, and 国家. A review reads a legal text, and
+#: laws name the national level 国家 (国家…主管部门, 国家规定), so a reviewer copying the text's
+#: word means the national level. An item list's 行使层级 says where a Shandong list's item is
+#: exercised, written in the list forms; a bare 国家 there is not one of them and is refused.
+REVIEW_LEVEL_WORDS: dict[str, str] = dict(sorted({**LIST_LEVEL_WORDS, "国家": "national"}.items(),
+                                                 key=lambda word: RANK[word[1]]))
+#: What separates several levels (or codes) in one cell: 、 as the lists write them, and the
+#: other punctuation people type.
+LIST_SEPARATOR = re.compile(r"[；;、,，]\s*")
+
 
 @dataclass(frozen=True)
 class Assignment:

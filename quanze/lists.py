@@ -23,6 +23,7 @@ from quanze import __version__, review
 from quanze.catalog import record_ops
 from quanze.citation import Resolution, Resolver, book_title
 from quanze.devolution import query_text
+from quanze.level import LEVELS, LIST_LEVEL_WORDS, LIST_SEPARATOR, RANK
 from quanze.namespaces import ID, LEVEL, XSD, graph_iri, item_iri, segment
 from quanze.namespaces import QZ as _QZ
 from quanze.namespaces import RDF as _RDF
@@ -77,24 +78,22 @@ ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED_ITEM = ("code", "name", "type", "body", "levels", "basis")
 REQUIRED_ACTION = ("code", "action")
 
-ITEM_TYPES = {
+#: 事项类型 as a list writes it → the item's class (IRI): the one table of item types, which the
+#: loader types items by and quanze.lookup searches and labels them by.
+ITEM_TYPES: dict[str, str] = {
     "行政许可": QZ.AdministrativeLicence, "行政处罚": QZ.AdministrativePenalty, "行政强制": QZ.AdministrativeCoercion,
     "行政征收": QZ.AdministrativeLevy, "行政给付": QZ.AdministrativeBenefit, "行政检查": QZ.AdministrativeInspection,
     "行政确认": QZ.AdministrativeConfirmation, "行政奖励": QZ.AdministrativeReward,
     "行政裁决": QZ.AdministrativeAdjudication, "其他行政权力": QZ.OtherAdministrativePower,
     "公共服务": QZ.PublicServiceItem, "行政事业性收费": QZ.FeeItem,
 }
-LEVEL_WORDS = {
-    "国家级": "national", "省级": "provincial", "省": "provincial", "市级": "municipal", "市": "municipal",
-    "设区的市级": "municipal", "县级": "county", "县": "county", "乡镇级": "township", "乡级": "township",
-    "乡镇": "township",
-}
+LEVEL_WORDS = LIST_LEVEL_WORDS  # 国家 is a review list's word only: see quanze.level
 SECURITY = {"国家安全": "national", "公共安全": "public", "生态安全": "ecological", "意识形态安全": "ideological"}
 HANDLING = {"依申请": "on-application", "依职权": "ex-officio"}
 ACTIONS = {"取消": "cancel", "下放": "devolve", "委托": "entrust", "窗口前移": "window-forward",
            "审核转报": "review-forward", "赋权": "empower", "收回": "recall", "转变管理方式": "change-management"}
 ZONE_WORDS = ("功能区", "zone")
-SPLIT = re.compile(r"[；;、,，]\s*")
+SPLIT = LIST_SEPARATOR
 CITY_PREFIX = re.compile(r"^(\w{2,3}市)")
 
 
@@ -519,7 +518,6 @@ def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_
     stored = _existing_items(store, codes)
     row_code: dict[int, str] = {}
     seen: dict[str, int] = {}
-    rank = {lv: i for i, lv in enumerate(("national", "provincial", "municipal", "county", "township"))}
 
     def bad(row: int, col: str, zh: str, en: str, severity: str = "error") -> None:
         problems.append(Problem(f, row, cols.get(col, ACTION_COLUMNS[col][0]), zh, en, severity))
@@ -561,7 +559,7 @@ def _action_rows(table: Table, store: Store, problems: list[Problem]) -> tuple[_
         out.add(n, action, RDF.type, QZ.DevolutionAction)
         out.add(n, action, QZ.onItem, item_iri(code))
         out.add(n, action, QZ.actionType, ID[f"action-type/{kind}"])
-        levels = sorted(stored[code], key=lambda lv: rank.get(lv, 9))
+        levels = sorted(stored[code], key=lambda lv: RANK.get(lv, len(LEVELS)))
         if levels:
             out.add(n, action, QZ.fromLevel, LEVEL[levels[0]])
         if to_level:
@@ -771,14 +769,6 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
         if n not in bad_rows:
             triples |= ts
     result = LoadResult(graph, kind, len(table.rows), len(table.rows) - len(bad_rows), len(triples), problems=problems)
-    if bad_rows:
-        result.rejects_file = path.with_name(path.stem + ".rejects.csv")
-        reasons: dict[int, list[str]] = {}
-        for p in problems:
-            if p.row in bad_rows and p.severity == "error":
-                reasons.setdefault(p.row, []).append(f"[{p.column}] {p.reason_zh} / {p.reason_en}")
-        write_table(result.rejects_file, [REJECTS_ROW, *table.header, REJECTS_REASON],
-                    [[n, *[r.get(h, "") for h in table.header], "；".join(reasons[n])] for n, r in table.rows if n in bad_rows])
     if kind == "reviews":
         result.focus = sorted({t.subject.value for t in triples if t.object.value == QZ.LevelReview} | set(relying))
     else:
@@ -807,7 +797,21 @@ def load_list(store: Store, path: Path, *, name: str | None = None, by: str | No
         drops.append(str(graph_iri("report", name or path.stem)))
     stats = store.write(graphs, drops=drops, also=also)
     result.inserted, result.deleted = stats.by_graph.get(graph, (0, 0))  # the list's own, not its report's
+    if bad_rows:  # only now: a load refused above leaves no rejects file, nor replaces an earlier one
+        result.rejects_file = _write_rejects(path, table, problems, bad_rows)
     return result
+
+
+def _write_rejects(path: Path, table: Table, problems: list[Problem], bad_rows: set[int]) -> Path:
+    """``<file>.rejects.csv`` beside ``path``: the rows skipped, each with its reasons."""
+    reasons: dict[int, list[str]] = {}
+    for p in problems:
+        if p.row in bad_rows and p.severity == "error":
+            reasons.setdefault(p.row, []).append(f"[{p.column}] {p.reason_zh} / {p.reason_en}")
+    rejects = path.with_name(path.stem + ".rejects.csv")
+    write_table(rejects, [REJECTS_ROW, *table.header, REJECTS_REASON],
+                [[n, *[r.get(h, "") for h in table.header], "；".join(reasons[n])] for n, r in table.rows if n in bad_rows])
+    return rejects
 
 
 def check_name(name: str | None, path: Path) -> None:

@@ -45,6 +45,7 @@ from quanze import catalog
 from quanze.citation import book_title
 from quanze.devolution import AUTHORITY_ZH, as_listed, authority, chain, provision_parts, query_text
 from quanze.level import LEVEL_ZH, LEVELS, RANK
+from quanze.lists import ITEM_TYPES
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri, segment
 from quanze.numerals import to_chinese
 from quanze.review import effective
@@ -58,15 +59,9 @@ SH = "http://www.w3.org/ns/shacl#"
 #: Bound where a query needs a value and there is none: no node has it.
 NOTHING = Iri("urn:x-quanze:nothing")
 
-#: 事项类型 (zh label) → the item's class, as the list loader types items.
-ITEM_CLASSES: dict[str, str] = {
-    "行政许可": str(QZ.AdministrativeLicence), "行政处罚": str(QZ.AdministrativePenalty),
-    "行政强制": str(QZ.AdministrativeCoercion), "行政征收": str(QZ.AdministrativeLevy),
-    "行政给付": str(QZ.AdministrativeBenefit), "行政检查": str(QZ.AdministrativeInspection),
-    "行政确认": str(QZ.AdministrativeConfirmation), "行政奖励": str(QZ.AdministrativeReward),
-    "行政裁决": str(QZ.AdministrativeAdjudication), "其他行政权力": str(QZ.OtherAdministrativePower),
-    "公共服务": str(QZ.PublicServiceItem), "行政事业性收费": str(QZ.FeeItem),
-}
+#: 事项类型 (zh label) → the item's class: the list loader's own table, so that a type a list may
+#: hold is one the search accepts and the pages name.
+ITEM_CLASSES: dict[str, str] = ITEM_TYPES
 ITEM_TYPE_LABELS = {cls: label for label, cls in ITEM_CLASSES.items()}
 #: A level as the API accepts it (省级 … or provincial …) → its slug.
 LEVEL_PARAMS: dict[str, str] = {**{zh: en for en, zh in LEVEL_ZH.items()}, **{en: en for en in LEVELS}}

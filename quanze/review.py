@@ -41,7 +41,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from quanze.level import LEVEL_ZH, LEVELS
+from quanze.level import LEVEL_ZH, LEVELS, LIST_SEPARATOR, REVIEW_LEVEL_WORDS
 from quanze.namespaces import DCTERMS, ID, LEVEL, QZ, RDF, SKOS, XSD, segment
 from quanze.store import Iri, Store
 from quanze.tables import is_date
@@ -61,12 +61,7 @@ SHEET_CONTEXT = ("原文", "涉及事项", "状态")
 
 REQUIRED = ("provision", "levels", "reviewer")
 NO_LEVEL = {"无", "none", "—", "-"}
-LEVEL_NAMES = {
-    "国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial", "市级": "municipal",
-    "市": "municipal", "设区的市级": "municipal", "县级": "county", "县": "county", "乡镇级": "township",
-    "乡级": "township", "乡镇": "township",
-}
-_SPLIT = re.compile(r"[；;、,，]\s*")
+LEVEL_NAMES = REVIEW_LEVEL_WORDS  # the list words and 国家: see quanze.level
 _UNIT = re.compile(r"/par_\d+(/pt_\d+)?$")
 
 # A review is current while its unit's qz:text is its qz:reviewedText: the test the loader makes
@@ -94,7 +89,7 @@ def review_iri(unit: str, load: str) -> str:
 
 def parse_levels(text: str) -> tuple[list[str], list[str]]:
     """(level slugs, unknown words) of a 层级 cell; 无 gives no level."""
-    words = [w for w in _SPLIT.split(text.strip()) if w]
+    words = [w for w in LIST_SEPARATOR.split(text.strip()) if w]
     if len(words) == 1 and words[0].lower() in NO_LEVEL:
         return [], []
     known = [LEVEL_NAMES[w] for w in words if w in LEVEL_NAMES]

@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     gsp_endpoint: str | None = None  # Graph Store Protocol URL, when the server has one
     laws: Path | None = None  # folder in the format of shared/laws
     data: Path = DATA
-    ontology: Path = ONTOLOGY
-    shapes: Path = SHAPES
+    ontology: Path = ONTOLOGY  # read by init and by validation (quanze.validation.rule_files)
+    shapes: Path = SHAPES  # the SHACL shapes folder validation reads (quanze.validation.rule_files)
 
     # HTTP service
     token: str | None = None  # bearer token for writes; none = read-only

@@ -85,11 +85,11 @@ from quanze.citation import book_title
 from quanze.closure import reachable
 from quanze.namespaces import ELI, ID, OWL, QZ, RDF, RDFS, SH, SKOS, XSD
 from quanze.numerals import to_chinese
-from quanze.settings import ONTOLOGY, SHAPES
+from quanze.settings import SHAPES, Settings
 from quanze.store import Iri, Store, bind
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = SHAPES
+SHAPES_DIR = SHAPES  # the shapes shipped with Quanze; validation reads Settings.shapes (see rule_files)
 
 Engine = TypingLiteral["fast", "pyshacl"]
 
@@ -410,17 +410,32 @@ _THIS = re.compile(r"\$this\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+class RulesMissing(FileNotFoundError):
+    """The shapes folder or the ontology file validation is to read is not there: validating
+    without them would say nothing, and a load validated so would be stored unchecked."""
+
+
+def rule_files(shapes: Path | str | None = None, ontology: Path | str | None = None) -> tuple[str, str]:
+    """The shapes folder and the ontology file a validation reads: those given, else the
+    settings' (``QUANZE_SHAPES``, ``QUANZE_ONTOLOGY``; by default the copies shipped with Quanze)."""
+    if shapes is None or ontology is None:
+        settings = Settings()
+        shapes, ontology = shapes or settings.shapes, ontology or settings.ontology
+    return str(shapes), str(ontology)
+
+
 def shape_names(shapes: Path | str | None = None) -> dict[str, dict[str, str]]:
     """Shape IRI → {language: name} of the rules (sh:name; a property shape's is prefixed by its
     node shape's), for people reading stored findings."""
-    return _load_shapes(str(shapes or SHAPES_DIR)).names
+    return _load_shapes(rule_files(shapes)[0]).names
 
 
 @lru_cache(maxsize=4)
 def _load_shapes(directory: str) -> _Shapes:
     files = sorted(Path(directory).glob("*.ttl"))
     if not files:
-        raise FileNotFoundError(f"没有 SHACL 规则文件 / no shapes in {directory}")
+        raise RulesMissing(f"没有 SHACL 规则文件（*.ttl）：{directory}，请检查 QUANZE_SHAPES / "
+                           f"no SHACL shapes (*.ttl) in {directory}: check QUANZE_SHAPES")
     full = Graph()
     for f in files:
         full.parse(f, format="turtle")
@@ -563,6 +578,9 @@ class _Ontology:
 
 @lru_cache(maxsize=2)
 def _load_ontology(path: str) -> _Ontology:
+    if not Path(path).is_file():
+        raise RulesMissing(f"本体文件不存在：{path}，请检查 QUANZE_ONTOLOGY / "
+                           f"no ontology file at {path}: check QUANZE_ONTOLOGY")
     triples = [q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
     sub: dict[str, set[str]] = defaultdict(set)
     for t in triples:
@@ -1149,8 +1167,9 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
     do not depend on the batching, as every batch reads the full neighbourhood of its nodes), by
     ``workers`` processes (default :data:`WORKERS`; 1: in this process) when there are several.
     """
-    onto = _load_ontology(str(ontology or ONTOLOGY))
-    bundle = _load_shapes(str(shapes or SHAPES_DIR))
+    shapes, ontology = rule_files(shapes, ontology)
+    onto = _load_ontology(ontology)
+    bundle = _load_shapes(shapes)
     view = _View(store, replace)
     if focus is None:
         # Every item, action and level review, then every organisation and region (reference data).
@@ -1161,8 +1180,7 @@ def validate(store: Store, focus: list[str] | None = None, *, lang: str = "zh",
     batches = [list(batch) for batch in _chunks(seeds, BATCH)] or [[]]
     n = WORKERS if workers is None else workers
     if len(batches) > 1 and n > 1:
-        reports = _validate_parallel(view, batches, onto, bundle, lang, engine, n,
-                                     str(shapes or SHAPES_DIR), str(ontology or ONTOLOGY))
+        reports = _validate_parallel(view, batches, onto, bundle, lang, engine, n, shapes, ontology)
     else:
         reports = [_validate_once(view, batch, onto, bundle, lang, engine) for batch in batches]
     if len(reports) == 1:
@@ -1419,4 +1437,4 @@ def _key(f: Finding) -> tuple[object, ...]:
     return (*_place(f), tuple(sorted(f.messages.items())))
 
 
-__all__ = ["Finding", "Report", "shape_names", "validate", "validate_pending"]
+__all__ = ["Finding", "Report", "RulesMissing", "rule_files", "shape_names", "validate", "validate_pending"]

@@ -124,3 +124,23 @@ def test_warnings_name_the_file_the_line_and_their_kind(tmp_path):
     skip = summary.warnings[0]
     assert "第二条 之后是 第四条" in skip.reason_zh and "2 followed by 4" in skip.reason_en
     assert set(WARNING_KINDS) == {w.kind for w in summary.warnings}  # every kind has its label
+
+
+def test_a_copy_refused_for_its_type_does_not_hide_the_good_copy(tmp_path):
+    """Regression: a file refused for an unknown instrument type was recorded as its version's
+    copy (and warned about) first, so the good copy of the same law filed after it was skipped as
+    its duplicate, and the law was missing from the graph."""
+    no_articles = "# 示例决定\n\n2020年1月1日 通过\n\n<!-- INFO END -->\n\n一、没有按条编号的规定。\n"
+    files = {"a/law.md": ("示例条例", "行政法规（误填）", GOOD), "b/law.md": ("示例条例", "行政法规", GOOD),
+             "a/decision.md": ("示例决定", "法律（误填）", no_articles), "b/decision.md": ("示例决定", "法律", no_articles)}
+    lines = ["path,title,instrument_type,issuing_level,issuer,version_date,is_latest,status,sha256"]
+    for name, (title, kind, text) in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        lines.append(f"{name},{title},{kind},national,国务院,2020-01-01,true,有效,x")
+    (tmp_path / "manifest.csv").write_text("\n".join(lines), encoding="utf-8")
+    _, summary = build_graph(tmp_path)
+    assert summary.versions == 2 and summary.articles == 2
+    assert [(s.path, s.reason_en) for s in summary.skipped] == [
+        ("a/law.md", "unknown instrument type 行政法规（误填）"), ("a/decision.md", "unknown instrument type 法律（误填）")]
+    assert [(w.path, w.kind) for w in summary.warnings] == [("b/decision.md", "no-articles")]

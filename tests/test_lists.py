@@ -16,6 +16,7 @@ from quanze.lists import (
     ITEM_COLUMNS,
     ITEM_TYPES,
     LEVEL_WORDS,
+    REJECTS_ROW,
     REQUIRED_ACTION,
     REQUIRED_ITEM,
     SECURITY,
@@ -693,3 +694,70 @@ def test_a_file_whose_name_is_reserved_or_a_blank_name_is_refused(reference_stor
     for fine in ("laws-2024", "plans", "山东 plan", "reference list", "法规"):
         check_name(fine, plan)
     check_name(None, tmp_path / "laws-2024.csv")
+
+
+# --- on a small store: the reference data and one synthetic law -----------------------------------
+
+#: An item list citing the synthetic law's 第二条 (which fixes the province): MINI-1 is exercised
+#: at county level (a violation of 层级与法定依据不符), MINI-2 at a level that does not exist.
+MINI_ITEMS = ("事项编码,事项名称,事项类型,实施主体,行使层级,设定依据\n"
+              "MINI-1,示例机构设立审批,行政许可,省示例厅,县级,《示例条例》第二条\n"
+              "MINI-2,示例机构变更审批,行政许可,省示例厅,部级,《示例条例》第二条\n")
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory):
+    from quanze.laws import import_corpus
+    from quanze.reference import init
+
+    from .conftest import write_mini_corpus
+
+    s = EmbeddedStore(None)
+    init(s)
+    import_corpus(s, write_mini_corpus(tmp_path_factory.mktemp("laws")))
+    yield s
+    s.close()
+
+
+def test_a_load_refused_by_validation_writes_no_rejects_file(mini_store, tmp_path):
+    """Regression: with --skip-bad-rows the rejects file was written before validation, so a load
+    that validation then refused ("the store is unchanged") left a rejects file nobody was told
+    of, in place of the one an earlier load had written. It is written once the load is stored."""
+    from quanze.validation import validate_pending
+
+    path = tmp_path / "mini.csv"
+    path.write_text(MINI_ITEMS, encoding="utf-8")
+    earlier = tmp_path / "mini.rejects.csv"
+    earlier.write_text("an earlier load's rejects\n", encoding="utf-8")
+    with pytest.raises(LoadRejected) as refused:
+        load_list(mini_store, path, skip_bad_rows=True, validator=validate_pending)
+    assert refused.value.report.violations and "mini" not in {r.name for r in loads(mini_store)}
+    assert earlier.read_text(encoding="utf-8") == "an earlier load's rejects\n"
+    result = load_list(mini_store, path, skip_bad_rows=True)  # unvalidated: stored, and the file written
+    assert result.rejects_file == earlier and result.stored_rows == 1
+    assert [r[REJECTS_ROW] for _, r in read_table(earlier).rows] == ["3"]
+    assert unload(mini_store, "mini")
+
+
+def test_level_words_are_one_table_and_guojia_is_a_review_word_only(mini_store, tmp_path):
+    """The level words of the item and adjustment lists and of the review lists are one table
+    (quanze.level), where they had drifted apart as two: 国家 is a review list's word for the
+    national level (a review reads a law, and laws say 国家), not an item list's 行使层级."""
+    from quanze import level, lists
+
+    assert LEVEL_WORDS is level.LIST_LEVEL_WORDS and review.LEVEL_NAMES is level.REVIEW_LEVEL_WORDS
+    assert lists.SPLIT is level.LIST_SEPARATOR
+    assert dict(review.LEVEL_NAMES.items() - LEVEL_WORDS.items()) == {"国家": "national"}
+    assert LEVEL_WORDS.items() <= review.LEVEL_NAMES.items()
+    assert all(LEVEL_WORDS[level.LEVEL_ZH[lv]] == lv for lv in level.LEVELS)  # every 级 form, in both
+    assert review.parse_levels("国家、省级") == (["national", "provincial"], [])
+    path = tmp_path / "guojia.csv"
+    path.write_text(MINI_ITEMS.replace("县级", "国家").replace("部级", "国家级"), encoding="utf-8")
+    refused = {(p.row, p.column) for p in _load_refused(mini_store, path).problems if p.severity == "error"}
+    assert refused == {(2, "行使层级")}
+
+
+def _load_refused(store, path: Path) -> LoadRejected:
+    with pytest.raises(LoadRejected) as refused:
+        load_list(store, path)
+    return refused.value

@@ -101,3 +101,27 @@ def test_an_adjustment_settles_the_chain_of_the_items_related_to_its_item(report
     shown = {f["shape_name"] for f in item_detail(store, "37JT-XK-0009")["findings"]}
     assert shown == {f.shape_name for f in validate(store, [str(item_iri("37JT-XK-0009"))]).results}
     assert "一链办理" not in shown
+
+
+def test_item_types_are_the_loaders_own_table():
+    """The item types the search accepts and the pages name are the table the list loader types
+    items by (quanze.lists.ITEM_TYPES), not a copy of it that could drift: a type a list may hold
+    is one the search finds."""
+    from quanze import lists, lookup
+    from quanze.store import Iri
+
+    assert lookup.ITEM_CLASSES is lists.ITEM_TYPES
+    assert {cls: label for label, cls in lists.ITEM_TYPES.items()} == lookup.ITEM_TYPE_LABELS
+    for label, cls in lists.ITEM_TYPES.items():
+        assert lookup._search_bindings(label, None, None, None, None)["class"] == Iri(cls)
+
+
+def test_every_query_file_is_named_by_the_code():
+    """Each ``quanze/queries/*.rq`` is read by name (:func:`quanze.devolution.query_text`): a file
+    that nothing names is dead and drifts from the vocabulary unnoticed (instrument_detail.rq was
+    one). A test naming one counts: article_text.rq is read by tests/test_citation.py only."""
+    sources = "\n".join(p.read_text(encoding="utf-8") for folder in ("quanze", "api", "scripts", "tests")
+                        for p in (ROOT / folder).rglob("*.py"))
+    unnamed = [q.name for q in sorted((ROOT / "quanze" / "queries").glob("*.rq"))
+               if f'"{q.stem}"' not in sources and f"'{q.stem}'" not in sources]
+    assert unnamed == []
