@@ -1,16 +1,11 @@
-"""A SPARQL tokenizer that sees keywords where the parser sees them.
+"""What the service reads from a request's tokens.
 
 pyoxigraph parses but does not expose the parsed query, so the few things the service must
 know about a request's text — is there a ``SERVICE`` or a ``LOAD``, which graphs does
-``FROM`` name, which graphs can an update touch — are read from tokens. The token rules
-follow the SPARQL 1.1 grammar's terminals (§19.8): strings (all four quotings, with
-escapes), IRIs, prefixed names, variables, blank node labels and language tags are single
-tokens and comments are dropped, so a keyword inside a literal, an IRI, a comment or a name
-(``"SERVICE"``, ``<http://x/#LOAD>``, ``?service``, ``ex:load``) is never mistaken for one,
-and a keyword written in any case (``sErViCe``) is still found.
-
-Like Oxigraph, ``\\uXXXX`` escapes are only decoded inside strings and IRIs, so they cannot
-spell a keyword.
+``FROM`` name, which graphs can an update touch — are read from tokens: those of
+:func:`quanze.store.tokens.tokenize` (shared with the ``quanze query`` command, which reads the
+query form from them too), where a keyword inside a literal, an IRI, a comment or a name is
+never mistaken for one.
 """
 
 from __future__ import annotations
@@ -21,50 +16,11 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-_PN_LOCAL_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
-_PLX = rf"(?:%[0-9A-Fa-f]{{2}}|{_PN_LOCAL_ESC})"
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-             |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-             |'(?:[^'\\\n\r]|\\.)*'
-             |"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][\w\u00B7]+)
-  | (?P<bnode>_:\w(?:[\w.\-\u00B7]*[\w\-\u00B7])?)
-  | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:(?:[\w:]|{_PLX})(?:(?:[\w.:\-\u00B7]|{_PLX})*(?:[\w:\-\u00B7]|{_PLX}))?)?)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
-  | (?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from quanze.store.tokens import Token, declared_prefixes
+from quanze.store.tokens import tokenize as tokenize  # re-exported: the service's tokens
 
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # iri, string, var, bnode, pname, langtag, word, number, punct
-    text: str
-    pos: int
-    whole: str | None = None  # a name split off a glued keyword: the prefixed name it was part of
-
-    @property
-    def keyword(self) -> str | None:
-        """The word in lower case when the token is a bare word (a keyword or function name)."""
-        return self.text.lower() if self.kind == "word" else None
-
-
-#: Keywords Oxigraph also reads glued to what follows (``GRAPHl:x`` as ``GRAPH l:x``,
-#: ``DROPALL`` as ``DROP ALL``, ``SERVICESILENT<…>``), where the grammar's longest match makes
-#: one prefixed name or one unknown word of them.
-_GLUED = ("graph", "service", "load", "with", "into", "using", "named", "from", "silent", "drop", "clear",
-          "create", "copy", "move", "add", "to")
 
 #: SPARQL 1.1's keywords and built-in function names (lower case): a word that is none of them
 #: is a keyword glued to another, as far as the service can tell.
@@ -81,45 +37,6 @@ SPARQL_WORDS = frozenset((
     "isliteral", "isnumeric", "regex", "substr", "replace", "count", "sum", "min", "max", "avg", "sample",
     "group_concat",
 ))
-
-
-def tokenize(text: str) -> list[Token]:
-    """The significant tokens of a query or update (whitespace and comments dropped).
-
-    A prefixed name that is a keyword glued to a declared prefix (``GRAPHl:x`` with ``l:``
-    declared, ``SERVICEex:s``) is two tokens, keyword and name, as Oxigraph's parser reads it:
-    else ``GRAPHl:x`` would write a graph no target names, and ``SERVICEex:s`` call it. Where the
-    whole prefix (``GRAPHl:``) is declared too, either reading may be Oxigraph's: both parts keep
-    the whole name (``whole``), and the service assumes each reading in turn (targets, SERVICE).
-    Other glued forms (``DROPALL``, ``SERVICESILENTx:y``) stay an unknown word or a name with an
-    undeclared prefix: :func:`glued` finds them."""
-    out: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, m.group(), m.start()))
-    declared = declared_prefixes(out)
-    return [part for i, tok in enumerate(out)
-            for part in ([tok] if i and out[i - 1].keyword == "prefix" else _unglued(tok, declared))]
-
-
-def declared_prefixes(tokens: list[Token]) -> set[str]:
-    """The prefixes a text declares (``PREFIX p: <…>`` gives ``p``)."""
-    return {tokens[i + 1].text[:-1] for i in range(len(tokens) - 1)
-            if tokens[i].keyword == "prefix" and tokens[i + 1].kind == "pname" and tokens[i + 1].text.endswith(":")}
-
-
-def _unglued(tok: Token, declared: set[str]) -> list[Token]:
-    if tok.kind != "pname":
-        return [tok]
-    prefix, _, local = tok.text.partition(":")
-    for word in _GLUED:
-        rest = prefix[len(word):]
-        if prefix.lower().startswith(word) and rest in declared:
-            whole = tok.text if prefix in declared else None
-            return [Token("word", prefix[: len(word)], tok.pos, whole),
-                    Token("pname", f"{rest}:{local}", tok.pos + len(word), whole)]
-    return [tok]
 
 
 def glued(tokens: list[Token]) -> bool:

@@ -145,56 +145,100 @@ def _out_of_memory(memory_mb: int) -> ApiError:
                          f"the query needed more memory than allowed ({memory_mb} MiB, QUANZE_QUERY_MEMORY_MB)")
 
 
+def _closing() -> ApiError:
+    return ApiError(503, "服务正在关闭 / the service is shutting down")
+
+
 class QueryProcesses:
     """Idle workers, started on demand; how many run at once is bounded by the caller's slots
-    (:class:`api.security.QueryRunner`)."""
+    (:class:`api.security.QueryRunner`). Every worker is either idle or busy with one job, and
+    both lists are known, so :meth:`close` ends them all: one busy at shutdown would otherwise
+    be handed back to the idle list when its job ends, and live on with the store open."""
 
     def __init__(self, store: EmbeddedStore, memory_mb: int):
         assert store.path, "worker processes need the on-disk store"
         self.store = store
         self.memory_mb = memory_mb
         self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._closed = False
         self._lock = threading.Lock()
 
     def run(self, job: Job, timeout: float) -> tuple[bytes, str, bool]:
         """``job`` in a worker (blocking: call it from the query thread); the worker is killed
-        when ``timeout`` seconds pass without an answer."""
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
-        if worker is None or not worker.alive():
-            # The revision is read before the worker opens the store, so a write in between
-            # shows as a newer revision on the job and the worker reopens.
-            worker = _Worker(self.store.path or "", self.store.revision, self.memory_mb)
+        when ``timeout`` seconds pass without an answer. 503 once :meth:`close` has been called."""
+        worker = self._take()
         job.revision = self.store.revision
         try:
             reply = worker.ask(job, timeout)
         except (EOFError, OSError):
-            worker.kill()
+            self._drop(worker)
+            if self._closed:  # killed by close(), not by its query
+                raise _closing() from None
             if worker.process.returncode == -signal.SIGABRT:  # Rust aborts on a failed allocation: the cap
                 raise _out_of_memory(self.memory_mb) from None
             raise StoreError(f"查询进程异常退出 / the query worker exited ({worker.process.returncode})") from None
         if reply is None:
-            worker.kill()
+            self._drop(worker)
             raise QueryTimeout(timeout)
         kind, payload = reply
         if kind == "memory":
             # Python's MemoryError came back, but the allocator may be left fragmented right
             # under the cap: the next query gets a fresh worker.
-            worker.kill()
+            self._drop(worker)
             raise _out_of_memory(self.memory_mb)
-        with self._lock:
-            self._idle.append(worker)
+        self._give_back(worker)
         if kind == "ok":
             return payload
         if kind == "syntax":
             raise QuerySyntaxError(payload)
         raise StoreError(payload)
 
-    def close(self) -> None:
+    def _take(self) -> _Worker:
+        """An idle worker, or a new one, counted busy; 503 once closed."""
         with self._lock:
+            if self._closed:
+                raise _closing()
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or not worker.alive():
+            if worker is not None:
+                worker.kill()  # exited on its own: its pipes are closed here
+            # The revision is read before the worker opens the store, so a write in between
+            # shows as a newer revision on the job and the worker reopens.
+            worker = _Worker(self.store.path or "", self.store.revision, self.memory_mb)
+        with self._lock:
+            if not self._closed:
+                self._busy.add(worker)
+                return worker
+        worker.kill()  # closed while it started
+        raise _closing()
+
+    def _give_back(self, worker: _Worker) -> None:
+        """A worker whose job is done: idle again, or killed when the pool has been closed."""
+        with self._lock:
+            self._busy.discard(worker)
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _drop(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+        worker.kill()
+
+    def close(self) -> None:
+        """Kill every worker, idle or busy; :meth:`run` refuses work from now on."""
+        with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
+            busy = list(self._busy)
         for w in idle:
             w.kill()
+        for w in busy:
+            # Only the signal: the thread in run() is reading its pipe, sees it close, and
+            # waits for the process and closes the pipes itself (_drop).
+            w.process.kill()
 
 
 def start(store: Any, memory_mb: int) -> QueryProcesses | None:

@@ -11,8 +11,17 @@ Requests (SPARQL 1.1 Protocol §2):
 
 Answers: SELECT/ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples,
 JSON-LD or RDF/XML; chosen from ``Accept`` by :func:`quanze.store.formats.best_media_type`
-(406 when none fits). The query form is found by parsing the text with pyoxigraph (on an
-empty store, in the worker thread), which also gives 400 with the parser's line and column.
+(406 when none fits).
+
+**Query form.** Whether a query is SELECT, ASK or CONSTRUCT/DESCRIBE is read from its tokens
+(:func:`quanze.store.tokens.query_form`), never by running it in the server: pyoxigraph has no
+parse-only call, and it evaluates an ASK (or a SELECT with ORDER BY) as it parses it, however
+empty the store, so a query of ``VALUES`` blocks alone would run outside the killable worker
+and hold its slot for as long as it takes. A syntax error comes from running the query (in the
+worker process, in the thread for the in-memory store, or from the remote endpoint): 400 with
+the parser's line and column, counted in the text as sent. A text that names no query form is
+run all the same, for the parser to say why, and answers in SPARQL JSON whatever ``Accept``
+says; one that does, but that ``Accept`` cannot be served for, is 406 before it is parsed.
 
 **ASK as CSV or TSV.** The SPARQL 1.1 CSV/TSV results format defines no boolean, and Oxigraph
 writes a bare ``true``: a body with no header line, which a CSV reader takes for a table with
@@ -42,6 +51,7 @@ own ``BASE``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,12 +66,10 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
 from api.lexer import (
-    Token,
     drops_every_graph,
     graph_query,
     has_relative_iri,
     query_dataset,
-    tokenize,
     update_targets,
 )
 from api.methods import method_routes
@@ -71,6 +79,7 @@ from api.writes import ManagedGraph, commit_write, managed_graphs
 from quanze.settings import Settings
 from quanze.store import QuerySyntaxError, Store
 from quanze.store.formats import RDF_FORMATS, RESULT_FORMATS, best_media_type
+from quanze.store.tokens import Token, prologue_end, query_form, tokenize
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -83,8 +92,6 @@ UPDATE_TYPE = "application/sparql-update"
 
 #: A graph no one writes: the default graph of a dataset that names only named graphs.
 EMPTY_DEFAULT_GRAPH = "urn:x-quanze:empty-default-graph"
-
-_PARSER = ox.Store()  # never written: used to parse queries and tell their form
 
 
 @dataclass
@@ -194,20 +201,31 @@ async def read_operation(request: Request) -> Operation | None:
 
 # --- queries ---------------------------------------------------------------------------------
 
-def query_form(text: str, base: str | None = None) -> str:
-    """``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE); QuerySyntaxError when it does not parse.
+SYNTAX_ERROR = "SPARQL 语法错误 / SPARQL syntax error: "
 
-    Parses on an empty store: SELECT and graph results are lazy and ASK finds nothing, so
-    this costs the parse. SERVICE must have been refused before (Oxigraph would call it)."""
-    try:
-        result = _PARSER.query(text, base_iri=base)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL 语法错误 / SPARQL syntax error: {exc}") from None
-    if isinstance(result, ox.QuerySolutions):
-        return "select"
-    if isinstance(result, ox.QueryBoolean):
-        return "ask"
-    return "graph"
+#: Where Oxigraph's parser says the error is: ``error at LINE:COLUMN`` (1-based, in characters).
+_ERROR_AT = re.compile(r"\berror at (\d+):(\d+)")
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
+    """A syntax error with the bilingual prefix, which a remote endpoint's message comes without."""
+    return QuerySyntaxError(message if message.startswith(SYNTAX_ERROR) else SYNTAX_ERROR + message)
+
+
+def unshifted(message: str, text: str, at: int, inserted: int) -> str:
+    """The parser's ``message`` with its position in the user's ``text``: the service ran the text
+    with ``inserted`` characters put in at ``at`` (a ``BASE`` in front, :func:`parse_update`'s
+    guard), on the same line so that line numbers hold; the column is moved back past them."""
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)  # 1-based
+
+    def moved(m: re.Match[str]) -> str:
+        at_line, at_column = int(m.group(1)), int(m.group(2))
+        if at_line == line and at_column > column:
+            at_column = column + max(0, at_column - column - inserted)  # inside the insertion: where it went
+        return f"error at {at_line}:{at_column}"
+
+    return _ERROR_AT.sub(moved, message, count=1) if inserted else message
 
 
 def not_acceptable(offered: list[str]) -> ApiError:
@@ -228,6 +246,19 @@ def ask_table(json_results: bytes, media: str) -> bytes:
     header, end = ASK_TABLES[media]
     value = "true" if json.loads(json_results)["boolean"] else "false"
     return f"{header}{end}{value}{end}".encode()
+
+
+def answer_media(form: str | None, accept: str | None) -> str:
+    """The media type to answer ``form`` in, by ``Accept`` (406 when none fits). A text that names
+    no query form is no query: it is run for the parser to say why, in SPARQL JSON whatever
+    ``Accept`` asks, so that the answer is that 400 rather than a 406."""
+    offered = GRAPH_TYPES if form == "graph" else RESULT_TYPES
+    media = best_media_type(accept, offered)
+    if media is not None:
+        return media
+    if form is None:
+        return JSON_RESULTS
+    raise not_acceptable(offered)
 
 
 def dataset_for(op: Operation, tokens: list[Token], base: str) -> tuple[list[str], list[str]]:
@@ -272,17 +303,19 @@ async def run_query(request: Request, op: Operation, settings: Settings, store: 
         refuse_service(tokens)
         default, named = dataset_for(op, tokens, base)
         text = with_base(op.text, tokens, base)
-        form = query_form(op.text, base)
-        offered = GRAPH_TYPES if form == "graph" else RESULT_TYPES
-        media = best_media_type(accept, offered)
-        if media is None:
-            raise not_acceptable(offered)
+        form = query_form(tokens)  # from the tokens: evaluating it here is what the worker is for
+        media = answer_media(form, accept)
         table = form == "ask" and media in ASK_TABLES  # run as JSON, written with a header (see above)
-        job = Job(0, text, JSON_RESULTS if table else media, default, named, settings.max_rows, form == "select")
-        if processes is not None:  # the on-disk store: a worker process, killed at the time limit
-            result = processes.run(job, max(0.0, deadline - time.monotonic()))
-        else:
-            result = answer(store, job)
+        # a text of no form runs as a SELECT, under the row cap, should it parse after all
+        job = Job(0, text, JSON_RESULTS if table else media, default, named, settings.max_rows,
+                  form in ("select", None))
+        try:
+            if processes is not None:  # the on-disk store: a worker process, killed at the time limit
+                result = processes.run(job, max(0.0, deadline - time.monotonic()))
+            else:
+                result = answer(store, job)
+        except QuerySyntaxError as exc:
+            raise syntax_error(unshifted(str(exc), op.text, 0, len(text) - len(op.text))) from None
         return (ask_table(result[0], media), media, False) if table else result
 
     # With worker processes the limit is enforced inside work(), which frees its slot before it
@@ -308,8 +341,11 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         text = with_base(op.text, tokens, base)
         if drops_every_graph(tokens) and (kept := managed_graphs(store) & set(store.graph_names())):
             raise ManagedGraph(sorted(kept))  # refused before every graph is copied to compare
-        commit_write(store, lambda: update_scope(store, text, base), lambda _snapshot: store.update(text),
-                     protocol=True, exact=False)
+        try:
+            commit_write(store, lambda: update_scope(store, text, base), lambda _snapshot: store.update(text),
+                         protocol=True, exact=False)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(unshifted(str(exc), op.text, 0, len(text) - len(op.text))) from None
 
     await run_in_threadpool(work)
     return Response(status_code=204)
@@ -323,12 +359,7 @@ def update_scope(store: Store, text: str, base: str) -> set[str] | None:
     tokens = tokenize(text)
     if (named := update_targets(tokens, base)) is not None:
         return named
-    try:  # parsed (and run on an empty store) first: a bad update costs no copy of every graph
-        ox.Store().update(text)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL 语法错误 / SPARQL syntax error: {exc}") from None
-    except Exception:  # noqa: BLE001 -- it parsed; what it does on an empty store (CLEAR GRAPH <none>) is no answer
-        pass
+    parse_update(text, tokens)  # first: a bad update costs no copy of every graph
     if (query := graph_query(text, tokens)) is None or (named := update_targets(
             tokens, base, graph_variables=True)) is None:
         return None
@@ -338,6 +369,30 @@ def update_scope(store: Store, text: str, base: str) -> set[str] | None:
     # only those that exist need a copy: a graph the update makes is found after it, and an IRI
     # bound that names no graph (a subject, say) would be one more graph to compare and restore
     return None if bound is None else named | (bound & set(store.graph_names()))
+
+
+#: What :func:`parse_update` puts in front of an update's operations: the second ``CREATE`` fails,
+#: and Oxigraph parses an update whole, then runs its operations in order and stops at the first
+#: that fails — so none of the update's own runs.
+_PARSE_ONLY = "CREATE GRAPH <urn:x-quanze:parse-only> ; CREATE GRAPH <urn:x-quanze:parse-only> ; "
+
+
+def parse_update(text: str, tokens: list[Token]) -> None:
+    """QuerySyntaxError, with the parser's message, when the update ``text`` does not parse;
+    nothing of it is run.
+
+    pyoxigraph has no parse-only call, and running the update on an empty store to see it
+    parse is no cheaper than its ``WHERE`` is without data: ``VALUES`` blocks, ``BIND`` and
+    subqueries cost their evaluation all the same, and this runs with the write lock held. The
+    guard goes after the prologue: Oxigraph reads no ``PREFIX`` or ``BASE`` after a ``;``."""
+    i = prologue_end(tokens)
+    at = tokens[i].pos if i < len(tokens) else len(text)
+    try:
+        ox.Store().update(text[:at] + _PARSE_ONLY + text[at:])
+    except SyntaxError as exc:
+        raise syntax_error(unshifted(str(exc), text, at, len(_PARSE_ONLY))) from None
+    except Exception:  # noqa: BLE001 -- the guard's second CREATE, failing as it should: the update parsed
+        return
 
 
 # --- the service description -----------------------------------------------------------------

@@ -126,11 +126,11 @@ def query(sparql: Annotated[str, typer.Argument(help="SPARQL query text, or @fil
     store = open_store()
     try:
         form = _query_form(text)
-        if form == "ASK":
+        if form == "ask":
             answer = store.ask(text)
             console.print(json.dumps(answer) if fmt == "json" else str(answer).lower())
             return
-        if form in ("CONSTRUCT", "DESCRIBE"):
+        if form == "graph":  # CONSTRUCT, DESCRIBE
             body, _ = store.sparql(text, "text/turtle")
             sys.stdout.write(body.decode("utf-8"))
             return
@@ -163,12 +163,12 @@ def _read_query_file(name: str) -> str:
 
 
 def _query_form(text: str) -> str:
-    import re
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT, DESCRIBE), read from the tokens as the API reads
+    it (a ``#`` inside an IRI is no comment); a text of no form runs as a SELECT, whose parser
+    then says what is wrong."""
+    from quanze.store.tokens import query_form, tokenize
 
-    body = re.sub(r"#[^\n]*", "", text)
-    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
-    m = re.match(r"\s*(\w+)", body)
-    return m.group(1).upper() if m else "SELECT"
+    return query_form(tokenize(text)) or "select"
 
 
 @app.command()

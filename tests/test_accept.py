@@ -9,8 +9,6 @@ from quanze.store.formats import (
     RDF_FORMATS,
     RESULT_FORMATS,
     best_media_type,
-    negotiate,
-    parse_accept,
     parse_accept_ranges,
 )
 from tests.api_live import EX, live_server, seeded
@@ -20,24 +18,24 @@ GRAPHS = list(RDF_FORMATS)  # turtle, n-triples, json-ld, rdf+xml
 JSON, XML, CSV, TSV = RESULTS
 
 
-def test_parse_accept_sorts_by_q_and_keeps_order_for_ties():
-    ranges = parse_accept("text/csv;q=0.5, application/sparql-results+xml, text/*;q=0.8, */*;q=0.1")
-    assert ranges == [(XML, 1.0), ("text/*", 0.8), (CSV, 0.5), ("*/*", 0.1)]
+def test_parse_accept_ranges_keeps_the_clients_order():
+    ranges = parse_accept_ranges("text/csv;q=0.5, application/sparql-results+xml, text/*;q=0.8, */*;q=0.1")
+    assert ranges == [(CSV, 0.5, 0), (XML, 1.0, 1), ("text/*", 0.8, 2), ("*/*", 0.1, 3)]
 
 
-def test_parse_accept_defaults_and_oddities():
-    assert parse_accept(None) == [("*/*", 1.0)]
-    assert parse_accept("") == [("*/*", 1.0)]
-    assert parse_accept("TEXT/CSV ; Q=0.7") == [(CSV, 0.7)]  # case-insensitive
-    assert parse_accept("text/csv;q=2") == [(CSV, 1.0)]  # clamped
-    assert parse_accept("text/csv;q=zero") == []  # unreadable q → not acceptable
-    assert parse_accept("text/csv;q=0") == []
+def test_parse_accept_ranges_defaults_and_oddities():
+    assert parse_accept_ranges(None) == [("*/*", 1.0, 0)]
+    assert parse_accept_ranges("") == [("*/*", 1.0, 0)]
+    assert parse_accept_ranges("TEXT/CSV ; Q=0.7") == [(CSV, 0.7, 0)]  # case-insensitive
+    assert parse_accept_ranges("text/csv;q=2") == [(CSV, 1.0, 0)]  # clamped
+    assert parse_accept_ranges("text/csv;q=zero") == [(CSV, 0.0, 0)]  # unreadable q → refused
+    assert best_media_type("text/csv;q=zero", RESULTS) is None
+    assert best_media_type("TEXT/CSV ; Q=0.7", RESULTS) == CSV
 
 
 def test_aliases_map_to_canonical_types():
-    assert parse_accept("application/json") == [(JSON, 1.0)]
-    assert parse_accept("application/xml") == [(XML, 1.0)]
-    assert parse_accept("application/x-turtle") == [("text/turtle", 1.0)]
+    assert parse_accept_ranges("application/json, application/xml, application/x-turtle") == [
+        (JSON, 1.0, 0), (XML, 1.0, 1), ("text/turtle", 1.0, 2)]
     assert best_media_type("application/json", RESULTS) == JSON
     assert best_media_type("text/plain", GRAPHS) == "application/n-triples"
     assert best_media_type("application/x-turtle", GRAPHS) == "text/turtle"
@@ -63,6 +61,9 @@ def test_parse_accept_ranges_keeps_refusals_and_drops_malformed():
     ("image/png", None),
     ("text/turtle", None),
     ("text/csv;q=0", None),
+    ("text/*;q=0.9, text/csv;q=0", TSV),  # the refused CSV is not chosen through text/*
+    ("text/csv;q=0, text/*;q=0.9", TSV),  # whatever the order
+    ("*/*;q=0.5, text/csv;q=0, text/tab-separated-values;q=0", JSON),
 ])
 def test_best_media_type_for_results(accept, expected):
     assert best_media_type(accept, RESULTS) == expected
@@ -86,13 +87,6 @@ def test_most_specific_range_wins_rfc9110():
     # text/* says 0.9 but text/csv itself only 0.2: TSV (0.9) beats JSON (0.5) and CSV (0.2)
     assert best_media_type("text/*;q=0.9, text/csv;q=0.2, application/sparql-results+json;q=0.5", RESULTS) == TSV
     assert best_media_type("text/*;q=0, */*", RESULTS) == JSON
-
-
-def test_negotiate_basic_behaviour_is_unchanged():
-    assert negotiate(None, RESULTS) == JSON
-    assert negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULTS) == XML
-    assert negotiate("text/*", RESULTS) == CSV
-    assert negotiate("image/png", RESULTS) is None
 
 
 # --- over HTTP ----------------------------------------------------------------------------------

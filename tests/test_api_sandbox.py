@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
+from api.errors import ApiError
+from api.sandbox import Job, QueryProcesses
+from api.security import QueryRunner
 from quanze.store import EmbeddedStore
 
 from .api_live import EX, G1, TOKEN, live_server, settings
@@ -17,6 +21,13 @@ from .api_live import EX, G1, TOKEN, live_server, settings
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # Sorting a cross product: the solutions are held in memory before the first row.
 GREEDY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+# An ASK whose cost does not depend on the data: 64 million rows of VALUES, which Oxigraph
+# evaluates (for a minute or so) as it parses, however empty the store.
+_NUMBERS = " ".join(str(i) for i in range(400))
+DATALESS_ASK = (f"ASK {{ VALUES ?a {{ {_NUMBERS} }} VALUES ?b {{ {_NUMBERS} }} VALUES ?c {{ {_NUMBERS} }} "
+                "FILTER(?a + ?b + ?c < 0) }")
+# Some seconds of counting (a two-way cross product of the 3000 triples, three times over), then an answer.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 } }"
 
 
 @pytest.fixture
@@ -51,6 +62,23 @@ def test_runaway_queries_free_their_slots_at_the_time_limit(disk_store, tmp_path
         # In a thread the four would still be running and every query would be 503 "busy".
         assert ask(client, base).json()["boolean"] is True
         assert client.get(base + "/health").status_code == 200
+
+
+def test_an_ask_of_values_alone_runs_in_the_worker_and_frees_its_slot(disk_store, tmp_path):
+    # Regression: the query form was told by running the query on an empty store in the server's
+    # thread; Oxigraph evaluates an ASK as it parses it, so this one ran there, past the time
+    # limit and out of reach of the worker's kill, holding its slot until it was done: with
+    # every slot so held, every route answered 503 "busy" for minutes.
+    runner = QueryRunner(3.0, max_concurrent=1, slot_wait=0)
+    cfg = settings(query_timeout=3.0, store=str(tmp_path / "store"))
+    with live_server(disk_store, cfg, runner=runner) as base, httpx.Client(timeout=120) as client:
+        start = time.monotonic()
+        r = client.post(base + "/sparql", data={"query": DATALESS_ASK})
+        assert r.status_code == 503, r.text
+        assert time.monotonic() - start < 10  # the time limit, not the backstop or the evaluation
+        # the only slot is free again (a route that needs no worker: starting one may take seconds here)
+        after = client.get(base + "/items", params={"size": 1})
+        assert after.status_code == 200, after.text
 
 
 def test_a_query_past_the_memory_cap_is_503_and_the_next_one_runs(disk_store, tmp_path):
@@ -116,3 +144,28 @@ def test_a_graph_store_read_past_the_memory_cap_is_503_and_the_next_one_runs(tmp
             assert one.status_code == 200 and one.json()["boolean"] is True
     finally:
         store.close()
+
+
+def test_close_ends_a_worker_busy_with_a_query(disk_store):
+    # Regression: close() killed only the idle workers; one busy at shutdown went back to the idle
+    # list when its query ended, and lived on with the store open.
+    processes = QueryProcesses(disk_store, 0)
+    job = Job(0, SLOW, "application/sparql-results+json", [], [], 10, True)
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(processes.run(job, 60))
+        except Exception as exc:  # noqa: BLE001 -- what run() raised is the outcome looked at
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(1.5)  # the worker is busy with the query
+    processes.close()
+    thread.join(60)
+    assert not thread.is_alive()
+    assert [w.process.pid for w in processes._idle if w.alive()] == []
+    assert isinstance(outcome[0], ApiError) and outcome[0].status == 503, outcome
+    with pytest.raises(ApiError, match="shutting down"):
+        processes.run(job, 10)  # and no new worker starts after close()

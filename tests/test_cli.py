@@ -46,6 +46,21 @@ def test_bad_sparql_names_line_and_column(tmp_path):
     assert xml.exit_code == 2 and "table|json|csv" in xml.output
 
 
+@pytest.mark.parametrize("text, expected", [
+    # Regression: a '#' inside the PREFIX IRI was taken for a comment, the ASK for a SELECT (exit 2)
+    ("PREFIX qz: <https://w3id.org/quanze/ns#>\nASK { ?s qz:code ?o }", "false"),
+    ("PREFIX qz: <https://w3id.org/quanze/ns#> ASK {}", "true"),
+    ("# SELECT, says the comment\nask{}", "true"),
+    ('VERSION "1.2" ASK {}', "true"),
+    ("PREFIX qz: <https://w3id.org/quanze/ns#>\nCONSTRUCT { <urn:a> qz:code \"x\" } WHERE {}", "https://w3id.org/quanze/ns#code"),
+    ("PREFIX qz: <https://w3id.org/quanze/ns#>\nSELECT (1 AS ?one) WHERE {}", "one"),
+])
+def test_query_reads_the_form_past_the_prologue(text, expected):
+    result = run("--store", ":memory:", "query", text)
+    assert result.exit_code == 0, result.output
+    assert expected in result.stdout
+
+
 def test_a_list_loaded_before_the_corpus_says_to_import_it(tmp_path):
     """Every citation of a list is an unknown title in a store with no corpus: the refusal says why."""
     result = run("--store", ":memory:", "load", str(ROOT / "data" / "samples" / "shandong-provincial.csv"))

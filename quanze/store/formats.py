@@ -26,48 +26,11 @@ ALIASES = {
 }
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``Accept`` header → media ranges sorted by q-value (stable for equal q)."""
-    if not header:
-        return [("*/*", 1.0)]
-    out: list[tuple[str, float, int]] = []
-    for i, part in enumerate(header.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for p in pieces[1:]:
-            if p.lower().startswith("q="):
-                try:
-                    q = max(0.0, min(1.0, float(p[2:])))
-                except ValueError:
-                    q = 0.0
-        out.append((ALIASES.get(media, media), q, i))
-    out.sort(key=lambda x: (-x[1], x[2]))
-    return [(m, q) for m, q, _ in out if q > 0]
-
-
-def negotiate(header: str | None, offered: list[str]) -> str | None:
-    """The offered media type the client prefers most, or None (→ 406)."""
-    for media, _ in parse_accept(header):
-        if media == "*/*":
-            return offered[0]
-        if media.endswith("/*"):
-            prefix = media[:-1]
-            for o in offered:
-                if o.startswith(prefix):
-                    return o
-        elif media in offered:
-            return media
-    return None
-
-
 def parse_accept_ranges(header: str | None) -> list[tuple[str, float, int]]:
-    """``Accept`` → ``(media range, q, position)`` for every well-formed range, q=0 included.
-
-    Unlike :func:`parse_accept` this keeps ranges the client refuses (``q=0``) so that
-    :func:`best_media_type` can honour them, and drops malformed ranges (no ``/``)."""
+    """``Accept`` → ``(media range, q, position)`` for every well-formed range, in the client's
+    order, q=0 included: a range the client refuses (``q=0``) is kept, so that
+    :func:`best_media_type` can honour it over a wildcard; malformed ranges (no ``/``) are dropped.
+    An unreadable q-value counts as 0; aliases (``application/json``) give their canonical type."""
     if header is None or not header.strip():
         return [("*/*", 1.0, 0)]
     out: list[tuple[str, float, int]] = []
