@@ -427,6 +427,7 @@ def load(files: Annotated[list[Path], typer.Argument(
     from quanze.laws import LAWS_GRAPH
     from quanze.lists import CitationCache, LoadRejected, check_name, load_list
     from quanze.tables import TableError
+    from quanze.validation import RulesMissing
 
     if name and len(files) > 1:
         fail("--name 只能用于单个文件 / --name needs exactly one file")
@@ -448,6 +449,8 @@ def load(files: Annotated[list[Path], typer.Argument(
         try:
             result = load_list(store, file, name=name, by=by, skip_bad_rows=skip_bad_rows, validator=validator,
                                accept_violations=accept_violations, citations=citations)
+        except RulesMissing as exc:  # validation runs before the write: nothing was stored
+            fail(f"{exc} — 库未改变 / the store is unchanged")
         except TableError as exc:  # a file that cannot be read as a list is refused like a bad row
             if len(files) == 1:
                 fail(f"{exc} — 库未改变 / the store is unchanged", 1)
@@ -481,11 +484,10 @@ def load(files: Annotated[list[Path], typer.Argument(
 
 
 def _validator():
-    """After-load validation, when the shapes are installed."""
-    try:
-        from quanze.validation import validate_pending
-    except ImportError:
-        return None
+    """After-load validation. Imported plainly: pyshacl is a hard dependency, and an import error
+    is a broken install to report, not a reason to store loads unchecked."""
+    from quanze.validation import validate_pending
+
     return validate_pending
 
 
@@ -498,11 +500,9 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
              output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
     """Validate against the SHACL shapes / 校验. Exit 0 conforms, 1 violations (warnings too with
     --strict) or an --item no item has, 2 could not run."""
-    try:
-        from quanze.validation import validate as run
-    except ImportError as exc:  # pragma: no cover - the shapes ship with the package
-        fail(f"校验模块不可用 / validation is unavailable: {exc}")
     from quanze.namespaces import item_iri
+    from quanze.validation import RulesMissing
+    from quanze.validation import validate as run
 
     if fmt not in ("text", "json", "turtle", "junit") or lang not in ("zh", "en"):
         fail(f"不支持的格式或语言 / unsupported format or language: {fmt} {lang}")
@@ -514,7 +514,10 @@ def validate(fmt: Annotated[str, typer.Option("--format", help="text|json|turtle
         unknown = [c for c in dict.fromkeys(item) if str(item_iri(c)) not in known]
         if unknown:
             fail(f"没有事项编码为 {'、'.join(unknown)} 的事项 / no item has the code {', '.join(unknown)}", 1)
-    report = run(store, [str(item_iri(c)) for c in item] if item else None, lang=lang)
+    try:
+        report = run(store, [str(item_iri(c)) for c in item] if item else None, lang=lang)
+    except RulesMissing as exc:  # QUANZE_SHAPES or QUANZE_ONTOLOGY names nothing: could not run
+        fail(str(exc))
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle, "junit": report.to_junit}[fmt]()
     if output:
         output.write_text(text, encoding="utf-8")

@@ -224,6 +224,30 @@ def test_an_unknown_target_of_impact_and_chain_is_a_message(on_corpus):
     assert on_corpus("chain", "37YJ-XK-0001", "--to", "county", "--format", "json").exit_code == 0
 
 
+def test_impact_of_a_whole_instrument_is_refused(on_corpus):
+    """As /impact answers 400: an amendment changes an article, paragraph or item (the command
+    answered rows for 《药品管理法》 while the API refused it)."""
+    result = on_corpus("impact", "《药品管理法》")
+    _clean_error(result, 2)
+    assert "整部法律文件" in result.stderr and "whole instrument" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("variable", ["QUANZE_SHAPES", "QUANZE_ONTOLOGY"])
+def test_validation_rules_that_are_not_there_stop_it_naming_the_path(on_corpus, monkeypatch, tmp_path, variable):
+    """validate and load read the shapes and ontology the settings name; a missing one is "could
+    not run" (exit 2) naming it, not a traceback — and a load stores nothing."""
+    missing = tmp_path / "nowhere"
+    monkeypatch.setenv(variable, str(missing))
+    result = on_corpus("validate")
+    _clean_error(result, 2)
+    assert str(missing) in result.stderr.replace("\n", "")
+    before = on_corpus("graphs").output
+    # a reload of the sample list under its own name: validated before the write
+    result = on_corpus("load", str(ROOT / "data" / "samples" / "shandong-provincial.csv"), "--accept-violations")
+    _clean_error(result, 2)
+    assert "库未改变" in result.stderr and on_corpus("graphs").output == before
+
+
 def test_an_unknown_provision_or_item_is_a_no(on_corpus):
     """Exit 1, as the README's exit codes say for an unknown item: a citation resolving to no
     provision is the same kind of answer (it exited 2, as if the command could not run)."""

@@ -110,10 +110,6 @@ class ResolverCache:
                 self._resolver, self._store, self._made, self._generation = Resolver(store), store, now, current
             return self._resolver.resolve_text(text)
 
-    def forget(self) -> None:
-        with self._lock:
-            self._resolver = None
-
 
 def resolver_cache(request: Request) -> ResolverCache:
     return request.app.state.resolver_cache

@@ -34,7 +34,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 BULK_THRESHOLD = 5_000
 
 
-def _syntax_error(exc: SyntaxError, text: str) -> QuerySyntaxError:
+def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL 语法错误 / SPARQL syntax error: {exc}")
 
 
@@ -127,7 +127,7 @@ class EmbeddedStore(Store):
         try:
             return self._store.query(text, use_default_graph_as_union=not kw.get("default_graph"), **kw)
         except SyntaxError as exc:
-            raise _syntax_error(exc, text) from None
+            raise _syntax_error(exc) from None
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:
         res = self._run(query, bindings)
@@ -215,7 +215,7 @@ class EmbeddedStore(Store):
             try:
                 self._store.update(update)
             except SyntaxError as exc:
-                raise _syntax_error(exc, update) from None
+                raise _syntax_error(exc) from None
 
     # The pending-mark protocol of Store.write, without SPARQL: new graphs go straight in.
     def _puts(self, size: int) -> bool:
