@@ -162,12 +162,14 @@ def test_the_units_the_sample_list_cites(laws_dir):
     pass the same checks as the random sets' (adjudicated label is one labeller's; close agreement)."""
     cited = FIXTURES / "level_labels_cited.csv"
     levels = evaluate(laws_dir, cited)
-    assert (levels.units, levels.labelled) == (542, 208)
+    assert (levels.units, levels.labelled) == (542, 209)
     assert levels.precision >= 0.94 and levels.recall >= 0.89
     county = evaluate(laws_dir, cited, above=frozenset({"national", "provincial", "municipal"}))
     assert county.precision >= 0.97 and county.recall >= 0.93
     a, b = FIXTURES / "level_labels_cited_a.csv", FIXTURES / "level_labels_cited_b.csv"
     final, first, second = read_labels(cited), read_labels(a), read_labels(b)
-    assert all(final[u] in (first[u], second[u]) for u in final)
+    # one agreed label corrected after a legal review (level_labels_cited.md): 计量法 7.1
+    corrected = {u for u in final if final[u] not in (first[u], second[u])}
+    assert [u[:2] for u in corrected] == [("经济法/计量法(2018-10-26).md", "7")], corrected
     agree = agreement(a, b)
     assert 0.95 <= agree.precision < 1 and 0.95 <= agree.recall <= 1
