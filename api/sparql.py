@@ -465,9 +465,10 @@ ERROR_MODEL = {"$ref": "#/components/schemas/ErrorOut"}
 
 #: What each error status means at the protocol endpoints; an operation may say it its own way.
 ERROR_TEXT: dict[int, str] = {
-    400: "请求无效：参数重复或冲突、语法错误（含行列号）、数据集参数不是绝对 IRI、SERVICE 或 LOAD、括号嵌套过深 / "
-         "bad request: a repeated or conflicting parameter, a syntax error (with line and column), a dataset "
-         "parameter that is not an absolute IRI, SERVICE or LOAD, brackets nested too deep",
+    400: "请求无效：参数重复或冲突、语法错误（含行列号）、数据集参数不是绝对 IRI、SERVICE 或 LOAD、括号嵌套过深、"
+         "写入默认图的更新 / bad request: a repeated or conflicting parameter, a syntax error (with line and column), "
+         "a dataset parameter that is not an absolute IRI, SERVICE or LOAD, brackets nested too deep, an update "
+         "writing the default graph (use GRAPH <…>)",
     401: "缺少或错误的令牌（Authorization: Bearer）/ missing or wrong token (Authorization: Bearer)",
     403: "只读服务：未配置写入令牌（QUANZE_TOKEN）/ read-only service: no write token is configured (QUANZE_TOKEN)",
     404: "图不存在 / no such graph",

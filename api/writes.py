@@ -10,11 +10,19 @@ the catalog of loads, a recorded load or its report, the corpus, the reference d
 :class:`ManagedGraph`): its record would no longer say what it holds. ``POST``/``DELETE /loads``
 change them as the CLI does.
 
+The store's own default graph is no place for data (the store contract: every load is a named
+graph with its record; queries read the default graph as the union of the named graphs). A
+protocol write that adds to it — an update's ``INSERT`` without ``GRAPH`` — is put back and
+refused (400, :class:`DefaultGraphWrite`): nothing would list, validate or remove what it wrote.
+One that only removes from it (``CLEAR DEFAULT``, a ``DELETE`` without ``GRAPH``) is let through:
+it clears what a write before this check left there, and is the only way to. The Graph Store
+Protocol's ``?default`` is refused before anything is written (405, :mod:`api.graph_store`).
+This is checked where the store lets the service read its default graph (the embedded stores);
+a remote endpoint decides for itself what an update's default graph is.
+
 The rollback is a compensating update, not a transaction held open: between the write and
 the rollback, readers can see the rejected data, and a writer outside this process (another
-client of a remote endpoint) changing the same graphs meanwhile would be overwritten. Only
-named graphs are restored; an update writing the store's own default graph (no ``GRAPH``)
-is outside the store contract and is not rolled back.
+client of a remote endpoint) changing the same graphs meanwhile would be overwritten.
 """
 
 from __future__ import annotations
@@ -66,6 +74,17 @@ def managed_graphs(store: Store) -> set[str]:
 
     records = loads(store)
     return {CATALOG_GRAPH} | {r.graph for r in records} | {r.report for r in records if r.report}
+
+
+class DefaultGraphWrite(ApiError):
+    """400: a protocol write added to the store's own default graph; it was undone."""
+
+    def __init__(self) -> None:
+        super().__init__(400, "默认图是全部命名图的只读并集，不能写入：本次更新向默认图写入了三元组（没有 GRAPH 的 INSERT），"
+                              "已撤销；数据须写入命名图：请用 GRAPH <…>（Graph Store 用 ?graph=IRI）/ the default graph is "
+                              "the read-only union of the named graphs and cannot be written: this update wrote triples "
+                              "into the default graph (an INSERT without GRAPH) and was undone; data goes into a named "
+                              "graph: use GRAPH <…> (in the Graph Store Protocol, ?graph=IRI)")
 
 
 class WriteRejected(ApiError):
@@ -124,6 +143,7 @@ def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
         if graphs is not None and exact and scope & kept:
             raise ManagedGraph(sorted(scope & kept))
         snapshot: Snapshot = {g: store.graph_triples(g) for g in sorted(scope & before)}
+        default = store.default_graph_triples() if protocol else None
         result = action(snapshot)
         if protocol and store.discard_blank_graphs():
             _restore(store, sorted(scope & before | (set(store.graph_names()) - before)), snapshot)
@@ -137,6 +157,9 @@ def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
             touched = sorted(scope | (after - before))
             # an update's targets are a guess (a GRAPH only read in WHERE counts): what it changed decides
             changed = {g for g in scope & kept if store.graph_triples(g) != snapshot.get(g, set())}
+        if default is not None and (store.default_graph_triples() or set()) - default:  # removing strays is cleaning up
+            _restore(store, touched, snapshot, default=default)
+            raise DefaultGraphWrite()
         if set(changed) & kept:
             _restore(store, touched, snapshot)
             raise ManagedGraph(sorted(set(changed) & kept))
@@ -153,12 +176,15 @@ def _commit_write(store: Store, graphs: Scope, action: Callable[[Snapshot], R],
         return result
 
 
-def _restore(store: Store, graphs: list[str], snapshot: Snapshot) -> None:
+def _restore(store: Store, graphs: list[str], snapshot: Snapshot, default: set[ox.Triple] | None = None) -> None:
     """Put ``graphs`` back as in ``snapshot`` (absent ones dropped, empty ones kept empty where the
-    store keeps empty graphs), in one update."""
+    store keeps empty graphs) and, when given, the store's own default graph as ``default`` —
+    in one update."""
     inserts = {g: (set(), snapshot[g]) for g in graphs if snapshot.get(g)}
-    empty = store.creating(g for g in graphs if g in snapshot and not snapshot[g])
-    store.update(diff_update(inserts, drops=graphs, also=empty))
+    also = store.creating(g for g in graphs if g in snapshot and not snapshot[g])
+    if default is not None:
+        also += ["CLEAR DEFAULT"] + (["INSERT DATA {\n" + " .\n".join(str(t) for t in default) + " .\n}"] if default else [])
+    store.update(diff_update(inserts, drops=graphs, also=also))
 
 
 def _has_blank_node(t: ox.Triple) -> bool:

@@ -192,10 +192,19 @@ def test_put_bad_payload_is_400(gsp, media, body):
     assert NEW not in gsp.store.graph_names()
 
 
-def test_put_default_graph_is_405(gsp):
-    r = httpx.put(gsp.url, params={"default": ""}, content=b"<http://x/a> <http://x/b> 1 .", headers={**TTL, **AUTH})
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_writes_to_the_default_graph_are_405(gsp, method):
+    """The default graph is the read-only union of the named graphs (GSP allows a service to refuse
+    it): every write to ?default is 405, before anything is read or written, saying to write a
+    named graph — as a SPARQL update writing the default graph is refused (tests/test_api_writes.py)."""
+    before = {g: gsp.store.graph_triples(g) for g in gsp.store.graph_names()}
+    r = httpx.request(method, gsp.url, params={"default": ""}, content=b"<http://x/a> <http://x/b> 1 .",
+                      headers={**TTL, **AUTH})
     assert r.status_code == 405
     assert r.headers["allow"] == "GET, HEAD"
+    assert "?graph=IRI" in r.text and "默认图" in r.text
+    assert {g: gsp.store.graph_triples(g) for g in gsp.store.graph_names()} == before
+    assert not list(gsp.store._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
 def test_put_without_graph_is_400(gsp):

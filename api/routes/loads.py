@@ -32,7 +32,7 @@ from api.deps import SettingsDep
 from api.errors import ApiError
 from api.routes.common import error_responses, not_found, run, store_of
 from api.security import require_writer
-from api.writes import commit_write
+from api.writes import Snapshot, commit_write
 from quanze.catalog import CATALOG_GRAPH, loads, unrecorded_graphs
 from quanze.lists import (
     LoadRejected,
@@ -299,13 +299,8 @@ async def remove(
     def work() -> dict[str, Any]:
         if not is_loaded(store, name):  # answered without a write
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
-        left = dependents(store, name) if force else {}
         try:
-            # A forced unload leaves dangling references on purpose: the after-write check would undo it.
-            renewed = reports_of(store, left)
-            removed = commit_write(store, [graph, str(graph_iri("report", stem)), CATALOG_GRAPH, *renewed.values()],
-                                   lambda _snapshot: unload(store, name, force=force, validator=_validator()),
-                                   validated=force)
+            removed, left, renewed = unload_under_lock(store, name, force)
         except UnloadRefused as exc:
             message = str(exc).replace("（--force）", "（force=true）").replace("(--force)", "(force=true)")
             raise ApiError(409, message, details={"dependents": exc.dependents}, force_json=True) from None
@@ -315,3 +310,29 @@ async def remove(
                 "renewed_reports": list(renewed)}
 
     return await run_in_threadpool(work)
+
+
+def unload_under_lock(store: Store, name: str, force: bool) -> tuple[bool, dict[str, int], dict[str, str]]:
+    """:func:`quanze.lists.unload` through :func:`api.writes.commit_write`: whether it removed the
+    load, the loads left pointing at its items (``force`` only) and their renewed reports (load →
+    report graph). Those are found under the write lock, as ``unload`` finds them: a load arriving
+    just before would otherwise be acted on but missing from the answer and from the graphs the
+    write may change."""
+    graph = load_graph(name)
+    stem = unquote(graph.rsplit("/", 1)[-1])
+    found: dict[str, Any] = {}
+
+    def scope() -> list[str]:  # called by commit_write with the lock held, before the action
+        found["left"] = dependents(store, name) if force else {}
+        found["renewed"] = reports_of(store, found["left"])
+        return [graph, str(graph_iri("report", stem)), CATALOG_GRAPH, *found["renewed"].values()]
+
+    def action(_snapshot: Snapshot) -> tuple[bool, dict[str, int], dict[str, str]]:
+        return unload(store, name, force=force, validator=_validator()), found["left"], found["renewed"]
+
+    # ``unload`` answers for what it leaves, as ``quanze unload`` does: it refuses to leave other
+    # loads pointing at nothing (409) unless forced, and a forced one renews their reports. The
+    # after-write check would judge it as a protocol write instead — and the store without an
+    # adjustments list or a review list breaks the rules those lists settled, which is what taking
+    # one out means — refusing (422) what the CLI does.
+    return commit_write(store, scope, action, validated=True)

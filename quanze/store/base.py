@@ -232,6 +232,12 @@ class Store:
         what an update's default graph is."""
         return None
 
+    def default_graph_triples(self) -> set[ox.Triple] | None:
+        """The triples of the store's own default graph — not the union of the named graphs that
+        queries read, and no place for data (every load is a named graph with its record) — or
+        None where the backend cannot say (a remote server decides what its default graph is)."""
+        return None
+
     def discard_blank_graphs(self) -> int:
         """Remove every graph named by a blank node, and say how many there were. A SPARQL
         update can make one (``GRAPH ?g`` with ``?g`` bound by ``BNODE()``): no load records it,

@@ -166,6 +166,9 @@ class EmbeddedStore(Store):
                                          for r in rows[:max_rows]]}}
         return results_as(json.dumps(data, ensure_ascii=False).encode("utf-8"), accept), len(rows) > max_rows
 
+    def default_graph_triples(self) -> set[ox.Triple]:
+        return {q.triple for q in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
     def bound_graphs(self, query: str, default: Sequence[str] | None = None,
                      named: Sequence[str] | None = None) -> set[str] | None:
         kw: dict[str, Any] = {"default_graph": ox.DefaultGraph() if default is None
