@@ -212,6 +212,54 @@ def update_targets(tokens: list[Token], base: str | None = None, *,
     return targets
 
 
+def written_graphs(tokens: list[Token], base: str | None = None) -> set[str]:
+    """The graphs an update names where it writes: ``GRAPH <g>`` inside an ``INSERT``/``DELETE``
+    (``DATA``) block or a ``DELETE WHERE``, ``WITH <g>``, and the graph of ``CREATE``, ``CLEAR``,
+    ``DROP`` and of ``ADD``/``COPY``/``MOVE`` (both of ``MOVE``, whose source is emptied; the
+    target of the others). A ``GRAPH <g>`` only read in a ``WHERE`` is not one of them.
+
+    Unlike :func:`update_targets` this is no scope to copy, only what the text says it writes:
+    enough to refuse, before anything is copied or written, an update that would write a graph
+    the loaders keep (an ``INSERT DATA`` into the corpus would otherwise copy its 1.15 M triples
+    to compare after the write). A text that cannot be read (glued keywords, read two ways)
+    gives what can be read; the comparison after the write still decides for the rest."""
+    prologue = Prologue(base)
+    out: set[str] = set()
+
+    def iri_at(k: int) -> int:
+        while k < len(tokens) and tokens[k].keyword in ("silent", "graph", "default"):
+            k += 1
+        if k < len(tokens) and tokens[k].kind in ("iri", "pname") and (iri := prologue.resolve(tokens[k])):
+            out.add(iri)
+        return k
+
+    i = 0
+    while i < len(tokens):
+        j = prologue.feed(tokens, i)
+        if j != i:
+            i = j
+            continue
+        kw = tokens[i].keyword
+        if kw in ("insert", "delete"):
+            k = i + 2 if _keyword(tokens, i + 1) in ("data", "where") else i + 1
+            end = _group_end(tokens, k)
+            if end is not None:
+                for g in range(k, end):
+                    if tokens[g].keyword == "graph":
+                        iri_at(g + 1)
+                i = end + 1
+                continue
+        elif kw in ("with", "create", "clear", "drop"):
+            i = iri_at(i + 1)
+        elif kw in ("add", "copy", "move"):
+            k = iri_at(i + 1) if kw == "move" else i + 1
+            while k < len(tokens) and tokens[k].keyword != "to":
+                k += 1
+            i = iri_at(k + 1)
+        i += 1
+    return out
+
+
 def drops_every_graph(tokens: list[Token]) -> bool:
     """Whether the update clears or drops every named graph (``CLEAR``/``DROP`` ``ALL``/``NAMED``)."""
     for i, t in enumerate(tokens):

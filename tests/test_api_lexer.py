@@ -8,6 +8,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from api.lexer import written_graphs
 from quanze.store.tokens import prologue_end, query_form, tokenize
 
 QZ = "PREFIX qz: <https://w3id.org/quanze/ns#>\n"
@@ -78,3 +79,19 @@ def test_the_form_of_a_costly_ask_is_read_without_running_it():
     start = time.monotonic()
     assert query_form(tokenize(text)) == "ask"
     assert time.monotonic() - start < 1
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ('INSERT DATA { GRAPH <http://a> { <s> <p> <o> } }', {"http://a"}),
+    ("PREFIX g: <http://x/> DELETE { GRAPH g:a { ?s ?p ?o } } INSERT { GRAPH <http://b> { ?s ?p 1 } } "
+     "WHERE { GRAPH <http://c> { ?s ?p ?o } }", {"http://x/a", "http://b"}),  # c is only read
+    ("WITH <http://w> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", {"http://w"}),
+    ("DELETE WHERE { GRAPH <http://d> { ?s ?p ?o } }", {"http://d"}),
+    ("MOVE <http://m1> TO <http://m2> ; COPY DEFAULT TO GRAPH <http://m3> ; CLEAR SILENT GRAPH <http://m4> ; "
+     "DROP DEFAULT", {"http://m1", "http://m2", "http://m3", "http://m4"}),
+    ("ADD <http://src> TO <http://dst>", {"http://dst"}),
+    ("INSERT { GRAPH ?g { ?s ?p 1 } } WHERE { GRAPH ?g { ?s ?p ?o } }", set()),  # bound at run time
+    ("INSERT { <s> <p> 1 } USING <http://u> WHERE { ?s ?p ?o }", set()),  # USING is read from
+])
+def test_the_graphs_an_update_names_where_it_writes(text, written):
+    assert written_graphs(tokenize(text), "http://base/") == written

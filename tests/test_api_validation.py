@@ -160,6 +160,31 @@ def test_a_variable_graph_update_copies_only_the_graphs_its_where_binds(corpus_s
         corpus_store.write({}, drops=[hand])
 
 
+def test_an_update_writing_the_corpus_is_refused_before_anything_is_copied(corpus_store, monkeypatch):
+    """An integrator's audit: INSERT DATA into the corpus graph answered 409 after 19 minutes and
+    6 GB — its 1.15 M triples were copied to compare, the write made, then undone — and readers
+    saw the refused triple meanwhile. A graph the loaders keep, named where an update writes, is
+    now refused first: nothing copied, nothing written. Read in a WHERE, it is no obstacle."""
+    from quanze.laws import LAWS_GRAPH
+
+    copied: list[str] = []
+    reads = corpus_store.graph_triples
+    monkeypatch.setattr(corpus_store, "graph_triples", lambda g: copied.append(g) or reads(g))
+    size = len(corpus_store._store)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with live_server(corpus_store, settings(token=TOKEN)) as base:
+        for text in (f"INSERT DATA {{ GRAPH <{LAWS_GRAPH}> {{ <urn:x:s> <urn:x:p> \"x\" }} }}",
+                     f"PREFIX l: <{LAWS_GRAPH.rsplit('/', 1)[0]}/> DELETE {{ GRAPH l:laws {{ ?s ?p ?o }} }} "
+                     "WHERE { GRAPH l:laws { ?s ?p ?o } FILTER(false) }",
+                     f"WITH <{LAWS_GRAPH}> INSERT {{ <urn:x:s> <urn:x:p> 1 }} WHERE {{}}",
+                     f"COPY <urn:x:none> TO <{LAWS_GRAPH}>"):
+            copied.clear()
+            u = httpx.post(f"{base}/sparql", headers=auth, data={"update": text})
+            assert u.status_code == 409 and u.json()["graphs"] == [LAWS_GRAPH], (text, u.text)
+            assert copied == [], text
+        assert len(corpus_store._store) == size
+
+
 def test_deleting_a_graph_is_judged_by_what_points_into_it():
     """A Graph Store DELETE of a graph written by hand is validated on the nodes left pointing
     at what it removes: an action on an item that would exist nowhere is a new violation (422,
