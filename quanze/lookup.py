@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from quanze import catalog
 from quanze.citation import book_title
 from quanze.devolution import AUTHORITY_ZH, as_listed, authority, chain, provision_parts, query_text
-from quanze.level import LEVEL_ZH, LEVELS, RANK
+from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK
 from quanze.lists import ITEM_TYPES
 from quanze.namespaces import DCTERMS, ELI, ID, LEVEL, QZ, RDF, SKOS, graph_iri, item_iri, segment
 from quanze.numerals import to_chinese
@@ -64,7 +64,8 @@ NOTHING = Iri("urn:x-quanze:nothing")
 ITEM_CLASSES: dict[str, str] = ITEM_TYPES
 ITEM_TYPE_LABELS = {cls: label for label, cls in ITEM_CLASSES.items()}
 #: A level as the API accepts it (省级 … or provincial …) → its slug.
-LEVEL_PARAMS: dict[str, str] = {**{zh: en for en, zh in LEVEL_ZH.items()}, **{en: en for en in LEVELS}}
+LEVEL_PARAMS: dict[str, str] = {**{zh: en for en, zh in LEVEL_ZH.items()}, **{en: en for en in LEVELS},
+                                 **{LEVEL_EN[en]: en for en in LEVELS}}  # city, as --to city reads
 KIND_ZH = {str(QZ.Article): "条", str(QZ.Paragraph): "款", str(QZ.Point): "项"}
 SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 ROLE_ZH = {"legalBasis": "设定依据", "implementationBasis": "实施依据"}

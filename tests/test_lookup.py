@@ -125,3 +125,15 @@ def test_every_query_file_is_named_by_the_code():
     unnamed = [q.name for q in sorted((ROOT / "quanze" / "queries").glob("*.rq"))
                if f'"{q.stem}"' not in sources and f"'{q.stem}'" not in sources]
     assert unnamed == []
+
+
+def test_the_api_literals_are_the_lookup_tables():
+    """The OpenAPI parameters are written out as Literals; they must accept exactly what the
+    lookups read (an integrator's audit: /items?level=city was 400 while --to city worked)."""
+    from typing import get_args
+
+    from api.routes.common import ItemType, LevelParam
+    from quanze.lookup import ITEM_CLASSES, LEVEL_PARAMS
+
+    assert set(get_args(LevelParam)) == set(LEVEL_PARAMS) and "city" in LEVEL_PARAMS
+    assert list(get_args(ItemType)) == list(ITEM_CLASSES)

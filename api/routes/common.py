@@ -30,8 +30,8 @@ T = TypeVar("T")
 #: A target level as the API accepts it (as ``quanze blockers --to``).
 Target = Literal["市级", "县级", "功能区", "city", "municipal", "county", "zone"]
 #: A level filter (行使层级), in Chinese or English.
-LevelParam = Literal["国家级", "省级", "市级", "县级", "乡镇级", "national", "provincial", "municipal", "county",
-                     "township"]
+LevelParam = Literal["国家级", "省级", "市级", "县级", "乡镇级", "national", "provincial", "municipal", "city", "county",
+                     "township"]  # quanze.lookup.LEVEL_PARAMS, written out for the OpenAPI description
 #: 事项类型.
 ItemType = Literal["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励",
                    "行政裁决", "其他行政权力", "公共服务", "行政事业性收费"]

@@ -215,7 +215,7 @@ async def list_items(
     type: Annotated[ItemType | None, Query(description="事项类型", examples=["行政许可"])] = None,
     department: Annotated[str | None, Query(description="text contained in 实施主体 (a leading 山东省 read as 省, as the "
                                                         "lists write it)", examples=["药品监督管理局"])] = None,
-    level: Annotated[LevelParam | None, Query(description="行使层级: 省级/市级/县级 or provincial/municipal/county",
+    level: Annotated[LevelParam | None, Query(description="行使层级: 省级/市级/县级 or provincial/municipal (city)/county",
                                               examples=["省级"])] = None,
     sensitive: Annotated[bool | None, Query(description="only items with (true) or without (false) a 安全类别")] = None,
     q: Annotated[str | None, Query(description="text contained in 事项名称, 子项名称 or 事项编码 (any case)",
