@@ -945,6 +945,19 @@ def test_accept_violations_keeps_an_upload_that_brings_violations(api, corpus_st
     assert store_state(corpus_store) == before
 
 
+def test_delete_loads_of_a_graph_quanze_keeps_is_409_saying_which_command_keeps_it(api):
+    """An integrator's audit: GET /loads lists the corpus as `laws`, and DELETE /loads/laws
+    answered 404 "no load named laws". It is 409, naming the command that rewrites it, as
+    `quanze unload laws` says."""
+    listed = {r["name"] for r in api.get("/loads").json()["loads"]}
+    assert {"laws", "reference"} <= listed
+    for name, keeper in (("laws", "quanze laws import"), ("reference", "quanze init")):
+        r = api.delete(f"/loads/{name}", headers=AUTH)
+        assert r.status_code == 409 and keeper in r.text and r.json()["dependents"] == {}, r.text
+    assert {r["name"] for r in api.get("/loads").json()["loads"]} == listed
+    assert api.delete("/loads/no-such-load", headers=AUTH).status_code == 404
+
+
 def test_delete_loads_refuses_to_leave_lists_pointing_at_nothing(api, corpus_store):
     """DELETE /loads/{name} is the API's ``quanze unload``: it needs the token, answers 409 naming
     the adjustments list that acts on the items (nothing removed) unless ``force=true``, and 404

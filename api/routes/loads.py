@@ -33,7 +33,7 @@ from api.errors import ApiError
 from api.routes.common import error_responses, not_found, run, store_of
 from api.security import require_writer
 from api.writes import Snapshot, commit_write
-from quanze.catalog import CATALOG_GRAPH, loads, unrecorded_graphs
+from quanze.catalog import CATALOG_GRAPH, loads, not_a_list, unrecorded_graphs
 from quanze.lists import (
     LoadRejected,
     LoadResult,
@@ -279,7 +279,9 @@ async def upload(request: Request, settings: SettingsDep) -> JSONResponse:
 
 @router.delete("/loads/{name:path}", response_model=UnloadOut, summary="删除载入 / remove a load",
                responses={409: {"model": UnloadRefusedOut, "description": "other loads point at its items; nothing "
-                                                                          "removed (use force=true)"},
+                                                                          "removed (use force=true); or the name is "
+                                                                          "a graph Quanze keeps (laws, reference…), "
+                                                                          "which its own command rewrites"},
                           **error_responses(400, 401, 403, 404)})
 async def remove(
     request: Request, settings: SettingsDep,
@@ -298,6 +300,11 @@ async def remove(
 
     def work() -> dict[str, Any]:
         if not is_loaded(store, name):  # answered without a write
+            if other := not_a_list(loads(store), name):  # GET /loads lists it: say why it stays
+                keeper = "quanze laws import" if other.kind == "laws" else "quanze init"
+                raise ApiError(409, f"{stem} 不是清单载入，由 {keeper} 维护，不能经 /loads 删除 / {stem} is no list "
+                                    f"load: {keeper} keeps it, and /loads cannot remove it",
+                               details={"dependents": {}}, force_json=True)  # the 409 model UnloadRefused has
             raise not_found(f"没有名为 {stem} 的载入", f"no load named {stem}")
         try:
             removed, left, renewed = unload_under_lock(store, name, force)
