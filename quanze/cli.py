@@ -715,7 +715,7 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
            fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The items that rely on a provision, and their status if it allowed the target level."""
     from quanze.citation import Resolver
-    from quanze.devolution import STATUS_ZH, WholeInstrument
+    from quanze.devolution import WholeInstrument, status_label
     from quanze.devolution import impact as find
 
     _target(to)
@@ -734,7 +734,8 @@ def impact(provision: Annotated[str, typer.Argument(help="a citation, e.g. 《�
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     console.print(_table([{"事项编码": r["code"], "事项名称": r["name"], "实施主体": r["department"],
-                           "现状": STATUS_ZH[r["status"]], "修改后": STATUS_ZH[r["status_if_amended"]]} for r in rows],
+                           "现状": status_label(r["status"], to), "修改后": status_label(r["status_if_amended"], to)}
+                          for r in rows],
                          title=f"{provision} 的影响 / impact (→ {to})"))
 
 
@@ -743,8 +744,8 @@ def chain(code: Annotated[str, typer.Argument(help="事项编码")],
           to: Annotated[str, typer.Option("--to", help="市级|县级|功能区 (city|county|zone)")] = "县级",
           fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
     """The 一链办理 closure of an item, with each member's assessment."""
-    from quanze.devolution import STATUS_ZH
     from quanze.devolution import chain as find
+    from quanze.devolution import status_label
 
     _target(to)
     try:
@@ -755,7 +756,7 @@ def chain(code: Annotated[str, typer.Argument(help="事项编码")],
         sys.stdout.write(json.dumps(a, ensure_ascii=False, indent=2) + "\n")
         return
     rows = [{"事项编码": a["code"], "事项名称": a["name"], "结论": a["status_label"]}]
-    rows += [{"事项编码": m["code"], "事项名称": m["name"], "结论": STATUS_ZH[m["status"]]} for m in a["chain"]]
+    rows += [{"事项编码": m["code"], "事项名称": m["name"], "结论": status_label(m["status"], to)} for m in a["chain"]]
     console.print(_table(rows, title=f"一链办理 / chain of {code} (→ {to})"))
 
 

@@ -17,11 +17,17 @@ backend); this module only combines them. For an item and a target level:
 * ``status`` — at_or_below_target for an item exercised nowhere above the target (nothing is
   to move: a level its legal bases do not allow is the validation's concern, 层级与法定依据不符,
   and it blocks no chain), unless it is to be cancelled; otherwise the first that applies of
-  excluded, cancel, needs_legal_change, chain_blocked, at_or_below_target (exercised at the
-  target as well as above it), devolvable.
+  excluded, cancel, outside_zone_scope (the zone target only), needs_legal_change,
+  chain_blocked, at_or_below_target (exercised at the target as well as above it), devolvable.
 
 Targets: 市级 (city), 县级 (county), 功能区 (zone). A zone's administration exercises city
-powers (赋权 from province and city), so the law is read as for the city level.
+powers (赋权 from province and city), so the law is read as for the city level. But a zone
+receives only what the plan gives it (二（四）, 实施精准定向赋权): “省市两级各项经济管理权限”. An item
+of a department classified as social management or public services (data/reference/departments.csv,
+column ``economic``), or exercised neither by the province nor by a city, is outside_zone_scope,
+with its reasons (``zone_scope``); an item whose department cannot be classified is assessed, and
+says so. And since a zone receives powers by the government's decision (“按程序提请同级政府研究后
+予以公布”), not by devolution, its devolvable reads 可赋权（按程序）.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from quanze.closure import reachable
 from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK
 from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import article_label, paragraph_label, point_label
+from quanze.reference import Department, department_of
 from quanze.review import effective, review_rows
 from quanze.store import Iri, Store
 
@@ -49,9 +56,14 @@ TARGETS = {"市级": "municipal", "city": "municipal", "municipal": "municipal",
            "功能区": "zone", "zone": "zone"}
 TARGET_ZH = {"municipal": "市级", "county": "县级", "zone": "功能区"}
 TARGET_EN = {"municipal": "city level", "county": "county level", "zone": "the functional zone"}
-STATUSES = ("excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target")
-STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "needs_legal_change": "需修改法律依据",
-             "chain_blocked": "关联事项受阻", "devolvable": "可直接下放", "at_or_below_target": "已在目标层级或以下"}
+STATUSES = ("excluded", "cancel", "outside_zone_scope", "needs_legal_change", "chain_blocked", "devolvable",
+            "at_or_below_target")
+STATUS_ZH = {"excluded": "不予下放（涉及安全）", "cancel": "应予取消", "outside_zone_scope": "不属于功能区赋权范围",
+             "needs_legal_change": "需修改法律依据", "chain_blocked": "关联事项受阻", "devolvable": "可直接下放",
+             "at_or_below_target": "已在目标层级或以下"}
+#: A zone receives a power by 赋权 the government decides (二（四）: “按程序提请同级政府研究后予以公布”),
+#: not by devolution: 可直接下放 would misread the plan.
+ZONE_STATUS_ZH = {**STATUS_ZH, "devolvable": "可赋权（按程序）"}
 AUTHORITY_ZH = {"central": "中央层面：提出建议按程序上报", "provincial": "省级层面：提出立改废意见",
                 "municipal": "市级层面：由设区的市修改或废止"}
 CENTRAL_TYPES = {"constitution", "law", "administrative-regulation", "departmental-rule"}
@@ -62,6 +74,11 @@ SECURITY_ZH = {"national": "国家安全", "public": "公共安全", "ecological
 def query_text(name: str) -> str:
     """A query of ``quanze/queries`` by name (without ``.rq``)."""
     return resources.files("quanze.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
+
+
+def status_label(status: str, target: str) -> str:
+    """A status in Chinese as the target reads it (the zone's devolvable is 可赋权（按程序）)."""
+    return (ZONE_STATUS_ZH if target_level(target) == "zone" else STATUS_ZH)[status]
 
 
 def target_level(text: str) -> str:
@@ -308,6 +325,73 @@ def authority(inst: dict[str, Any]) -> str:
     return "provincial" if inst["issuing_level"] == "provincial" else "municipal"
 
 
+#: The levels whose powers the plan gives zones: “将省市两级各项经济管理权限放足放到位” (二（四）).
+ZONE_LEVELS = frozenset({"provincial", "municipal"})
+#: Why a social matter is not the zone's: the plan's words, and the zone laws' (each verified in the corpus).
+_ZONE_SOCIAL = ("方案二（四）赋予功能区的是“省市两级各项经济管理权限”；自贸试验区片区、青岛西海岸新区的社会管理、公共服务等事务"
+                "由所在地人民政府负责（《中国（山东）自由贸易试验区条例》第十条、《山东省青岛西海岸新区条例》第七条第三款），"
+                "经济开发区所在地人民政府依法承担社会管理职能（《山东省经济开发区条例》第二十六条第二款）")
+_ZONE_SOCIAL_EN = ("the plan (section 2(4)) gives zones the province's and the cities' economic management powers, and the "
+                   "zone laws leave social management and public services to the local government (Regulations on the "
+                   "China (Shandong) Pilot Free Trade Zone, art. 10; Regulations on the Qingdao West Coast New Area, art. 7(3); "
+                   "Regulations on Economic Development Zones, art. 26(2))")
+_STILL_ASSESSED = "；仍按功能区评估，请核实"
+_STILL_ASSESSED_EN = "; assessed for the zone all the same: to be checked"
+
+
+def _economic_finding(department: str | None) -> tuple[Department | None, list[str], list[str], list[str], list[str]]:
+    """(department, reasons, reasons_en, notes, notes_en) from the classification of the item's
+    实施主体: a reason when it is not economic management; a note, and the item kept assessed, when
+    it cannot be told (no such department, not yet classified, or a department holding both)."""
+    d = department_of(department) if department else None
+    if d is None:
+        said = f"实施主体“{department}”未能对应到参考数据中的部门" if department else "未注明实施主体"
+        said_en = "the implementing body matches no department of the reference data" if department else "no implementing body is given"
+        return None, [], [], [f"{said}，无法判断是否属于经济管理权限{_STILL_ASSESSED}"], [
+            f"{said_en}, so whether this is an economic management power cannot be told{_STILL_ASSESSED_EN}"]
+    if d.economic == "no":
+        return d, [f"不属于经济管理权限：实施主体{department}（{d.function_key}），参考数据（departments.csv）将其职能归为"
+                   f"非经济管理（社会管理、公共服务等）；{_ZONE_SOCIAL}"], [
+            f"not an economic management power: the implementing body does the work of the {d.en_name}, which the "
+            f"reference data (departments.csv) classifies as not economic management (social management, public "
+            f"services and the like); {_ZONE_SOCIAL_EN}"], [], []
+    if d.economic == "mixed":
+        return d, [], [], [f"实施主体{department}（{d.function_key}）兼有经济管理与社会管理、公共服务职能，本事项是否属于"
+                           f"经济管理权限须逐项核定{_STILL_ASSESSED}"], [
+            f"the implementing body does the work of the {d.en_name}, which holds both economic management and social "
+            f"management or public-service powers: whether this item is an economic management power is to be decided "
+            f"item by item{_STILL_ASSESSED_EN}"]
+    if d.economic is None:
+        return d, [], [], [f"{d.function_key}部门在参考数据（departments.csv）中尚未归类，无法判断是否属于经济管理权限{_STILL_ASSESSED}"], [
+            f"the {d.en_name}'s work is not classified yet (reference data, departments.csv), so whether this is an "
+            f"economic management power cannot be told{_STILL_ASSESSED_EN}"]
+    return d, [], [], [], []
+
+
+@cache
+def zone_scope(department: str | None, levels: frozenset[str]) -> dict[str, Any]:
+    """Whether an item is among the powers the plan gives zones (二（四）): an economic management
+    power of the province or of a city. ``within`` is False with ``reasons`` for an item outside
+    (its department is classified as social management or public services; or it is exercised
+    neither by the province nor by a city); ``notes`` say what could not be told, the item then
+    being assessed. Computed once per (实施主体, levels): lists repeat them across thousands of items."""
+    d, reasons, reasons_en, notes, notes_en = _economic_finding(department)
+    ours = bool(levels & ZONE_LEVELS) if levels else None
+    if ours is False:
+        named = sorted(levels, key=lambda lv: RANK.get(lv, 9))
+        reasons.append(f"不是省市两级的权限：仅由{'、'.join(LEVEL_ZH[lv] for lv in named)}行使，方案二（四）赋予功能区的是"
+                       "省市两级权限")
+        reasons_en.append(f"not a power of the province or of a city: exercised only at {', '.join(LEVEL_EN[lv] for lv in named)} "
+                          "level, and the plan (section 2(4)) gives zones the province's and the cities' powers")
+    elif ours is None:
+        notes.append(f"未注明行使层级，无法判断是否属于省市两级权限{_STILL_ASSESSED}")
+        notes_en.append(f"no level is given, so whether this is a power of the province or of a city cannot be told"
+                        f"{_STILL_ASSESSED_EN}")
+    return {"within": not reasons, "department_function": d.function_key if d else None,
+            "economic": d.economic if d else None, "provincial_or_city": ours,
+            "reasons": reasons, "reasons_en": reasons_en, "notes": notes, "notes_en": notes_en}
+
+
 class Analysis:
     """Assessments of items for one target, computed from one :class:`Facts`."""
 
@@ -382,6 +466,8 @@ class Analysis:
             "_not_above": self.target != "zone" and bool(levels) and RANK.get(levels[0], -1) >= target_rank,
             "_cancelled": any(a["type"] == "cancel" for a in actions),
         }
+        if self.target == "zone":  # copied: the cached answer is shared by every item alike
+            result["zone_scope"] = _copy_scope(zone_scope(it["department"], frozenset(it["levels"])))
         result["alternatives"] = self.alternatives(it, self._cached_blocking(item), actions)
         self._own[item] = result
         return result
@@ -519,8 +605,9 @@ class Analysis:
         own["chain"] = chain
         own["chain_blocked_by"] = blockers
         own["status"] = self._status(own, blockers)
-        own["status_label"] = STATUS_ZH[own["status"]]
-        if own["status"] in ("cancel", "excluded"):  # to be cancelled, or kept up: no path down is offered
+        own["status_label"] = status_label(own["status"], self.target)
+        # to be cancelled, kept up, or not the zone's to receive: no path down is offered
+        if own["status"] in ("cancel", "excluded", "outside_zone_scope"):
             own["alternatives"] = [x for x in own["alternatives"] if x["path"] == "recorded"]
         own.pop("_at_or_below")
         own.pop("_not_above")
@@ -539,7 +626,8 @@ class Analysis:
                 hit.append((m, {"code": o["code"], "name": o["name"], "type": o["type"], "levels": o["levels"],
                                 "status": status, "needs_legal_change": o["needs_legal_change"],
                                 "sensitive": o["sensitive"], "blocking": o["blocking"]},
-                            status in ("excluded", "needs_legal_change")))
+                            # a member the zone is not to receive cannot move with the chain
+                            status in ("excluded", "needs_legal_change", "outside_zone_scope")))
         return hit
 
     @staticmethod
@@ -550,6 +638,8 @@ class Analysis:
             return "excluded"
         if a["city_set_licence"] or a["_cancelled"]:
             return "cancel"
+        if "zone_scope" in a and not a["zone_scope"]["within"]:  # the plan does not give it to zones at all
+            return "outside_zone_scope"
         if a["needs_legal_change"]:
             return "needs_legal_change"
         if chain_blockers:
@@ -557,6 +647,10 @@ class Analysis:
         if a["_at_or_below"]:
             return "at_or_below_target"
         return "devolvable"
+
+
+def _copy_scope(scope: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in scope.items()}
 
 
 def as_listed(department: str) -> str:
@@ -641,4 +735,5 @@ def impact(store: Store, provision: str, to: str = "县级") -> list[dict[str, A
     return out
 
 
-__all__ = ["Analysis", "WholeInstrument", "blockers", "chain", "impact", "gather", "target_level", "STATUSES", "LEVEL", "QZ"]
+__all__ = ["Analysis", "WholeInstrument", "blockers", "chain", "impact", "gather", "target_level", "status_label",
+           "zone_scope", "STATUSES", "LEVEL", "QZ"]

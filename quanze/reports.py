@@ -172,6 +172,8 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
             for a in groups[auth]:
                 out.append(f"- **{a['code']} {a['name']}**（{a['type']}；行使层级：{'、'.join(a['levels'])}）"
                            f" → {a['target']}：**{a['status_label']}**")
+                if scope := a.get("zone_scope"):  # 功能区: why it is not the zone's, or what could not be told
+                    out += [f"  - {r}" for r in scope["reasons"] + scope["notes"]]
                 for b in a["blocking"]:
                     if auth != "—" and b["authority"] != auth:
                         continue

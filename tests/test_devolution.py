@@ -302,3 +302,131 @@ def test_a_chain_member_exercised_nowhere_above_the_target_blocks_no_chain(count
     assert quiet
     for a in county.values():
         assert all(above(code) for code in a["chain_blocked_by"]), a["code"]
+
+
+# --- the zone target: what the plan gives zones (二（四）) ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def zone(corpus_store):
+    return {a["code"]: a for a in blockers(corpus_store, "功能区", all_items=True)}
+
+
+@pytest.fixture
+def fresh_zone_scope():
+    """:func:`quanze.devolution.zone_scope` caches its answers: a test that changes what it reads
+    starts and ends with an empty cache."""
+    from quanze.devolution import zone_scope
+
+    zone_scope.cache_clear()
+    yield
+    zone_scope.cache_clear()
+
+
+def test_social_matters_and_county_powers_are_outside_the_zone_scope(zone):
+    """Found by a legal review of the 功能区 answers: 失业保险金给付, 工伤认定, 医师执业注册 and 校车使用许可
+    read 可直接下放, but the plan gives zones “省市两级各项经济管理权限” (二（四）) and the zone laws leave
+    social management and public services to the local government; 非机动车登记 is exercised at county
+    level only, not a power of the province or a city."""
+    for code in ("37RS-JF-0001", "37RS-QR-0001", "37WJ-XK-0003", "37JY-XK-0004", "37GA-QR-0001"):
+        a = zone[code]
+        assert a["status"] == "outside_zone_scope" and a["status_label"] == "不属于功能区赋权范围", code
+        scope = a["zone_scope"]
+        assert not scope["within"] and scope["economic"] == "no" and scope["reasons"], code
+        assert len(scope["reasons_en"]) == len(scope["reasons"])
+        # the reason names the department's classification, the plan and the zone laws
+        reason = scope["reasons"][0]
+        assert reason.startswith("不属于经济管理权限") and a["department"] in reason and scope["department_function"] in reason
+        assert "二（四）" in reason and "《中国（山东）自由贸易试验区条例》第十条" in reason
+        assert "economic management" in scope["reasons_en"][0]
+        # nothing the zone is not to receive is offered a path down
+        assert {x["path"] for x in a["alternatives"]} <= {"recorded"}, code
+    county_only = zone["37GA-QR-0001"]["zone_scope"]
+    assert county_only["provincial_or_city"] is False
+    assert any(r.startswith("不是省市两级的权限：仅由县级行使") for r in county_only["reasons"])
+    assert any("not a power of the province or of a city" in r for r in county_only["reasons_en"])
+    # an economic item exercised at county level only is outside too, for that reason alone
+    county_economic = [a for a in zone.values() if a["zone_scope"]["economic"] == "yes" and a["levels"] == ["县级"]
+                       and a["status"] not in ("excluded", "cancel")]
+    assert county_economic
+    for a in county_economic:
+        assert a["status"] == "outside_zone_scope" and len(a["zone_scope"]["reasons"]) == 1, a["code"]
+
+
+def test_economic_items_are_still_assessed_for_the_zone(zone):
+    """Within the scope the law is read as before: some items can be empowered, some wait for the law —
+    and can be empowered reads 可赋权（按程序）: a zone receives a power by the government's decision
+    (二（四）: “按程序提请同级政府研究后予以公布”), not by devolution."""
+    economic = [a for a in zone.values() if a["zone_scope"]["within"] and a["zone_scope"]["economic"] == "yes"]
+    statuses = {a["status"] for a in economic}
+    assert {"devolvable", "needs_legal_change"} <= statuses and "outside_zone_scope" not in statuses
+    assert all(a["status_label"] == "可赋权（按程序）" for a in zone.values() if a["status"] == "devolvable")
+    assert zone["37YJ-XK-0001"]["status"] == "needs_legal_change"  # 药品管理法第四十一条 fixes the province
+    assert all(a["blocking"] for a in economic if a["status"] == "needs_legal_change")
+
+
+def test_an_item_whose_department_cannot_be_classified_is_assessed_and_says_so(zone):
+    """济南市城市管理局 has no department in the reference data (Shandong has no provincial 城市管理
+    department): its items are not dropped from the zone's answer but assessed, with a note; so are the
+    items of a department holding both kinds of powers (文化和旅游: tourism and culture)."""
+    unknown = [a for a in zone.values() if a["department"] == "济南市城市管理局"]
+    assert unknown
+    for a in unknown:
+        scope = a["zone_scope"]
+        assert scope["within"] and scope["economic"] is None and scope["department_function"] is None
+        assert "未能对应到参考数据中的部门" in scope["notes"][0] and "仍按功能区评估" in scope["notes"][0]
+        assert a["status"] != "outside_zone_scope"
+    mixed = [a for a in zone.values() if a["zone_scope"]["economic"] == "mixed"]
+    assert any(a["department"] == "省文化和旅游厅" for a in mixed)
+    for a in mixed:
+        assert any("逐项核定" in n for n in a["zone_scope"]["notes"]), a["code"]
+        assert a["zone_scope"]["within"] or a["zone_scope"]["provincial_or_city"] is False, a["code"]
+
+
+def test_a_chain_member_outside_the_zone_scope_blocks_its_chain(zone):
+    """一链办理: a member the zone is not to receive cannot move with the others."""
+    blocked = [a for a in zone.values() if a["status"] == "chain_blocked"
+               and any(zone[c]["status"] == "outside_zone_scope" for c in a["chain_blocked_by"])]
+    assert blocked
+    for a in zone.values():
+        if a["status"] == "chain_blocked":
+            assert all(zone[c]["status"] in ("needs_legal_change", "excluded", "outside_zone_scope")
+                       for c in a["chain_blocked_by"]), a["code"]
+
+
+def test_the_zone_scope_changes_the_zone_answers_only(corpus_store, county, zone, monkeypatch, fresh_zone_scope):
+    """Before and after, item by item: the city and county answers do not depend on the zone scope at
+    all (the same, byte for byte, with every department read as social management); the zone's differ
+    from what it answered before (every item within the scope) only where an item is now outside the
+    scope, or its chain is blocked by one that is."""
+    from quanze import devolution
+    from quanze.reference import Department
+
+    city = blockers(corpus_store, "市级", all_items=True)
+    assert not any("zone_scope" in a for a in city + list(county.values()))
+    assert {a["status_label"] for a in city + list(county.values()) if a["status"] == "devolvable"} == {"可直接下放"}
+    social = Department("某部门", "某部门", "Some department", "某", "no")
+    monkeypatch.setattr(devolution, "department_of", lambda written: social)
+    devolution.zone_scope.cache_clear()
+    assert blockers(corpus_store, "市级", all_items=True) == city
+    assert {a["code"]: a for a in blockers(corpus_store, "县级", all_items=True)} == county
+    everything = {**devolution.zone_scope("x", frozenset({"municipal"})), "within": True, "reasons": [], "reasons_en": []}
+    monkeypatch.setattr(devolution, "zone_scope", lambda department, levels: everything)
+    before = {a["code"]: a for a in blockers(corpus_store, "功能区", all_items=True)}
+    assert set(before) == set(zone) and "outside_zone_scope" not in {a["status"] for a in before.values()}
+    for code, a in zone.items():
+        if a["status"] == before[code]["status"]:
+            continue
+        assert a["status"] == "outside_zone_scope" or (
+            a["status"] == "chain_blocked" and any(zone[c]["status"] == "outside_zone_scope" for c in a["chain_blocked_by"])), code
+    assert sum(a["status"] != before[c]["status"] for c, a in zone.items()) >= 5
+
+
+def test_exports_label_the_zone_statuses(zone):
+    from quanze.reports import FLAT_HEADER, flat_rows, to_markdown
+
+    assessments = list(zone.values())
+    md = to_markdown(assessments, "功能区")
+    assert "**可赋权（按程序）**" in md and "**不属于功能区赋权范围**" in md and "可直接下放" not in md
+    column = FLAT_HEADER.index("结论")
+    labels = {row[column] for row in flat_rows(assessments)}
+    assert {"可赋权（按程序）", "不属于功能区赋权范围"} <= labels and "可直接下放" not in labels

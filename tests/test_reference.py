@@ -147,6 +147,55 @@ def test_each_provincial_department_has_its_city_and_county_body(store):
     assert set(keys.values()) == {3}  # provincial, municipal, county
 
 
+def test_every_department_is_classified_for_the_zone_scope():
+    """The ``economic`` column decides which items the plan lets zones receive (二（四）: 经济管理权限):
+    every department is classified, and the sample list's 实施主体 are found at every level."""
+    from quanze.reference import ECONOMIC, department_of, departments
+
+    deps = departments()
+    assert deps and all(d.economic in ECONOMIC for d in deps)
+    by_key = {d.function_key: d.economic for d in deps}
+    # the legal review's examples: social management and public services, economic management
+    assert {k: by_key[k] for k in ("人力资源和社会保障", "卫生健康", "教育", "公安", "民政")} == dict.fromkeys(
+        ("人力资源和社会保障", "卫生健康", "教育", "公安", "民政"), "no")
+    assert {by_key[k] for k in ("发展和改革", "工业和信息化", "自然资源", "住房和城乡建设", "交通运输", "水利", "农业农村",
+                                "商务", "市场监督管理", "地方金融监督管理", "能源")} == {"yes"}
+    with open(SAMPLE, encoding="utf-8-sig") as fh:
+        bodies = {r["实施主体"].strip() for r in csv.DictReader(fh)}
+    found = {b: department_of(b) for b in bodies}
+    # Shandong has no provincial 城市管理 department: the one body the reference data cannot place
+    assert {b for b, d in found.items() if d is None} == {"济南市城市管理局"}
+    for b, d in found.items():
+        if b.startswith("省") and d is not None:
+            assert d.short_name == b, b
+
+
+@pytest.mark.parametrize("written, key", [
+    ("省药品监督管理局", "药品监督管理"), ("山东省药品监督管理局", "药品监督管理"), ("市市场监督管理局", "市场监督管理"),
+    ("济南市工业和信息化局", "工业和信息化"), ("青岛市公安局", "公安"), ("历城区卫生健康局", "卫生健康"),
+    ("济南市人民政府外事办公室", "外事"), ("青岛西海岸新区市场监督管理局", "市场监督管理"),
+    ("济南市城市管理局", None), ("济南市市场监督管理局历城分局", None), ("省", None), ("", None),
+])
+def test_a_body_as_lists_write_it_belongs_to_its_department(written, key):
+    from quanze.reference import department_of
+
+    d = department_of(written)
+    assert (d.function_key if d else None) == key
+
+
+def test_an_unknown_classification_is_refused(tmp_path):
+    from quanze.reference import departments
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "departments.csv").write_text(
+        "name,short_name,en_name,function_key,economic\n山东省某厅,省某厅,Some Department,某,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="yes、no 或 mixed"):
+        departments(tmp_path)
+    (tmp_path / "reference" / "departments.csv").write_text(
+        "name,short_name,en_name,function_key\n山东省某厅,省某厅,Some Department,某\n", encoding="utf-8")
+    assert departments(tmp_path)[0].economic is None  # a file without the column: not classified, never guessed
+
+
 # --- regions ------------------------------------------------------------------------------------
 
 def test_sixteen_cities_part_of_shandong_with_their_codes(store, divisions):

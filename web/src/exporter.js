@@ -13,7 +13,7 @@ export function flatRows(assessments) {
   const rows = [];
   for (const a of assessments) {
     const head = [a.code, a.name, a.type, a.department || "", joinList((a.levels || []).map(levelLabel)), levelLabel(a.target),
-      statusLabel(a.status), a.sensitive ? t("yes") : "", a.city_set_licence ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
+      statusLabel(a.status, a.target), a.sensitive ? t("yes") : "", a.city_set_licence ? t("yes") : "", a.needs_legal_change ? t("yes") : ""];
     const blocking = a.blocking || [];
     const tail = [(a.chain_blocked_by || []).join("；"), entrustCell(a)];
     // a licence only a city's instrument sets is cancelled by that city: who changes it, as the CLI's row says

@@ -98,6 +98,11 @@ const STRINGS = {
     // statuses and authorities
     st_excluded: "不予下放（涉及安全）", st_cancel: "应予取消", st_needs_legal_change: "需修改法律依据",
     st_chain_blocked: "关联事项受阻", st_devolvable: "可直接下放", st_at_or_below_target: "已在目标层级或以下",
+    st_outside_zone_scope: "不属于功能区赋权范围",
+    // a zone receives powers by 赋权 the government decides (方案二（四）), not by devolution
+    stz_devolvable: "可赋权（按程序）",
+    zoneNotEconomic: (fn) => `非经济管理权限${fn ? `（${fn}）` : ""}`, zoneNotOurs: "非省市两级权限",
+    devZoneHint: "功能区按方案二（四）承接省市两级各项经济管理权限，由功能区提出赋权意见、按程序提请同级政府研究后予以公布：“可赋权（按程序）”指法律依据不妨碍赋权，并非可以直接下放。社会管理、公共服务等事项和仅由县级行使的权限不属于赋权范围，单独列出。",
     au_central: "中央层面（提出建议按程序上报）", au_provincial: "省级层面（提出立改废意见）",
     au_municipal: "市级层面（由设区的市修改或废止）",
     // the columns of `quanze blockers --format csv` (quanze/reports.py FLAT_HEADER), one for one
@@ -194,6 +199,10 @@ const STRINGS = {
     exByDepartment: "Items per department", exEntrust: "Provisions that allow entrustment", exActions: "Recorded devolution actions",
     st_excluded: "Excluded (security)", st_cancel: "To be cancelled", st_needs_legal_change: "Needs legal change",
     st_chain_blocked: "Blocked by related item", st_devolvable: "Devolvable", st_at_or_below_target: "At or below target",
+    st_outside_zone_scope: "Not among the powers the plan gives zones",
+    stz_devolvable: "Can be empowered, by the government's decision",
+    zoneNotEconomic: (fn) => `not an economic management power${fn ? ` (${fn})` : ""}`, zoneNotOurs: "not a provincial or city power",
+    devZoneHint: "Under section 2(4) of the plan a zone receives the province's and the cities' economic management powers: the zone proposes, and the government at that level decides and publishes the empowerment (赋权). “Can be empowered” means the legal basis does not stand in the way; it is not a devolution. Social management, public services and powers exercised at county level only are outside that scope and counted apart.",
     au_central: "Central (propose via channels)", au_provincial: "Provincial (propose amendment)", au_municipal: "Municipal (city amends)",
     csvHeader: ["Code", "Name", "Type", "Department", "Levels", "Target", "Status", "Sensitive", "City-set licence", "Needs legal change",
       "Instrument", "Article", "Paragraph", "Item", "Instrument type", "Issuer", "Evidence", "Level fixed", "Who must amend", "Text",
@@ -204,7 +213,11 @@ const STRINGS = {
 export const LEVEL_EN = { 国家级: "national", 省级: "provincial", 市级: "city", 县级: "county", 乡镇级: "township", 功能区: "zone" };
 export const LEVELS = ["国家级", "省级", "市级", "县级", "乡镇级"];
 export const TARGETS = ["市级", "县级", "功能区"];
-export const STATUSES = ["excluded", "cancel", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target"];
+export const STATUSES = ["excluded", "cancel", "outside_zone_scope", "needs_legal_change", "chain_blocked", "devolvable", "at_or_below_target"];
+/** Statuses only the zone target (功能区) gives (the plan's 二（四） scope), and those it never gives: a
+ * zone sits beside the hierarchy, so no item is at or below it (quanze.devolution). */
+const ZONE_ONLY = ["outside_zone_scope"];
+const NOT_ZONE = ["at_or_below_target"];
 export const AUTHORITIES = ["central", "provincial", "municipal"];
 export const TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励",
   "行政裁决", "其他行政权力", "公共服务", "行政事业性收费"];
@@ -228,7 +241,19 @@ export function t(key, ...args) {
   return typeof v === "function" ? v(...args) : v;
 }
 
-export function statusLabel(status) { return t(`st_${status}`); }
+/** The statuses a target can give (the others would be rows of zeros). */
+export function statusesFor(target) {
+  const never = target === "功能区" ? NOT_ZONE : ZONE_ONLY;
+  return STATUSES.filter((s) => !never.includes(s));
+}
+
+/** A status as the target reads it: for a zone, devolvable is 可赋权（按程序）, as quanze.devolution.status_label. */
+export function statusLabel(status, target) {
+  const zoneKey = `stz_${status}`;
+  if (target === "功能区" && (STRINGS[lang][zoneKey] ?? STRINGS.zh[zoneKey])) return t(zoneKey);
+  return t(`st_${status}`);
+}
+
 export function authorityLabel(a) { return t(`au_${a}`); }
 
 /** A list joined as the interface language writes it. */

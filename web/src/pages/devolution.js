@@ -4,12 +4,12 @@ import { cachedJson } from "../api.js";
 import { nestTitles } from "../citation.js";
 import { field, h, select, zh } from "../dom.js";
 import { downloadCsv, downloadXlsx } from "../exporter.js";
-import { AUTHORITIES, authorityLabel, colon, joinList, levelLabel, STATUSES, statusLabel, t, TARGETS } from "../i18n.js";
+import { AUTHORITIES, authorityLabel, colon, joinList, levelLabel, STATUSES, statusesFor, statusLabel, t, TARGETS } from "../i18n.js";
 import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle, parseHash, provisionHref } from "../ui.js";
 
 export const STATUS_COLORS = {
-  excluded: "#5b6170", cancel: "#7b3fa0", needs_legal_change: "#b3261e", chain_blocked: "#d9822b",
-  devolvable: "#2e7d32", at_or_below_target: "#8fa3b3",
+  excluded: "#5b6170", cancel: "#7b3fa0", outside_zone_scope: "#3f6f8f", needs_legal_change: "#b3261e",
+  chain_blocked: "#d9822b", devolvable: "#2e7d32", at_or_below_target: "#8fa3b3",
 };
 const AUTHORITY_COLORS = { central: "#8c1c13", provincial: "#c8611b", municipal: "#b08d1a" };
 
@@ -19,8 +19,19 @@ export function assessments(body) {
   return body.items || body.assessments || body.results || [];
 }
 
-export function statusBadge(status) {
-  return h("span", { class: `badge st-${status}`, dataset: { status } }, statusLabel(status));
+/** A status badge; ``target`` (市级, 县级, 功能区) picks the label the target reads (可赋权（按程序） for a zone). */
+export function statusBadge(status, target) {
+  return h("span", { class: `badge st-${status}`, dataset: { status } }, statusLabel(status, target));
+}
+
+/** Why an item is not among the powers the plan gives zones, briefly (the item page gives the reasons in full). */
+export function zoneReason(a) {
+  const scope = a.zone_scope;
+  if (a.status !== "outside_zone_scope" || !scope) return null;
+  const parts = [];
+  if (scope.economic === "no") parts.push(t("zoneNotEconomic", scope.department_function));
+  if (scope.provincial_or_city === false) parts.push(t("zoneNotOurs"));
+  return parts.length ? h("div", { class: "small zone-reason" }, joinList(parts)) : null;
 }
 
 export function citation(b) {
@@ -30,7 +41,9 @@ export function citation(b) {
 export async function devolutionPage({ main, params, onCleanup }) {
   const target = TARGETS.includes(params.get("to")) ? params.get("to") : "县级";
   const department = params.get("department") || "";
+  const statuses = statusesFor(target);
   main.append(pageTitle(t("devTitle")), h("p", { class: "intro" }, t("devIntro")));
+  if (target === "功能区") main.append(h("p", { class: "hint", id: "zone-hint" }, t("devZoneHint")));
   if (params.get("to") && !TARGETS.includes(params.get("to"))) {  // say so, rather than silently answer 县级
     main.append(h("p", { class: "notice", role: "status", id: "target-notice" },
       t("devBadTarget").replace("{to}", params.get("to")).replace("{targets}", joinList(TARGETS.map(levelLabel)))));
@@ -62,10 +75,10 @@ export async function devolutionPage({ main, params, onCleanup }) {
   main.append(form);
 
   // counts
-  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+  const byStatus = Object.fromEntries(statuses.map((s) => [s, 0]));
   for (const a of list) byStatus[a.status] = (byStatus[a.status] || 0) + 1;
   const depts = [...new Set(list.map((a) => a.department || ""))].sort((a, b) => a.localeCompare(b, "zh-CN"));
-  const matrix = new Map(depts.map((d) => [d, Object.fromEntries(STATUSES.map((s) => [s, 0]))]));
+  const matrix = new Map(depts.map((d) => [d, Object.fromEntries(statuses.map((s) => [s, 0]))]));
   for (const a of list) matrix.get(a.department || "")[a.status] += 1;
   const byAuthority = Object.fromEntries(AUTHORITIES.map((x) => [x, []]));
   // who must amend, for the items that need it (an excluded or cancelled item is amended by no one)
@@ -89,9 +102,9 @@ export async function devolutionPage({ main, params, onCleanup }) {
   const statusTable = h("table", { class: "counts", id: "status-counts" },
     h("caption", null, `${t("byStatus")} · ${colon(t("target"))}${levelLabel(target)}`),
     h("thead", null, h("tr", null, h("th", { scope: "col" }, t("status")), h("th", { scope: "col", class: "num" }, t("count")))),
-    h("tbody", null, STATUSES.map((s) => h("tr", { dataset: { status: s } },
-      h("th", { scope: "row" }, h("span", { class: "swatch", style: `background:${STATUS_COLORS[s]}`, "aria-hidden": "true" }), statusLabel(s)),
-      h("td", { class: "num" }, countButton(byStatus[s], { status: s }, statusLabel(s)))))),
+    h("tbody", null, statuses.map((s) => h("tr", { dataset: { status: s } },
+      h("th", { scope: "row" }, h("span", { class: "swatch", style: `background:${STATUS_COLORS[s]}`, "aria-hidden": "true" }), statusLabel(s, target)),
+      h("td", { class: "num" }, countButton(byStatus[s], { status: s }, statusLabel(s, target)))))),
     h("tfoot", null, h("tr", null, h("th", { scope: "row" }, t("totalItems")),
       h("td", { class: "num", dataset: { count: String(list.length) } }, h("button", {
         type: "button", class: "linklike count", onclick: () => select_({}) }, String(list.length))))));
@@ -104,12 +117,12 @@ export async function devolutionPage({ main, params, onCleanup }) {
   const deptTable = h("table", { class: "counts matrix", id: "department-counts" },
     h("caption", null, t("byDepartment")),
     h("thead", null, h("tr", null, h("th", { scope: "col" }, t("department")),
-      STATUSES.map((s) => h("th", { scope: "col", class: "num" }, statusLabel(s))),
+      statuses.map((s) => h("th", { scope: "col", class: "num" }, statusLabel(s, target))),
       h("th", { scope: "col", class: "num" }, t("totalItems")))),
     h("tbody", null, depts.map((d) => h("tr", { dataset: { department: d } },
       h("th", { scope: "row" }, zh(d || "—")),
-      STATUSES.map((s) => h("td", { class: "num", dataset: { status: s } },
-        countButton(matrix.get(d)[s], { department: d, status: s }, `${d} · ${statusLabel(s)}`))),
+      statuses.map((s) => h("td", { class: "num", dataset: { status: s } },
+        countButton(matrix.get(d)[s], { department: d, status: s }, `${d} · ${statusLabel(s, target)}`))),
       h("td", { class: "num" }, String(Object.values(matrix.get(d)).reduce((x, y) => x + y, 0)))))));
   const deptSection = h("section", { class: "card", "aria-labelledby": "dev-dept-h" },
     h("h2", { id: "dev-dept-h" }, t("byDepartment")), h("p", { class: "hint" }, t("chartHelp")),
@@ -143,7 +156,7 @@ export async function devolutionPage({ main, params, onCleanup }) {
     if (!deptChart.isConnected) return;
     disposers.push(barChart(deptChart, {
       categories: depts.map((d) => d || "—"),
-      series: STATUSES.map((s) => ({ id: s, name: statusLabel(s), color: STATUS_COLORS[s], data: depts.map((d) => matrix.get(d)[s]) })),
+      series: statuses.map((s) => ({ id: s, name: statusLabel(s, target), color: STATUS_COLORS[s], data: depts.map((d) => matrix.get(d)[s]) })),
       onClick: (d, s) => select_({ department: d === "—" ? "" : d, status: s }),
       ariaLabel: t("byDepartment"),
     }).dispose);
@@ -169,17 +182,17 @@ function uniqueBy(list, key) {
   return list.filter((x) => { const k = key(x); if (seen.has(k)) return false; seen.add(k); return true; });
 }
 
-function describe(sel) {
+function describe(sel, target) {
   const parts = [];
   if (sel.department !== undefined) parts.push(sel.department || "—");
-  if (sel.status) parts.push(statusLabel(sel.status));
+  if (sel.status) parts.push(statusLabel(sel.status, target));
   if (sel.authority) parts.push(authorityLabel(sel.authority));
   return parts.join(" · ");
 }
 
 /** The export's file name: target, the page's department (unless the selection names one), selection. */
 function exportName(target, pageDepartment, sel) {
-  const named = [sel.department === undefined ? pageDepartment : "", describe(sel)].filter(Boolean)
+  const named = [sel.department === undefined ? pageDepartment : "", describe(sel, target)].filter(Boolean)
     .map((part) => part.replace(/[\\/:*?"<>| ·]+/g, "_")); // characters a file name cannot hold
   return [t("devTitle"), levelLabel(target), ...named].join("-");
 }
@@ -208,7 +221,7 @@ function renderList(section, list, sel, target, pageDepartment) {
   const rows = list.filter((a) => (sel.department === undefined || (a.department || "") === sel.department)
     && (!sel.status || a.status === sel.status)
     && (!sel.authority || (a.blocking || []).some((b) => b.authority === sel.authority)));
-  const what = describe(sel);
+  const what = describe(sel, target);
   section.replaceChildren();
   const name = exportName(target, pageDepartment, sel);
   // The DOM's own append() prints null as "null": absent parts are "" here.
@@ -239,7 +252,7 @@ function renderList(section, list, sel, target, pageDepartment) {
         h("td", null, zh(a.name)),
         h("td", null, zh(a.department || "—")),
         h("td", null, joinList((a.levels || []).map(levelLabel))),
-        h("td", null, statusBadge(a.status),
+        h("td", null, statusBadge(a.status, target), zoneReason(a),
           a.chain_blocked_by && a.chain_blocked_by.length ? h("div", { class: "small" }, colon(t("chainBlockedBy")),
             a.chain_blocked_by.map((c, i) => [i ? "、" : "", h("a", { href: itemHref(c) }, c)])) : null),
         h("td", null, (a.blocking || []).length

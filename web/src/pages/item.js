@@ -109,7 +109,7 @@ function assessmentCard(target, a) {
   if (!a) return h("div", { class: "assessment" }, h("h3", null, t("statusTo", target)), "—");
   const blocking = a.blocking || [];
   return h("div", { class: "assessment", dataset: { target } },
-    h("h3", null, t("statusTo", target), " ", statusBadge(a.status)),
+    h("h3", null, t("statusTo", target), " ", statusBadge(a.status, target)),
     a.security_category ? h("p", null, colon(t("securityCategory")), zh(a.security_category)) : null,
     blocking.length ? h("div", null, h("h4", null, t("blocking")), h("ul", { class: "plain blocking" }, byProvision(blocking).map(blockingLine)))
       : h("p", { class: "muted" }, t("noBlocking")),
@@ -142,7 +142,7 @@ function chainTable(chain) {
       h("td", { class: "code" }, m.exists === false ? m.code : h("a", { href: itemHref(m.code) }, m.code)),
       h("td", null, zh(m.name || "—")),
       h("td", null, m.direction ? zh(m.direction) : "—"),
-      TARGETS.map((to) => h("td", null, m.statuses[to] ? statusBadge(m.statuses[to]) : "—"))))))),
+      TARGETS.map((to) => h("td", null, m.statuses[to] ? statusBadge(m.statuses[to], to) : "—"))))))),
   h("p", { class: "hint", id: "chain-hint" }, t("ownStatusHint"))];
 }
 

@@ -126,7 +126,7 @@ export async function provisionPage({ main, params, signal }) {
         h("td", { class: "code" }, h("a", { href: itemHref(r.code) }, r.code)), h("td", null, zh(r.name)),
         h("td", null, zh(r.department || "—")), h("td", null, joinList((r.levels || []).map(levelLabel))),
         h("td", null, (cites.get(r.code) || []).map((c, i) => [i ? h("br") : null, colon(termLabel(c.role)), zh(nestTitles(c.citation))])),
-        impact ? [h("td", null, statusBadge(r.status)), h("td", null, statusBadge(r.status_if_amended))] : null)))))
+        impact ? [h("td", null, statusBadge(r.status, target)), h("td", null, statusBadge(r.status_if_amended, target))] : null)))))
       : h("p", { class: "muted" }, t("noImpact"))));
   const sel = document.getElementById("selected-provision");
   if (sel && !params.get("noscroll")) sel.scrollIntoView({ block: "center" });

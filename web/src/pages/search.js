@@ -2,7 +2,7 @@
 // each result with its status for 市级 and 县级 (joined by code from /devolution?all=true).
 import { devolutionByCode, getJson } from "../api.js";
 import { field, h, select, zh } from "../dom.js";
-import { joinList, levelLabel, LEVELS, STATUSES, statusLabel, t, typeLabel, TYPES } from "../i18n.js";
+import { joinList, levelLabel, LEVELS, statusesFor, statusLabel, t, typeLabel, TYPES } from "../i18n.js";
 import { announce, errorBox, itemHref, loadingBox, navigate, pageTitle } from "../ui.js";
 import { statusBadge } from "./devolution.js";
 
@@ -43,7 +43,8 @@ export async function searchPage({ main, params, signal }) {
   const deptList = h("datalist", { id: "department-list" });
   const typeSel = select("type", [["", t("any")], ...TYPES.map((x) => [x, typeLabel(x)])], s.type);
   const levelSel = select("level", [["", t("any")], ...LEVELS.map((x) => [x, levelLabel(x)])], s.level);
-  const statusSel = select("status", [["", t("any")], ...STATUSES.map((x) => [x, statusLabel(x)])], s.status);
+  // the statuses of the targets offered here (市级, 县级): a zone's own are not among them
+  const statusSel = select("status", [["", t("any")], ...statusesFor(s.status_to).map((x) => [x, statusLabel(x, s.status_to)])], s.status);
   const statusToSel = select("status_to", STATUS_TARGETS.map((x) => [x, levelLabel(x)]), s.status_to);
   const sensitiveBox = h("input", { type: "checkbox", name: "sensitive", value: "true", checked: s.sensitive });
   const form = h("form", { class: "filters search-form", role: "search", "aria-label": t("searchForm") },
@@ -126,7 +127,7 @@ export async function searchPage({ main, params, signal }) {
     for (const cell of results.querySelectorAll("td[data-target]")) {
       const map = maps[STATUS_TARGETS.indexOf(cell.dataset.target)];
       const a = map && map.get(cell.dataset.code);
-      cell.replaceChildren(a ? statusBadge(a.status) : "—");
+      cell.replaceChildren(a ? statusBadge(a.status, cell.dataset.target) : "—");
       cell.removeAttribute("aria-busy");
     }
   });
