@@ -427,7 +427,9 @@ class Analysis:
                     continue
                 version, art, par, pt = provision_parts(a["unit"])
                 inst = self.f.instruments.get(version, {})
-                auth = authority(inst) if inst else "central"
+                # a local instrument naming a national body restates a central competence (国务院…主管部门
+                # 批准 in a provincial regulation): only a central change can move it (a legal review)
+                auth = "central" if a["level"] == "national" or not inst else authority(inst)
                 entry = {
                     "instrument": inst.get("title"), "article": art, "paragraph": par, "item": pt,
                     "instrument_type": inst.get("type_label"), "issuer": "、".join(inst.get("issuers", [])) or None,

@@ -171,6 +171,16 @@ def test_a_recorded_adjustment_the_law_does_not_allow_is_a_conflict_not_a_path(c
     assert not re.search(r"过渡办法：[^\n]*已记录：下放", block)
 
 
+def test_a_national_competence_restated_locally_is_for_the_centre_to_change(county):
+    """Found by a second legal review: 山东省实施《渔业法》办法第二十条第二款第四项 (须经国务院渔业行政主管
+    部门批准) was filed under 省级层面：提出立改废意见, though amending the provincial regulation cannot
+    move a national competence. A blocking entry whose level is national is the centre's."""
+    national = [(a["code"], b) for a in county.values() for b in a["blocking"] if b["level"] == "national"]
+    assert any(b["instrument_type"] == "地方性法规" for _, b in national)  # the rule is exercised
+    assert all(b["authority"] == "central" and b["authority_label"].startswith("中央层面") for _, b in national)
+    assert any(code == "37NY-XK-0015" and "渔业法" in b["instrument"] for code, b in national)
+
+
 def test_an_entrustment_to_a_kind_of_body_says_which(county):
     """《山东省港口条例》第二十一条第二款 lets the province's department entrust 其委托的质量监督机构:
     a county may take the work only through such a body, not its government or departments, and
