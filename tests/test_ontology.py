@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,9 +160,58 @@ def test_item_type_classes_carry_list_terms(g: Graph):
     assert zh == ITEM_TYPE_LABELS
 
 
+CV, CPSV = Namespace("http://data.europa.eu/m8g/"), Namespace("http://purl.org/vocab/cpsv#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+
 def test_cpsv_ap_terms_are_reused_where_they_fit(g: Graph):
-    cv, cpsv = Namespace("http://data.europa.eu/m8g/"), Namespace("http://purl.org/vocab/cpsv#")
-    assert (QZ.PublicServiceItem, RDFS.subClassOf, cpsv.PublicService) in g
-    assert (QZ.FeeItem, RDFS.subClassOf, cv.Cost) in g
-    assert (QZ.legalBasis, RDFS.subPropertyOf, cv.hasLegalResource) in g
-    assert any(g.triples((None, RDFS.subPropertyOf, cv.hasCompetentAuthority)))
+    """Public services and fees are CPSV-AP's classes; the item properties only point at CPSV-AP's
+    public-service properties (rdfs:seeAlso), since as sub-properties they would make every item a
+    public service."""
+    assert (QZ.PublicServiceItem, RDFS.subClassOf, CPSV.PublicService) in g
+    assert (QZ.FeeItem, RDFS.subClassOf, CV.Cost) in g
+    for prop, cpsv_prop in ((QZ.legalBasis, CV.hasLegalResource), (QZ.implementationBasis, CV.hasLegalResource),
+                            (QZ.implementingBody, CV.hasCompetentAuthority)):
+        assert (prop, RDFS.seeAlso, cpsv_prop) in g
+    assert not [(s, o) for s, o in g.subject_objects(RDFS.subPropertyOf)
+                if str(o).startswith((str(CV), str(CPSV)))]
+
+
+def test_rdfs_does_not_make_a_licence_or_penalty_a_public_service(g: Graph):
+    """Under RDFS, with CPSV-AP's own statement that its legal-resource and competent-authority
+    properties belong to a public service, the ontology must not entail that a licence or a penalty
+    with a legal basis and an implementing body is a cpsv:PublicService; a public service item is one."""
+    from owlrl import DeductiveClosure, RDFS_Semantics
+
+    item = Namespace("https://w3id.org/quanze/id/item/")
+    article = URIRef("https://w3id.org/quanze/id/law/示例条例/2020-01-01/art_2")
+    body = URIRef("https://w3id.org/quanze/id/org/山东省示例局")
+    data = Graph()
+    data += g
+    for p in (CV.hasLegalResource, CV.hasCompetentAuthority):
+        data.add((p, RDFS.domain, CPSV.PublicService))
+    for code, cls in (("XK", QZ.AdministrativeLicence), ("CF", QZ.AdministrativePenalty), ("GG", QZ.PublicServiceItem)):
+        node = item[f"37SL-{code}-0001"]
+        data.add((node, RDF.type, cls))
+        data.add((node, QZ.legalBasis, article))
+        data.add((node, QZ.implementationBasis, article))
+        data.add((node, QZ.implementingBody, body))
+    DeductiveClosure(RDFS_Semantics).expand(data)
+    assert (item["37SL-XK-0001"], RDF.type, QZ.Item) in data  # the closure ran
+    assert (article, RDF.type, ELI.LegalResource) in data
+    services = set(data.subjects(RDF.type, CPSV.PublicService))
+    assert item["37SL-GG-0001"] in services
+    assert not services & {item["37SL-XK-0001"], item["37SL-CF-0001"]}
+
+
+def test_properties_match_the_kind_of_value_written(g: Graph):
+    """What the loaders write as text is an owl:DatatypeProperty (qz:basisDocument: the 依据文件 as
+    written); a load record names its file with qz:fileName, not qz:sourcePath."""
+    assert (QZ.basisDocument, RDF.type, OWL.DatatypeProperty) in g
+    assert (QZ.basisDocument, RDFS.range, URIRef("http://www.w3.org/2001/XMLSchema#string")) in g
+    domain = g.value(QZ.sourcePath, RDFS.domain)
+    assert set(Collection(g, g.value(domain, OWL.unionOf))) == {QZ.InstrumentVersion, QZ.Part}
+
+
+def test_the_never_written_link_from_a_load_to_its_graph_is_deprecated(g: Graph):
+    assert (QZ.graph, OWL.deprecated, Literal(True)) in g
