@@ -462,6 +462,8 @@ class Analysis:
             "sensitive": bool(it["security"]),
             "security_category": SECURITY_ZH.get(_tail(str(it["security"]))) if it["security"] else None,
             "city_set_licence": city_set,
+            # what the city must amend or repeal, and who does it (a reader asked for the article)
+            **({"city_set_bases": [_city_basis(c, i) for c, i in zip(bases, insts, strict=True)]} if city_set else {}),
             "needs_legal_change": bool(blocking), "blocking": blocking,
             "actions": [{k: v for k, v in a.items()} for a in actions],
             "_at_or_below": self.target != "zone" and lowest >= target_rank,
@@ -649,6 +651,16 @@ class Analysis:
         if a["_at_or_below"]:
             return "at_or_below_target"
         return "devolvable"
+
+
+def _city_basis(cited: str, inst: dict[str, Any]) -> dict[str, Any]:
+    """A city instrument's provision setting a licence, as legal staff cite it, with its issuer:
+    the body that amends or repeals it (a city's 地方性法规 then goes to the province's standing
+    committee for approval, 立法法第八十一条)."""
+    _, art, par, pt = provision_parts(cited)
+    return {"provision": cited, "citation": cited_as({"instrument": inst["title"], "article": art, "paragraph": par,
+                                                      "item": pt}),
+            "instrument_type": inst["type_label"], "issuer": "、".join(inst["issuers"]) or None}
 
 
 def _copy_scope(scope: dict[str, Any]) -> dict[str, Any]:

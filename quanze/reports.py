@@ -78,6 +78,15 @@ CITY_SET_ZH = ("设定该许可的只有设区的市的规定；方案要求“2
                "应予取消，由该市修改或废止设定它的条文")
 
 
+def city_set_basis(c: dict[str, Any]) -> str:
+    """One provision of a city instrument that sets a licence, and who amends or repeals it."""
+    who = c["issuer"] or "制定机关"
+    line = f"设定依据：{c['citation']}（{c['instrument_type']}，{who}）：由{who}修改或废止"
+    if c["instrument_type"] == "地方性法规":
+        line += "，报省人民代表大会常务委员会批准后施行（《中华人民共和国立法法》第八十一条）"
+    return line
+
+
 def entrust_cell(a: dict[str, Any]) -> str:
     """The 委托 path of a blocked item, for the flat exports: 可 with the provisions that allow it, or
     否 with why not (the law stops above the target, or provides for no entrustment)."""
@@ -184,6 +193,7 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                     out.append(f"    > {b['text']}")
                 if a["city_set_licence"] and auth == "municipal":
                     out.append(f"  - {CITY_SET_ZH}")
+                    out += [f"  - {city_set_basis(c)}" for c in a.get("city_set_bases", [])]
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
                 if a["blocking"]:

@@ -81,6 +81,26 @@ def test_city_set_licences_are_cancelled(county):
     assert city and all(a["type"] == "行政许可" and a["status"] == "cancel" for a in city)
 
 
+def test_a_city_set_licence_names_what_the_city_must_amend_and_who(county):
+    """Found by a second legal review: the report said 由该市修改或废止 and named no article. Each
+    city-set licence now names its provisions (as cited, resolving to the store's), their
+    instrument's type and issuer, and the Markdown says who amends them and, for a city's
+    地方性法规, that the province's standing committee approves (立法法第八十一条)."""
+    from quanze.reports import to_markdown
+
+    city_set = [a for a in county.values() if a["city_set_licence"]]
+    assert city_set and all(a.get("city_set_bases") for a in city_set)
+    assert not any("city_set_bases" in a for a in county.values() if not a["city_set_licence"])
+    for a in city_set:
+        for c in a["city_set_bases"]:
+            assert c["citation"].startswith("《") and c["issuer"] and c["provision"].startswith("https://w3id.org/quanze/id/law/")
+            assert "市" in c["issuer"]
+    md = to_markdown(list(county.values()), "县级")
+    first = city_set[0]["city_set_bases"][0]
+    assert f"设定依据：{first['citation']}（{first['instrument_type']}，{first['issuer']}）：由{first['issuer']}修改或废止" in md
+    assert "《中华人民共和国立法法》第八十一条" in md
+
+
 def test_chain_blocked_names_its_blocker(county):
     blocked = [a for a in county.values() if a["status"] == "chain_blocked"]
     assert blocked
