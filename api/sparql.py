@@ -230,8 +230,11 @@ def unshifted(message: str, text: str, at: int, inserted: int) -> str:
 
 
 def not_acceptable(offered: list[str]) -> ApiError:
+    # Vary: the answer depends on Accept, a 406 as much as a 200 (RFC 9110 §12.5.5): a cache must not
+    # serve it to a client asking for another format
     return ApiError(406, "无法以 Accept 要求的格式作答；可用：" + ", ".join(offered)
-                    + " / none of the formats in Accept can be served; available: " + ", ".join(offered))
+                    + " / none of the formats in Accept can be served; available: " + ", ".join(offered),
+                    headers={"Vary": "Accept"})
 
 
 def media_header(media: str) -> str:

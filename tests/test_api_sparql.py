@@ -261,6 +261,7 @@ def test_406_is_plain_text_whatever_the_query_form(api):
         assert r.status_code == 406, r.text
         assert r.headers["content-type"] == "text/plain; charset=utf-8", r.request.url
         assert "可用" in r.text and "available" in r.text and not r.text.startswith("{")
+        assert "accept" in r.headers.get("vary", "").lower(), r.request.url  # an integrator's audit: RFC 9110 §12.5.5
 
 
 def test_a_syntax_error_is_placed_in_the_text_as_sent(any_api):
