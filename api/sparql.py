@@ -67,6 +67,7 @@ from api.deps import RunnerDep, SettingsDep, StoreDep
 from api.errors import ApiError
 from api.lexer import (
     drops_every_graph,
+    glued,
     graph_query,
     has_relative_iri,
     query_dataset,
@@ -342,6 +343,14 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         refuse_hidden(op.text, tokens)
         refuse_load(tokens)
         refuse_service(tokens)
+        if glued(tokens):
+            # DROPALL, INSERTDATA, CLEARGRAPHc:: Oxigraph reads them, a standard parser refuses them,
+            # and which graphs they write cannot be told — so each cost a copy of every graph, the
+            # corpus included, to compare after the write (a review found INSERTDATA into the corpus
+            # taking that path past the early refusal below)
+            raise ApiError(400, "更新中的关键字与其后内容连写（如 DROPALL、INSERTDATA），无法判断其写入的图；请以空白分隔 / "
+                                "a keyword is glued to what follows (DROPALL, INSERTDATA): which graphs the update "
+                                "writes cannot be told; separate them with whitespace")
         text = with_base(op.text, tokens, base)
         if drops_every_graph(tokens) and (kept := managed_graphs(store) & set(store.graph_names())):
             raise ManagedGraph(sorted(kept))  # refused before every graph is copied to compare

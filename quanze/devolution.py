@@ -422,14 +422,21 @@ class Analysis:
     def _blocking_for(self, bases: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
         out = []
         for role, cited in bases:
+            # the levels each unit fixes: a national one alone in its unit is a central competence
+            fixes: dict[str, set[str]] = defaultdict(set)
+            for a in self.f.assignments.get(cited, []):
+                fixes[a["unit"]].add(a["level"])
             for a in sorted(self.f.assignments.get(cited, []), key=lambda a: (a["unit"], a["evidence"])):
                 if RANK.get(a["level"], 9) >= self.rank or a["unit"] in self.ignore or cited in self.ignore:
                     continue
                 version, art, par, pt = provision_parts(a["unit"])
                 inst = self.f.instruments.get(version, {})
-                # a local instrument naming a national body restates a central competence (国务院…主管部门
-                # 批准 in a provincial regulation): only a central change can move it (a legal review)
-                auth = "central" if a["level"] == "national" or not inst else authority(inst)
+                # a local instrument's unit fixing the national level alone restates a central competence
+                # (国务院…主管部门批准 in a provincial regulation): only a central change can move it. Beside
+                # the province's own level in the same unit (一级文物 to the state, the rest to the province)
+                # it is the same instrument's to amend (two legal reviews)
+                alone = a["level"] == "national" and fixes[a["unit"]] == {"national"}
+                auth = "central" if alone or not inst else authority(inst)
                 entry = {
                     "instrument": inst.get("title"), "article": art, "paragraph": par, "item": pt,
                     "instrument_type": inst.get("type_label"), "issuer": "、".join(inst.get("issuers", [])) or None,
@@ -486,8 +493,9 @@ class Analysis:
         out: list[dict[str, Any]] = [dict(entrust, basis=list(entrust["basis"]),
                                           entrustments=[dict(e) for e in entrust["entrustments"]])]
         # The plan offers these two in 市县同权 only (二（三）: “将市级行政许可事项调整由县级实施…前移服务
-        # 窗口…办理市级许可事项…完善‘审核转报件’”): for 行政许可 handled on application, going to the county.
-        if (self.target == "county" and it["type"] == "行政许可" and it["handling"]
+        # 窗口…办理市级许可事项…完善‘审核转报件’”): for a 市级 行政许可 handled on application, going to
+        # the county — not a provincial licence (a review found 50 of 67 offers on those).
+        if (self.target == "county" and it["type"] == "行政许可" and "municipal" in it["levels"] and it["handling"]
                 and _tail(str(it["handling"])) == "on-application"):
             out.append({"path": "window_forward", "label": "窗口前移", "label_en": "service window moved forward",
                         "available": True, "note": "在下级设立服务窗口受理，审批仍由法定层级作出",
@@ -498,8 +506,8 @@ class Analysis:
         for a in actions:
             clash = self._conflict(a, blocking)
             out.append(_recorded(a) if clash is None else {
-                **_recorded(a), "conflict": True, "note": f"与法定依据冲突：{clash['note']}",
-                "note_en": f"conflicts with the legal basis: {clash['note_en']}"})
+                **_recorded(a), "conflict": True, "note": f"{clash['said']}：{clash['note']}",
+                "note_en": f"{clash['said_en']}: {clash['note_en']}"})
         return out
 
     def _entrust_path(self, blocking: list[dict[str, Any]]) -> dict[str, Any]:
@@ -516,8 +524,11 @@ class Analysis:
         return self._conflict(action, blocking) if blocking else None
 
     def _conflict(self, action: dict[str, Any], blocking: list[dict[str, Any]]) -> dict[str, Any] | None:
-        """A 下放 or 赋权 to a level below one a blocking provision fixes, or a 委托 no provision
-        allows (行政许可法第二十四条), conflicts with the legal basis. A 窗口前移 or 审核转报 leaves the
+        """A 下放 or 赋权 to a level below one a blocking provision fixes conflicts with the legal
+        basis (``said`` 与法定依据冲突). A 委托 none of the blocking provisions allows is not proven
+        unlawful — a law the list does not cite may allow it (山东省测绘地理信息条例第二十条第二款 for
+        测绘资质) — but nothing cited shows its basis either (行政许可法第二十四条): ``said``
+        未见委托的法定依据, to be verified, and not counted as done. A 窗口前移 or 审核转报 leaves the
         decision where the law puts it, and a 取消 or 收回 moves nothing down."""
         kind = action["type"]
         if kind in ("devolve", "empower"):
@@ -527,16 +538,21 @@ class Analysis:
             if not fixed:
                 return None
             cites = list(dict.fromkeys(cited_as(b) for b in fixed))
-            top = min((b["level"] for b in fixed), key=lambda lv: RANK.get(lv, 9))  # the highest level fixed
-            return {"provisions": cites, "note": f"{'、'.join(cites)}规定由{LEVEL_ZH[top]}行使，须先修改",
+            # the lowest level fixed above the destination: a paragraph giving class II to the province
+            # and class III to the state is, for a provincial item, the province's (a review found 国家级)
+            level = max((b["level"] for b in fixed), key=lambda lv: RANK.get(lv, -1))
+            return {"provisions": cites, "said": "与法定依据冲突", "said_en": "conflicts with the legal basis",
+                    "note": f"{'、'.join(cites)}规定由{LEVEL_ZH[level]}{'或更高层级' if len({b['level'] for b in fixed}) > 1 else ''}行使，须先修改",
                     # the provisions are named in Chinese only, as the blocking entries list them
-                    "note_en": f"{len(cites)} blocking provision(s) fix the {LEVEL_EN[top]} level, and must be "
-                               "amended first"}
+                    "note_en": f"{len(cites)} blocking provision(s) fix the {LEVEL_EN[level]} level or above, and must "
+                               "be amended first"}
         entrust = self._entrust_path(blocking)
         if kind == "entrust" and (not entrust["entrustments"] or not entrust["available"] and self._reaches(action)):
-            # no provision allows any entrustment, or none allows this one, to the target
+            # no cited provision allows any entrustment, or none allows this one, to the target
             cites = list(dict.fromkeys(cited_as(b) for b in blocking))
-            return {"provisions": cites, "note": entrust["note"], "note_en": entrust["note_en"]}
+            return {"provisions": cites, "said": "未见委托的法定依据，须核实",
+                    "said_en": "no legal basis for the entrustment found, to be verified",
+                    "note": entrust["note"], "note_en": entrust["note_en"]}
         return None
 
     def _reaches(self, action: dict[str, Any]) -> bool:

@@ -28,8 +28,9 @@ the same assessments as ``quanze blockers`` (:mod:`quanze.devolution`):
 下放和委托的事项…”). An entrustment needs a provision allowing it (行政许可法第二十四条): where the
 law fixes the level above the target, only one the blocking provisions allow counts.
 
-An action is not done when it conflicts with its legal basis (调整与法定依据冲突): a 下放 or 赋权
-below the level a blocking provision fixes, or a 委托 no blocking provision allows. It is listed
+An action is not done when it conflicts with its legal basis (调整与法定依据冲突: a 下放 or 赋权
+below the level a blocking provision fixes), or when nothing the item cites shows its basis (a 委托
+no blocking provision allows: 未见委托的法定依据, to be verified; :meth:`Analysis.conflict`). It is listed
 apart (``conflict_actions``), and its item stays due. An item that is due, not done, and that the
 law keeps above the target with no way the measure accepts left open is 待修法 (awaiting legal
 change), apart from 逾期 (overdue): the plan routes it to the legal-change measures (二（一）).
@@ -253,8 +254,8 @@ def _conflict_entry(check: Checker, item: str, action: dict[str, Any], conflict:
     to_en = action["to_zone"] or f"{LEVEL_EN.get(action['to_level'] or '', '')} level"
     return {"code": it["code"], "name": it["name"], "action": action["type"], "action_label": action["label"],
             "to": to, "to_body": action["to_body"], "provisions": conflict["provisions"],
-            "note": f"{action['label']}至{to}与法定依据冲突：{conflict['note']}",
-            "note_en": f"{action['type']} to {to_en} conflicts with the legal basis: {conflict['note_en']}"}
+            "note": f"{action['label']}至{to}{conflict['said']}：{conflict['note']}",
+            "note_en": f"{action['type']} to {to_en}: {conflict['said_en']}: {conflict['note_en']}"}
 
 
 def _row(m: Measure, check: Checker, as_of: date) -> dict[str, Any]:

@@ -31,8 +31,7 @@ def _alternatives(alternatives: list[dict[str, Any]]) -> list[str]:
     if open_paths:
         lines.append(f"  - 过渡办法：{'、'.join(open_paths)}")
     # a recorded 下放/赋权/委托 the blocking provisions do not allow is no interim path: said as such
-    lines += [f"  - {x['label'].removeprefix('已记录：')}（已记录）与法定依据冲突：{x['note'].removeprefix('与法定依据冲突：')}"
-              for x in alternatives if x.get("conflict")]
+    lines += [f"  - {x['label'].removeprefix('已记录：')}（已记录）{x['note']}" for x in alternatives if x.get("conflict")]
     for x in alternatives:
         if x["path"] == "entrust" and not x.get("available") and x.get("entrustments"):
             lines.append(f"  - 委托：{x['note']}")
