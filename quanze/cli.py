@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
-from quanze.settings import Settings
+from quanze.settings import ConflictingOptions, Settings
 from quanze.store import Iri, QuerySyntaxError, Store, StoreError
 
 
@@ -56,9 +57,13 @@ state = State()
 @app.callback()
 def main(store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
          gsp_endpoint: GspOpt = None) -> None:
-    overrides = {k: v for k, v in {"store": store, "endpoint": endpoint, "update_endpoint": update_endpoint,
-                                   "gsp_endpoint": gsp_endpoint}.items() if v}
-    state.settings = Settings(**overrides)
+    """The global options; each given here wins over its QUANZE_* variable (Settings.from_command_line)."""
+    try:
+        state.settings = Settings.from_command_line(store, endpoint, update_endpoint, gsp_endpoint)
+    except ConflictingOptions as exc:
+        fail(str(exc))
+    except ValidationError as exc:  # a QUANZE_* variable of the wrong type: exit 2, not a traceback
+        fail(f"设置无效 / invalid setting: {exc}")
 
 
 def open_store(*, create: bool = False) -> Store:
@@ -803,12 +808,14 @@ def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-
                      "说明": r["detail"]} for r in rows], title="方案落实情况 / plan status")
     table.caption = ("已办：依法完成的调整 / done by lawful actions；逾期：期限已过、应办未办且不待修法 / overdue；"
                      "待修法：法定依据规定的层级高于目标、须先修法 / awaiting legal change；"
-                     "冲突：调整与法定依据冲突，不计为已办 / adjustments that conflict with the legal basis, not done")
+                     "冲突：调整与法定依据冲突或未见其依据，不计为已办 / adjustments that conflict with the legal basis, "
+                     "or whose basis nothing cited shows: not done")
     console.print(table)
     # each conflicting adjustment once, though several measures (全面下放, 试点, 扩展) may count it
     seen = {(c["code"], c["action"], c["to"]): c for r in rows for c in r["conflict_actions"]}
     if seen:
-        console.print("调整与法定依据冲突 / adjustments that conflict with the legal basis:")
+        console.print("调整与法定依据冲突或未见其依据 / adjustments that conflict with the legal basis, or whose basis "
+                      "nothing cited shows:")
         for c in seen.values():
             console.print(f"  {c['code']} {c['name']}\n    {c['note']}", markup=False, highlight=False)
 

@@ -257,6 +257,21 @@ def test_rejected_loads_leave_the_remote_store_unchanged(world):
     assert remote_state(world.base) == embedded_state(world.store)
 
 
+def test_a_reload_through_a_mistyped_graph_store_url_is_refused(world):
+    """Regression: with the Graph Store URL mistyped (Oxigraph answers 404 there, as for a graph
+    that does not exist) a changed list loaded again said "+N −0", exit 0: the diff read the old
+    graph as empty, and the rows taken out of the file stayed in the store."""
+    shorter = world.cwd / "shandong-adjustments.csv"
+    lines = ADJUSTMENTS.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    shorter.write_text("".join(lines[:-5]), encoding="utf-8")
+    before = remote_state(world.base)
+    options = [*endpoint_options(world.base)[:-1], world.base + "/storex"]
+    refused = finish(start(options, "load", shorter, "--accept-violations", "--by", "测试员", cwd=world.cwd))
+    assert refused.code == 2, refused.stdout + refused.stderr
+    assert world.base + "/storex" in refused.stderr and "QUANZE_GSP_ENDPOINT" in refused.stderr
+    assert refused.stdout == "" and remote_state(world.base) == before
+
+
 # --- reading: validation and blockers ------------------------------------------------------------
 
 def test_validate_finds_the_same_on_both(world):
@@ -442,14 +457,17 @@ def test_unload_over_remote(world):
 
 def test_union_default_graph_asked_for_in_the_query_url(tmp_path):
     """Oxigraph takes ``?union-default-graph`` on the query URL instead of the server flag: every
-    request to that URL must keep it (CONSTRUCT and /sparql went without it, and saw nothing)."""
+    request to that URL must keep it (CONSTRUCT and /sparql went without it, and saw nothing).
+    Without either, the loads are invisible to queries: refused (exit 2), where it used to answer
+    0 regions, exit 0."""
     regions = f"{{ ?r a <{QZ}Region> }}"
     with oxigraph(tmp_path / "oxigraph") as base:
         options = endpoint_options(base, "?union-default-graph")
         assert finish(start(options, "init", cwd=tmp_path)).code == 0
         plain = finish(start(endpoint_options(base), "query", f"SELECT (COUNT(*) AS ?n) WHERE {regions}",
                              "--format", "json", cwd=tmp_path))
-        assert plain.code == 0 and json.loads(plain.stdout) == [{"n": 0}]  # no union: nothing in the default graph
+        assert plain.code == 2 and plain.stdout == "", plain.stdout
+        assert "--union-default-graph" in plain.stderr
         counted = finish(start(options, "query", f"SELECT (COUNT(*) AS ?n) WHERE {regions}", "--format", "json",
                                cwd=tmp_path))
         assert counted.code == 0 and json.loads(counted.stdout) == [{"n": 153}]

@@ -23,10 +23,11 @@ __all__ = [
 
 
 def open_store(store: str | None = None, endpoint: str | None = None, update_endpoint: str | None = None,
-               gsp_endpoint: str | None = None) -> Store:
-    """``endpoint`` → remote; ``store == ':memory:'`` → in memory; else the on-disk store."""
+               gsp_endpoint: str | None = None, http_timeout: float | None = 120.0) -> Store:
+    """``endpoint`` → remote (``http_timeout``: seconds per request, None for no limit);
+    ``store == ':memory:'`` → in memory; else the on-disk store."""
     if endpoint:
-        return RemoteStore(endpoint, update_endpoint, gsp_endpoint)
+        return RemoteStore(endpoint, update_endpoint, gsp_endpoint, timeout=http_timeout)
     if store in (None, ":memory:"):
         return EmbeddedStore(None)
     return EmbeddedStore(store)
