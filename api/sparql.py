@@ -343,6 +343,11 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         refuse_hidden(op.text, tokens)
         refuse_load(tokens)
         refuse_service(tokens)
+        text = with_base(op.text, tokens, base)
+        try:  # a syntax error is said first, before what the update writes is judged
+            parse_update(text, tokenize(text))
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(unshifted(str(exc), op.text, 0, len(text) - len(op.text))) from None
         if glued(tokens):
             # DROPALL, INSERTDATA, CLEARGRAPHc:: Oxigraph reads them, a standard parser refuses them,
             # and which graphs they write cannot be told — so each cost a copy of every graph, the
@@ -351,7 +356,6 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
             raise ApiError(400, "更新中的关键字与其后内容连写（如 DROPALL、INSERTDATA），无法判断其写入的图；请以空白分隔 / "
                                 "a keyword is glued to what follows (DROPALL, INSERTDATA): which graphs the update "
                                 "writes cannot be told; separate them with whitespace")
-        text = with_base(op.text, tokens, base)
         if drops_every_graph(tokens) and (kept := managed_graphs(store) & set(store.graph_names())):
             raise ManagedGraph(sorted(kept))  # refused before every graph is copied to compare
         if kept := written_graphs(tokens, base) & managed_graphs(store):

@@ -34,13 +34,20 @@ const NEEDING = `  FILTER EXISTS { ?item qz:exercisedAt ?exercised . ?exercised 
       BIND(IRI(REPLACE(STR(?basis), "^(.*/law/[^/]+/[^/]+).*$", "$1")) AS ?version)
       FILTER NOT EXISTS { ?version qz:issuingLevel level:municipal } } }`;
 
-// Who must amend a blocking provision, from its instrument (as quanze.devolution.authority decides,
-// in the dashboard's words): the centre for 宪法, 法律, 行政法规, 部门规章 and anything national, the
+// Who must amend a blocking provision, from its instrument (as quanze.devolution decides, in the
+// dashboard's words): the centre for 宪法, 法律, 行政法规, 部门规章 and anything national, and for a
+// local unit whose readings fix the national level alone (a central competence restated); the
 // province for Shandong's own, the city for a city's; an instrument the store does not describe is
 // counted as central.
 const AUTHORITY = `  BIND(IRI(REPLACE(STR(?provision), "^(.*/law/[^/]+/[^/]+).*$", "$1")) AS ?provisionVersion)
   OPTIONAL { ?provisionVersion qz:issuingLevel ?issuing ; eli:type_document ?instrumentType }
-  BIND(IF(!BOUND(?issuing) || ?issuing = level:national
+  BIND(?level = level:national && NOT EXISTS {
+         ?provision qz:assigns|qz:levelReview ?other . ?other qz:level ?otherLevel FILTER(?otherLevel != level:national)
+         FILTER (IF(EXISTS { ?other qz:reviewedText ?anyText },
+                    EXISTS { ?other qz:reviewedText ?otherRead . ?provision qz:text ?otherRead },
+                    NOT EXISTS { ?provision qz:levelReview ?review . ?review qz:reviewedText ?seenText .
+                                 ?provision qz:text ?seenText })) } AS ?nationalAlone)
+  BIND(IF(?nationalAlone || !BOUND(?issuing) || ?issuing = level:national
           || ?instrumentType IN (type:constitution, type:law, type:administrative-regulation, type:departmental-rule),
           "中央层面（提出建议按程序上报）",
           IF(?issuing = level:provincial, "省级层面（提出立改废意见）", "市级层面（由设区的市修改或废止）")) AS ?authority)`;
