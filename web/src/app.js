@@ -39,6 +39,13 @@ function applyLanguage() {
 
 let current = null; // {controller, cleanup} of the page shown
 
+// Leaving a page aborts its requests on purpose (render, below): a request of it that nobody awaits
+// any more then rejects with an AbortError, which is no error to report (a browser test saw one as
+// "signal is aborted without reason" after moving from the dashboard to the SPARQL page).
+window.addEventListener("unhandledrejection", (ev) => {
+  if (ev.reason && ev.reason.name === "AbortError") ev.preventDefault();
+});
+
 async function render() {
   const { path, params } = parseHash();
   const main = document.getElementById("main");
