@@ -344,7 +344,7 @@ async def run_update(request: Request, op: Operation, settings: Settings, store:
         refuse_load(tokens)
         refuse_service(tokens)
         text = with_base(op.text, tokens, base)
-        try:  # a syntax error is said first, before what the update writes is judged
+        try:  # a syntax error is said first, before what the update writes is judged or any copy made
             parse_update(text, tokenize(text))
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(unshifted(str(exc), op.text, 0, len(text) - len(op.text))) from None
@@ -376,11 +376,11 @@ def update_scope(store: Store, text: str, base: str) -> set[str] | None:
     """The named graphs an update may change: the graphs its text names (:func:`update_targets`)
     and, for ``GRAPH ?g`` in a template, the graphs its ``WHERE`` binds there now
     (:func:`graph_query`, :meth:`Store.bound_graphs`). None when that cannot be told: the
-    write then copies every graph, the corpus included, to find what changed."""
+    write then copies every graph, the corpus included, to find what changed. ``text`` has
+    parsed already (:func:`run_update` checks it before taking the write lock)."""
     tokens = tokenize(text)
     if (named := update_targets(tokens, base)) is not None:
         return named
-    parse_update(text, tokens)  # first: a bad update costs no copy of every graph
     if (query := graph_query(text, tokens)) is None or (named := update_targets(
             tokens, base, graph_variables=True)) is None:
         return None
