@@ -818,6 +818,22 @@ def plan_status(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-
                       "nothing cited shows:")
         for c in seen.values():
             console.print(f"  {c['code']} {c['name']}\n    {c['note']}", markup=False, highlight=False)
+    # an action no measure counts is still read: said once per measure, with its conflict if any
+    outside: dict[tuple[str, str, str], list[tuple[dict, dict]]] = {}
+    for r in rows:
+        for o in r["outside_scope_actions"]:
+            outside.setdefault((o["code"], o["action"], o["to"]), []).append((r, o))
+    if outside:
+        console.print("已记录、但不计入措施的调整 / recorded adjustments a measure does not count:")
+        for said in outside.values():
+            o = said[0][1]
+            counts: dict[str, list[str]] = {}  # the three devolution measures count the same items
+            for r, _ in said:
+                counts.setdefault(r["detail"], []).append(f"“{r['measure']}”")
+            why = "；".join(f"{'、'.join(names)}统计的是{detail}" for detail, names in counts.items())
+            clash = f"\n    {o['conflict']['note']}" if o["conflict"] else ""
+            console.print(f"  {o['code']} {o['name']}：{o['action_label']}至{o['to']}\n    不计入：{why}{clash}",
+                          markup=False, highlight=False)
 
 
 if __name__ == "__main__":

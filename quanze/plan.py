@@ -17,9 +17,10 @@ the same assessments as ``quanze blockers`` (:mod:`quanze.devolution`):
   and not to be cancelled; done by a 下放 or a lawful 委托 to the city level that reaches every
   city the measure names (the 3 pilot cities, the other 13, all 16). 窗口前移 and 审核转报 leave
   the decision with the province: interim arrangements, not the devolution 二（二） orders;
-* 赋权功能区 (``zone-empowerment``): done by 赋权 actions to a zone on powers of the province or
-  a city (省市两级, 二（四）) that are not sensitive; what is due is not known (the zones' needs
-  decide it) and its deadline is a rule, one month after a zone's body is set up, not a date:
+* 赋权功能区 (``zone-empowerment``): done by 赋权 actions to a zone on the economic management
+  powers of the province or a city (省市两级各项经济管理权限, 二（四）) that are not sensitive —
+  the items ``blockers --to 功能区`` does not call outside the zones' scope
+  (:func:`quanze.devolution.zone_scope`); what is due is not known (the zones' needs decide it) and its deadline is a rule, one month after a zone's body is set up, not a date:
   whether anything is overdue cannot be judged (``overdue`` null, 无法判定);
 * the other measures concern no items here: their figures are null (blank in the table).
 
@@ -31,7 +32,10 @@ law fixes the level above the target, only one the blocking provisions allow cou
 An action is not done when it conflicts with its legal basis (调整与法定依据冲突: a 下放 or 赋权
 below the level a blocking provision fixes), or when nothing the item cites shows its basis (a 委托
 no blocking provision allows: 未见委托的法定依据, to be verified; :meth:`Analysis.conflict`). It is listed
-apart (``conflict_actions``), and its item stays due. An item that is due, not done, and that the
+apart (``conflict_actions``), and its item stays due. An action of a kind the measure accepts,
+towards its target, on an item the measure does not concern (sensitive, already exercised at
+the target, outside the zones' scope…) counts for nothing: it is listed apart
+(``outside_scope_actions``), with its conflict if it has one, so that no recorded action goes unread. An item that is due, not done, and that the
 law keeps above the target with no way the measure accepts left open is 待修法 (awaiting legal
 change), apart from 逾期 (overdue): the plan routes it to the legal-change measures (二（一）).
 """
@@ -44,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from quanze.devolution import TARGET_ZH, Analysis, Facts, gather
+from quanze.devolution import TARGET_ZH, Analysis, Facts, gather, zone_scope
 from quanze.level import LEVEL_EN, LEVEL_ZH
 from quanze.namespaces import LEVEL, QZ, SKOS
 from quanze.store import Store
@@ -118,9 +122,9 @@ def _provincial_only(it: dict[str, Any], own: dict[str, Any]) -> bool:
     return it["levels"] == {"provincial"} and not it["security"] and not _to_cancel(own)
 
 
-def _province_or_city(it: dict[str, Any], own: dict[str, Any]) -> bool:
-    # 二（四）: “将省市两级各项经济管理权限放足放到位”
-    return bool(it["levels"] & {"provincial", "municipal"}) and not it["security"]
+def _zone_power(it: dict[str, Any], own: dict[str, Any]) -> bool:
+    # 二（四）: “将省市两级各项经济管理权限放足放到位”; the same reading as blockers --to 功能区
+    return zone_scope(it["department"], frozenset(it["levels"]))["within"] and not it["security"]
 
 
 _PROVINCIAL = Scope("市级", _provincial_only, True, "仅省级行使、不涉及安全的事项（应予取消的除外）")
@@ -131,7 +135,7 @@ SCOPES: dict[str, Scope] = {
     "devolve-provincial-powers": _PROVINCIAL,
     "pilot-cities": _PROVINCIAL,
     "extend-to-other-cities": _PROVINCIAL,
-    "zone-empowerment": Scope("功能区", _province_or_city, False, "已记录的赋权功能区事项"),
+    "zone-empowerment": Scope("功能区", _zone_power, False, "已记录的赋权功能区事项（省市两级经济管理权限）"),
 }
 
 
@@ -193,6 +197,14 @@ class Checker:
         """The items (IRIs) the measure concerns, in code order."""
         items = self.f.items
         return sorted((i for i in items if scope.concerns(items[i], self.own(i))), key=lambda i: items[i]["code"])
+
+    def unconcerned_with_actions(self, m: Measure, scope: Scope) -> list[str]:
+        """The items (IRIs) the measure does not concern that have an action it would accept
+        towards its target, in code order."""
+        items = self.f.items
+        return sorted((i for i in items if not scope.concerns(items[i], self.own(i))
+                       and any(a["type"] in m.accepts() and _goes_to(scope.target, a) for a in self.own(i)["actions"])),
+                      key=lambda i: items[i]["code"])
 
     def open_paths(self, target: str, item: str) -> set[str]:
         """The action types the law leaves open for an item the law keeps above the target: the
@@ -258,13 +270,28 @@ def _conflict_entry(check: Checker, item: str, action: dict[str, Any], conflict:
             "note_en": f"{action['type']} to {to_en}: {conflict['said_en']}: {conflict['note_en']}"}
 
 
+def _outside_entry(check: Checker, item: str, action: dict[str, Any], scope: Scope,
+                   conflict: dict[str, Any] | None) -> dict[str, Any]:
+    """An action the measure does not count, as legal staff read it: which item, why not, and its
+    conflict with the legal basis if it has one."""
+    it = check.f.items[item]
+    entry = {"code": it["code"], "name": it["name"], "action": action["type"], "action_label": action["label"],
+             "to": action["to_zone"] or LEVEL_ZH.get(action["to_level"] or "", ""), "to_body": action["to_body"],
+             "note": f"{action['label']}不计入本措施：本措施统计{scope.detail}",
+             "note_en": f"{action['type']} not counted: the measure counts only the items its detail names",
+             "conflict": None}
+    if conflict:
+        entry["conflict"] = _conflict_entry(check, item, action, conflict)
+    return entry
+
+
 def _row(m: Measure, check: Checker, as_of: date) -> dict[str, Any]:
     row: dict[str, Any] = {
         "measure": m.label, "slug": m.slug, "deadline": m.deadline.isoformat() if m.deadline else m.rule or "",
         "deadline_kind": "date" if m.deadline else "rule" if m.rule else "none",
         "due": None, "done": None, "overdue": None, "overdue_items": [], "detail": "",
         "done_items": [], "awaiting_legal_change": None, "awaiting_legal_change_items": [],
-        "conflicts": None, "conflict_actions": [],
+        "conflicts": None, "conflict_actions": [], "outside_scope_actions": [],
     }
     scope = SCOPES.get(m.slug)
     if scope is not None:  # else a measure on no items: nothing to count, nothing to judge
@@ -281,8 +308,18 @@ def _figures(m: Measure, scope: Scope, check: Checker, as_of: date) -> dict[str,
         conflicts += bad
         if ok:
             done.append(item)
+    outside = []
+    if scope.target:  # a measure that moves nothing (取消) has no target to stray from
+        for item in check.unconcerned_with_actions(m, scope):
+            for a in check.own(item)["actions"]:
+                if a["type"] in m.accepts() and _goes_to(scope.target, a):
+                    # an item already exercised at the target (a mixed 省市县 item) has no blocker
+                    # reading for it: a conflict would be claimed on a share the action does not move
+                    known = not check.analysis(scope.target).own(item)["_at_or_below"]
+                    conflict = check.conflict(scope.target, item, a) if known else None
+                    outside.append(_outside_entry(check, item, a, scope, conflict))
     out: dict[str, Any] = {"detail": scope.detail, "done": len(done), "done_items": _codes(check, done),
-                           "conflicts": len(conflicts), "conflict_actions": conflicts}
+                           "conflicts": len(conflicts), "conflict_actions": conflicts, "outside_scope_actions": outside}
     if not scope.due_known:
         return out
     rest = [i for i in concerned if i not in set(done)]

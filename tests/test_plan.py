@@ -252,6 +252,8 @@ SYNTHETIC = {
     "S-P8": ("省级", FIXED, "", ("审核转报", "市级", "各设区的市市场监督管理局")),
     "S-Z1": ("省级", FREE, "", ("赋权", "功能区", "中国（山东）自由贸易试验区济南片区管理委员会")),
     "S-Z2": ("省级", FIXED, "", ("赋权", "功能区", "中国（山东）自由贸易试验区青岛片区管理委员会")),
+    # exercised at every level already: no measure counts its 下放, which is still said
+    "S-M1": ("省级、市级、县级", FIXED, "", ("下放", "市级", "各设区的市市场监督管理局")),
 }
 
 
@@ -340,6 +342,20 @@ def test_an_action_against_a_blocking_provision_is_a_conflict_not_done(synthetic
     assert zone["done_items"] == ["S-Z1"]
 
 
+def test_an_action_no_measure_counts_is_listed_apart(synthetic_store, synthetic):
+    """A 下放 of an item the cities and counties exercise already is not done, due or overdue for any measure,
+    and is listed with the measures that do not count it; no conflict is claimed for a share of
+    the power the action does not move."""
+    for slug in ("devolve-provincial-powers", "pilot-cities", "extend-to-other-cities"):
+        row = synthetic[slug]
+        assert "S-M1" not in row["done_items"] + row["overdue_items"] + row["awaiting_legal_change_items"]
+        assert [(o["code"], o["action"], o["conflict"]) for o in row["outside_scope_actions"]] == [("S-M1", "devolve", None)]
+    assert not synthetic["city-county-equal"]["outside_scope_actions"]
+    table = run("--store", synthetic_store, "plan", "status", "--as-of", "2021-01-01")
+    listed = table.stdout[table.stdout.index("不计入措施"):]
+    assert listed.count("示例审批S-M1") == 1 and "全面下放省级权力" in listed
+
+
 def test_awaiting_legal_change_is_reported_apart_from_overdue(synthetic_store, synthetic):
     """e2: what the law keeps at the province, with no lawful 委托, is 待修法, not 逾期."""
     extend = synthetic["extend-to-other-cities"]
@@ -408,10 +424,22 @@ def test_sample_devolution_to_the_other_cities(sample):
     assert extend["due"] == extend["done"] + len(waiting) + len(late)
 
 
-def test_sample_zone_empowerment(sample):
+def test_sample_zone_empowerment(sample, corpus_store):
     zone = sample["zone-empowerment"]
     assert zone["overdue"] is None and zone["deadline_kind"] == "rule"
-    assert zone["done"] == 5 - zone["conflicts"] < 4
+    # five 赋权 are recorded; 37RS-XK-0004 (人社) is no economic management power: not the measure's
+    assert zone["done"] == 4 - zone["conflicts"] < 3
     against = conflicts(zone)
     assert any("医疗器械监督管理条例" in p for p in against["37YJ-XK-0008"])  # 行政法规
-    assert any("中外合作办学条例" in p for p in against["37RS-XK-0004"])  # 行政法规
+    outside = {o["code"]: o for o in zone["outside_scope_actions"]}
+    assert list(outside) == ["37RS-XK-0004"] and "37RS-XK-0004" not in against
+    # its conflict with 中外合作办学条例 (行政法规) is still said
+    assert any("中外合作办学条例" in p for p in outside["37RS-XK-0004"]["conflict"]["provisions"])
+    # the same reading as blockers --to 功能区
+    from quanze.devolution import Analysis, gather
+
+    facts = gather(corpus_store)
+    zone_analysis = Analysis(facts, "功能区")
+    status = {it["code"]: zone_analysis.assess(i)["status"] for i, it in facts.items.items()}
+    recorded = set(zone["done_items"]) | set(against) | set(outside)
+    assert {c for c in recorded if status[c] == "outside_zone_scope"} == set(outside)
