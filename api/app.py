@@ -4,7 +4,8 @@ The app holds one store for its lifetime: the one passed in (the caller keeps ow
 tests pass an in-memory store) or else one opened from the settings at startup and closed at
 shutdown. Routes: ``/sparql`` (:mod:`api.sparql`), ``/rdf-graphs`` (:mod:`api.graph_store`).
 REST for legal staff (:mod:`api.routes`): ``/items``, ``/provisions``, ``/devolution``, ``/impact``,
-``/validation``, ``/loads``, ``/health``. CORS is closed unless ``QUANZE_CORS_ORIGINS`` lists origins.
+``/validation``, ``/loads``, ``/health``; the IRIs dereferenced at ``/id/{path}`` and ``/ns``
+(:mod:`api.routes.resources`). CORS is closed unless ``QUANZE_CORS_ORIGINS`` lists origins.
 """
 
 from __future__ import annotations
