@@ -332,6 +332,7 @@ def laws_import(path: Annotated[Path | None, typer.Argument(help="folder like sh
     console.print(f"法规 instruments: {summary.instruments:,}  版本 versions: {summary.versions:,}  "
                   f"条 articles: {summary.articles:,}  款 paragraphs: {summary.paragraphs:,}  项 items: {summary.points:,}")
     console.print(f"层级设定 level assignments: {summary.assignments:,}  委托规定 entrustments: {summary.entrustments:,}  "
+                  f"职责角色 role readings: {summary.role_readings:,}  "
                   f"三元组 triples: {summary.triples:,} "
                   f"(+{summary.inserted:,} −{summary.deleted:,})")
     console.print(f"跳过 skipped: {len(summary.skipped)}  警告 warnings: {len(summary.warnings)}")

@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from quanze.citation import book_title
 from quanze.closure import reachable
-from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK
+from quanze.level import LEVEL_EN, LEVEL_ZH, LEVELS, RANK, ROLE_OF_ITEM, ROLES
 from quanze.namespaces import LEVEL, QZ, item_iri
 from quanze.numerals import article_label, paragraph_label, point_label
 from quanze.reference import Department, department_of
@@ -114,6 +114,7 @@ class Facts:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     bases: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     assignments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    roles: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → role readings
     entrustments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → 委托规定
     reviews: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))  # cited → 层级校核
     texts: dict[str, str] = field(default_factory=dict)
@@ -232,8 +233,9 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     f.bases.update({i: sorted(b) for i, b in bases.items() if i in f.items})
     cited = sorted({c for bs in f.bases.values() for _, c in bs})
     if cited:
-        held, reviews = readings(store, cited)
+        held, reviews, roles = readings(store, cited)
         f.assignments.update(held)
+        f.roles.update(roles)
         f.reviews.update(reviews)
         entrusted: dict[tuple[str, str, str, str], list[str]] = {}
         for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
@@ -242,7 +244,7 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
                 levels.append(_tail(str(r["to"])))
         for (c, unit, by, evidence), to in entrusted.items():
             f.entrustments[c].append({"unit": unit, "from": by, "to": to, "evidence": evidence})
-        units = sorted({a["unit"] for al in f.assignments.values() for a in al})
+        units = sorted({a["unit"] for al in (*f.assignments.values(), *f.roles.values()) for a in al})
         if units:
             f.texts = {str(r["unit"]): str(r["text"]) for r in store.select(query_text("provision_text"),
                                                                            {"unit": [Iri(u) for u in units]})}
@@ -265,14 +267,28 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
     return f
 
 
-def readings(store: Store, cited: list[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+def item_role(name: str) -> str | None:
+    """The role an item is, by its name (…备案 → 备案, …告知, …公布/公告 → 公布, …再次鉴定 → 再鉴定), or
+    None: the item is exercised by the body a paragraph names in that role (level.py §7)."""
+    m = ROLE_OF_ITEM.search(name or "")
+    return ROLES[m.lastgroup] if m and m.lastgroup else None
+
+
+Readings = dict[str, list[dict[str, Any]]]
+
+
+def readings(store: Store, cited: list[str]) -> tuple[Readings, Readings, Readings]:
     """For each cited provision, the level assignments that hold on the units bearing on it — the
     extracted ones (basis_assignments.rq), and a current level review's (层级校核) instead in a unit
-    that has one (quanze.review.effective) — and the reviews bearing on it, current or stale."""
+    that has one (quanze.review.effective) —, the reviews bearing on it, current or stale, and the
+    role readings of those units (level.py §7; a review, which reads what the rulebook counts,
+    leaves them as they are)."""
     bound = {"cited": [Iri(c) for c in cited]}
-    held: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    held: Readings = defaultdict(list)
+    roles: Readings = defaultdict(list)
     for r in store.select(query_text("basis_assignments"), bound):
-        held[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
+        into = roles if str(r["kind"]) == str(QZ.RoleReading) else held
+        into[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
                                       "evidence": r["evidence"], "act": r["act"]})
     by_cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.select(query_text("basis_reviews"), bound):
@@ -280,7 +296,7 @@ def readings(store: Store, cited: list[str]) -> tuple[dict[str, list[dict[str, A
     reviews = {c: list(review_rows(rows).values()) for c, rows in by_cited.items()}
     for c, rvs in reviews.items():
         held[c] = effective(held.get(c, []), rvs)
-    return dict(held), reviews
+    return dict(held), reviews, dict(roles)
 
 
 def components(graph: dict[str, set[str]]) -> dict[str, frozenset[str]]:
@@ -413,20 +429,26 @@ class Analysis:
         return [dict(b) for b in self._cached_blocking(item)]
 
     def _cached_blocking(self, item: str) -> list[dict[str, Any]]:
-        key = tuple(sorted(self.f.bases.get(item, [])))
+        act = item_role(self.f.items[item]["name"]) if item in self.f.items else None
+        key = (act, *sorted(self.f.bases.get(item, [])))
         hit = self._blocking.get(key)
         if hit is None:
-            hit = self._blocking[key] = self._blocking_for(key)
+            hit = self._blocking[key] = self._blocking_for(key[1:], act)
         return hit
 
-    def _blocking_for(self, bases: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    def _blocking_for(self, bases: tuple[tuple[str, str], ...], act: str | None = None) -> list[dict[str, Any]]:
+        """``act``: the role the item is (备案, 告知, 公布, 再鉴定; :func:`item_role`), whose bodies'
+        levels block it too."""
         out = []
         for role, cited in bases:
+            held = [self._principal(cited, a) for a in self.f.assignments.get(cited, [])]
+            if act:
+                held = held + [{**r, "by_role": True} for r in self.f.roles.get(cited, []) if r["act"] == act]
             # the levels each unit fixes: a national one alone in its unit is a central competence
             fixes: dict[str, set[str]] = defaultdict(set)
-            for a in self.f.assignments.get(cited, []):
+            for a in held:
                 fixes[a["unit"]].add(a["level"])
-            for a in sorted(self.f.assignments.get(cited, []), key=lambda a: (a["unit"], a["evidence"])):
+            for a in sorted(held, key=lambda a: (a["unit"], a["evidence"])):
                 if RANK.get(a["level"], 9) >= self.rank or a["unit"] in self.ignore or cited in self.ignore:
                     continue
                 version, art, par, pt = provision_parts(a["unit"])
@@ -444,9 +466,39 @@ class Analysis:
                     "authority_label": AUTHORITY_ZH[auth], "level": a["level"], "level_label": LEVEL_ZH[a["level"]],
                     "act": a["act"], "role": "设定依据" if role == "legalBasis" else "实施依据",
                     "provision": a["unit"], "cited": cited, "review": a.get("review"),
+                    # the body receives the filing (notice, …) the item is: read for this item only
+                    **({"by_role": True} if a.get("by_role") else {}),
+                    # the level the text lets act only as the holder entrusts it
+                    **({"entrusted_to": LEVEL_ZH[a["entrusted_to"]]} if a.get("entrusted_to") else {}),
                 }
                 if entry not in out:
                     out.append(entry)
+        return out
+
+    def _principal(self, cited: str, a: dict[str, Any]) -> dict[str, Any]:
+        """An assignment read at the level of the body that holds the power. In 甲或者其委托的乙 the
+        rulebook gives the act the delegate's level (乙 acts); but 乙 acts only as 甲 entrusts it, so the
+        power is 甲's to give up: read at 甲's level, quoted from the entrustment, its 委托 path open to
+        乙's (旅行社条例第七条: a city's department only as the province entrusts it; a legal review)."""
+        for e in self.f.entrustments.get(cited, []):
+            if e["unit"] == a["unit"] and a["level"] in e["to"] and RANK[e["from"]] < RANK[a["level"]]:
+                return {**a, "level": e["from"], "evidence": e["evidence"], "entrusted_to": a["level"]}
+        return a
+
+    def _bases_read(self, item: str) -> list[dict[str, Any]]:
+        """Each provision the item cites, with the levels read in it (the rulebook's, a review's, and for
+        an item that is a filing, notice, publication or re-appraisal the role readings; highest first)."""
+        act = item_role(self.f.items[item]["name"])
+        out = []
+        for role, cited in self.f.bases.get(item, []):
+            version, art, par, pt = provision_parts(cited)
+            title = self.f.instruments.get(version, {}).get("title") or version.rsplit("/", 2)[-2]
+            read = [*(self._principal(cited, a) for a in self.f.assignments.get(cited, [])),
+                    *(r for r in self.f.roles.get(cited, []) if act and r["act"] == act)]
+            levels = sorted({a["level"] for a in read if a["level"] in RANK}, key=RANK.__getitem__)
+            out.append({"role": "设定依据" if role == "legalBasis" else "实施依据", "provision": cited,
+                        "citation": cited_as({"instrument": title, "article": art, "paragraph": par, "item": pt}),
+                        "levels": [LEVEL_ZH[lv] for lv in levels]})
         return out
 
     def own(self, item: str) -> dict[str, Any]:
@@ -472,6 +524,8 @@ class Analysis:
             # what the city must amend or repeal, and who does it (a reader asked for the article)
             **({"city_set_bases": [_city_basis(c, i) for c, i in zip(bases, insts, strict=True)]} if city_set else {}),
             "needs_legal_change": bool(blocking), "blocking": blocking,
+            # what was read: a legal reader checks a 可直接下放 against these, not against silence
+            "bases_read": self._bases_read(item),
             "actions": [{k: v for k, v in a.items()} for a in actions],
             "_at_or_below": self.target != "zone" and lowest >= target_rank,
             "_not_above": self.target != "zone" and bool(levels) and RANK.get(levels[0], -1) >= target_rank,
@@ -646,8 +700,11 @@ class Analysis:
                 hit.append((m, {"code": o["code"], "name": o["name"], "type": o["type"], "levels": o["levels"],
                                 "status": status, "needs_legal_change": o["needs_legal_change"],
                                 "sensitive": o["sensitive"], "blocking": o["blocking"]},
-                            # a member the zone is not to receive cannot move with the chain
-                            status in ("excluded", "needs_legal_change", "outside_zone_scope")))
+                            # a member the zone is not to receive cannot move with the chain; a re-appraisal
+                            # (再鉴定) stays above its first appraisal on purpose, the appeal the law provides:
+                            # it is no link that must move with the chain (a legal review, 工伤保险条例第二十六条)
+                            status in ("excluded", "needs_legal_change", "outside_zone_scope")
+                            and item_role(o["name"]) != "再鉴定"))
         return hit
 
     @staticmethod
@@ -753,7 +810,7 @@ def impact(store: Store, provision: str, to: str = "县级") -> list[dict[str, A
     facts = gather(store, items=items)
     now = Analysis(facts, to)
     contained = {provision}
-    amended = Analysis(facts, to, ignore=frozenset(contained | {a["unit"] for al in facts.assignments.values()
+    amended = Analysis(facts, to, ignore=frozenset(contained | {a["unit"] for al in (*facts.assignments.values(), *facts.roles.values())
                                                                for a in al if a["unit"].startswith(provision + "/")}))
     out = []
     for item in sorted(items, key=lambda i: facts.items[i]["code"]):

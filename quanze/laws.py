@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from quanze import __version__
 from quanze.catalog import record_ops
 from quanze.entrustment import find_entrustments
-from quanze.level import assign_levels
+from quanze.level import ROLES, assign_levels, role_readings
 from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, XSD, graph_iri, law_version, law_work, segment
 from quanze.provision import Article, ParsedText, ParseError, read_text
 from quanze.reference import org_iri
@@ -67,6 +67,7 @@ class ImportSummary:
     points: int = 0
     assignments: int = 0
     entrustments: int = 0
+    role_readings: int = 0
     triples: int = 0
     inserted: int = 0
     deleted: int = 0
@@ -135,6 +136,7 @@ _T = {k: str(v) for k, v in {
     "text": QZ.text, "instrument": QZ.instrument, "assigns": QZ.assigns, "level": QZ.level,
     "evidence": QZ.evidence, "act": QZ.act, "insert": QZ.insertNumber, "position": QZ.position,
     "provides": QZ.providesEntrustment, "from": QZ.entrustingLevel, "to": QZ.entrustedLevel,
+    "names_in_role": QZ.namesInRole,
 }.items()}
 
 
@@ -203,6 +205,16 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
         b.add(node, _T["evidence"], lit(found.evidence))
         b.add(node, _T["act"], lit(found.act))
         summary.assignments += 1
+    # bodies named as receiving a filing or a notice, publishing, hearing a re-appraisal (level.py §7):
+    # the level of an item that is that act, kept apart from what the rulebook counts
+    for k, r in enumerate(role_readings(text, issuing_level=issuing_level, title=title), start=1):
+        node = f"{provision}/role_{k}"
+        b.add(provision, _T["names_in_role"], node)
+        b.add(node, _T["type"], str(QZ.RoleReading))
+        b.add(node, _T["level"], str(LEVEL[r.level]))
+        b.add(node, _T["evidence"], lit(r.evidence))
+        b.add(node, _T["act"], lit(ROLES[r.role]))
+        summary.role_readings += 1
     for k, e in enumerate(find_entrustments(text, issuing_level=issuing_level, title=title), start=1):
         node = f"{provision}/entrust_{k}"
         b.add(provision, _T["provides"], node)

@@ -1398,6 +1398,82 @@ def bodies(text: str, *, issuing_level: str = "national", title: str = "") -> li
             for gi, g in enumerate(_find_groups(text, _issuer(issuing_level, title))) for w in g.words]
 
 
+# --- Roles (§7): who receives a filing or a notice, publishes, hears a re-appraisal -------------------
+#
+# The rulebook does not count these as holding a power (§4), and rightly so for a paragraph read on its
+# own. But an item whose act *is* the filing, the notice, the publication or the re-appraisal (新兽药临床
+# 试验备案, 特种设备施工告知, …名单公布, 劳动能力再次鉴定) is exercised by exactly that body: its level is
+# what fixes who may exercise the item (a legal review found 11 of 17 such items called devolvable).
+# These readings are kept apart from the assignments, and the devolution analysis uses them only for an
+# item whose name says it is that act (:data:`ROLE_OF_ITEM`).
+
+#: role → the act words that name it in an item's name and in the evidence.
+ROLES = {"filing": "备案", "notice": "告知", "publication": "公布", "reappraisal": "再鉴定"}
+#: An item named for one of the roles: …备案, …告知, …公布/公告, …再鉴定/再次鉴定 (a bracketed note may follow).
+ROLE_OF_ITEM = re.compile(r"(?:(?P<filing>备案)|(?P<notice>告知)|(?P<publication>公布|公告)|(?P<reappraisal>再次鉴定|再鉴定|重新鉴定))"
+                          r"(?:[（(][^）)]*[）)])?$")
+_ROLE_AFTER = {
+    # 向/报…部门备案 (not 备案的, a filed thing; not 备案后, a condition of another act)
+    "filing": re.compile(r"[^，。；]{0,40}?(?<!不)(?:备案|登记备案)(?![的后])"),
+    # 向…部门提出再次鉴定申请, 向…部门申请再鉴定
+    "reappraisal": re.compile(r"[^，。；]{0,24}?(?:提出|申请)[^，。；]{0,4}?(?:再次鉴定|再鉴定|重新鉴定)"),
+    # …部门应当定期向社会公布…; 由…部门公告 (not 公布的, a thing published by another rule)
+    "publication": re.compile(r"[^，。；]{0,40}?(?:向社会)?(?:公布|公告)(?![的为])"),
+}
+_ROLE_WORD = re.compile(r"备案|告知|公布|公告|鉴定")  # cheap: most units name no role
+_NOTICE_BEFORE = re.compile(r"告知(?:直辖市或者)?$")  # 书面告知直辖市或者设区的市级…部门
+_DELEGATE_JOIN = re.compile(r"(?:或者?|和)?其?(?:委托|授权)的")
+
+
+@dataclass(frozen=True)
+class RoleReading:
+    """A body of a level named in a role (:data:`ROLES`): receives a filing or a notice, publishes,
+    hears a re-appraisal. ``evidence`` runs from the body to the role word."""
+
+    level: str
+    role: str
+    evidence: str
+    start: int
+
+
+def role_readings(text: str, *, issuing_level: str = "national", title: str = "") -> list[RoleReading]:
+    """The bodies ``text`` names in a role (§7), with the level of each: the principal body of a group
+    (…部门或者其委托的…: the entrusting body; the entrusted one acts in its name)."""
+    if not _ROLE_WORD.search(text) or not _PREFILTER.search(text) or _SCOPE.search(text) or _OWN_TEXT.match(text):
+        return []
+    source, text = text, full_width_stops(text)
+    out: dict[tuple[str, str, str], RoleReading] = {}
+    for g in _find_groups(text, _issuer(issuing_level, title)):
+        if g.role in ("source",):
+            continue
+        words = [g.words[0]] + [w for prev, w in zip(g.words, g.words[1:], strict=False)
+                                if not _DELEGATE_JOIN.search(text, prev.end, w.start)]
+        leveled = [w for w in words if w.level in _RANK]
+        if not leveled:
+            continue
+        low = max(leveled, key=lambda w: _RANK[w.level or ""])
+        found: tuple[str, int] | None = None
+        if g.role == "to" or g.marker in ("报", "报送", "向"):
+            for role in ("filing", "reappraisal"):
+                m = _ROLE_AFTER[role].match(text, g.end)
+                if m:
+                    found = role, m.end()
+                    break
+        if found is None and (g.role == "agent" or g.marker == "由"):
+            m = _ROLE_AFTER["publication"].match(text, g.end)
+            if m:
+                found = "publication", m.end()
+        if found is None and _NOTICE_BEFORE.search(text, _clause_start(text, g.start), g.start):
+            found = "notice", g.end
+        if found is None or "指定的" in text[low.start : g.end + 3]:
+            continue  # …公安机关指定的受理机关: the body named is another, of a level not said
+        role, end = found
+        start = text.rfind("告知", 0, g.start) if role == "notice" else low.start
+        reading = RoleReading(low.level or "", role, source[start:end], start)
+        out.setdefault((reading.level, role, reading.evidence), reading)
+    return sorted(out.values(), key=lambda r: (r.start, _RANK[r.level]))
+
+
 def _clause_of(text: str, a: Assignment) -> str:
     """The assignment's text up to the end of its clause."""
     return text[a.start : _clause_end(text, a.start + len(a.evidence))]

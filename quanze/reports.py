@@ -131,7 +131,7 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
     if not units:
         return []
     # Each unit as if cited: what holds on it and the reviews of it (its items' are dropped below).
-    held, reviews = readings(store, sorted(units))
+    held, reviews, _ = readings(store, sorted(units))
     versions = {u.split("/art_", 1)[0] for u in units}
     current = {str(r["v"]) for r in store.select(
         "SELECT ?v WHERE { VALUES ?v { UNDEF } ?v <https://w3id.org/quanze/ns#current> true }",
@@ -193,6 +193,11 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                 if a["city_set_licence"] and auth == "municipal":
                     out.append(f"  - {CITY_SET_ZH}")
                     out += [f"  - {city_set_basis(c)}" for c in a.get("city_set_bases", [])]
+                # what a 可直接下放 (or a chain's hold) rests on: what was read, and that it fixes nothing above
+                if not a["blocking"] and a["status"] in ("devolvable", "chain_blocked") and a.get("bases_read"):
+                    out.append(f"  - 所读依据条文未规定高于{a['target']}的实施层级：" + "；".join(
+                        f"{r['citation']}（{r['role']}，{'规定' + '、'.join(r['levels']) if r['levels'] else '未规定层级'}）"
+                        for r in a["bases_read"]))
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
                 if a["blocking"]:

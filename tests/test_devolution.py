@@ -110,6 +110,58 @@ def test_chain_blocked_names_its_blocker(county):
         assert all(county[c]["status"] in ("needs_legal_change", "excluded") for c in a["chain_blocked_by"])
 
 
+def test_an_item_that_is_a_filing_notice_publication_or_reappraisal_is_held_where_the_law_puts_that_body(corpus_store, county):
+    """A legal review: 11 of 17 items called devolvable were filings, notices and publications the law
+    gives a higher body. The level of the body that receives the filing (notice…) blocks such an item,
+    quoted and marked ``by_role``; the rulebook's assignments stay as they were for every other item."""
+    city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
+    expected = {  # code → (instrument, article, level) of its role blocker, from the law texts
+        "37NY-QT-0001": ("兽药管理条例", "第八条", "provincial"),  # 新兽药临床试验备案: 向…省…部门备案
+        "37SJ-FW-0001": ("中华人民共和国特种设备安全法", "第六十八条", "provincial"),  # 总体状况公布
+        "37ST-FW-0001": ("山东省大气污染防治条例", "第二十二条", "provincial"),  # 由省…部门定期向社会公布
+        "37WJ-QR-0003": ("中华人民共和国职业病防治法", "第五十二条", "provincial"),  # 向省…申请再鉴定
+        "37RS-QR-0003": ("工伤保险条例", "第二十六条", "provincial"),  # 向省…提出再次鉴定申请
+    }
+    for code, (instrument, article, level) in expected.items():
+        a = city[code]
+        assert a["status"] == "needs_legal_change", (code, a["status"])
+        roles = [(b["instrument"], b["article"], b["level"]) for b in a["blocking"] if b.get("by_role")]
+        assert (instrument, article, level) in roles, (code, roles)
+        for b in a["blocking"]:
+            if b.get("by_role"):
+                assert b["evidence"] in b["text"] and b["act"] in ("备案", "告知", "公布", "再鉴定")
+    # 一级、二级病原微生物实验室备案 goes to 设区的市级 (病原微生物实验室生物安全管理条例第二十五条): not to the county
+    assert county["37WJ-QT-0001"]["status"] == "needs_legal_change" and city["37WJ-QT-0001"]["status"] != "needs_legal_change"
+    # no item that is none of these acts gets a role blocker
+    for a in (*county.values(), *city.values()):
+        if any(b.get("by_role") for b in a["blocking"]):
+            assert re.search(r"(备案|告知|公布|公告|再次鉴定|再鉴定|重新鉴定)(（[^）]*）)?$", a["name"]), a["name"]
+
+
+def test_a_body_named_only_as_the_holders_delegate_does_not_hold_the_power(corpus_store):
+    """旅行社条例第七条第一款: 向…省…旅游行政管理部门或者其委托的设区的市级旅游行政管理部门提出申请. The city's
+    department acts only as the province entrusts it (a legal review): for the city the licence needs
+    the law changed before a 下放, and the 委托 path is open to it; the blocker quotes the entrustment."""
+    city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
+    travel = city["37WL-XK-0001"]
+    assert travel["status"] == "needs_legal_change"
+    [b] = [b for b in travel["blocking"] if b["instrument"] == "旅行社条例"]
+    assert (b["level"], b["entrusted_to"]) == ("provincial", "市级") and "或者其委托的设区的市级" in b["evidence"]
+    assert b["evidence"] in b["text"]
+    entrust = _entrust(travel)
+    assert entrust["available"] and entrust["basis"] == ["《旅行社条例》第七条第一款"]
+
+
+def test_a_reappraisal_does_not_hold_back_the_first_appraisal(corpus_store):
+    """The law puts a re-appraisal (再鉴定) above the first appraisal on purpose; the chain that links them
+    does not keep the first one at the province (职业病诊断鉴定 stays with the city)."""
+    city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
+    first, again = city["37WJ-QR-0005"], city["37WJ-QR-0003"]
+    assert again["status"] == "needs_legal_change"
+    assert again["code"] in {m["code"] for m in first["chain"]}
+    assert again["code"] not in first["chain_blocked_by"] and first["status"] != "chain_blocked"
+
+
 def test_city_target_blocks_less_than_county(corpus_store, county):
     city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
     assert sum(a["needs_legal_change"] for a in city.values()) < sum(a["needs_legal_change"] for a in county.values())
@@ -259,7 +311,8 @@ def test_entrust_path_reads_whom_the_provision_lets_be_entrusted(corpus_store, c
     city = {a["code"]: a for a in blockers(corpus_store, "市级", all_items=True)}
     zone = {a["code"]: a for a in blockers(corpus_store, "功能区", all_items=True)}
     # 测绘地理信息条例 第十一条第一款: 省自然资源主管部门或者其委托的部门 names no level, so any.
-    survey = [c for c, a in county.items() if any(b["instrument"] == "山东省测绘地理信息条例" for b in a["blocking"])]
+    survey = [c for c, a in county.items() if any(b["instrument"] == "山东省测绘地理信息条例" and b["article"] == "第十一条"
+                                                  for b in a["blocking"])]
     assert survey
     for code in survey:
         assert _entrust(county[code])["available"] and _entrust(city[code])["available"]

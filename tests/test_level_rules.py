@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quanze.evaluation import corpus_units, evaluate
-from quanze.level import LEVELS, Assignment, assign_levels
+from quanze.level import LEVELS, Assignment, assign_levels, role_readings
 
 DEV = Path(__file__).parent / "fixtures" / "level_dev.csv"
 
@@ -1420,3 +1420,44 @@ def test_dev_set_precision_recall(laws_dir: Path) -> None:
     assert score.labelled >= 80
     assert score.precision >= 0.95, score.precision
     assert score.recall >= 0.90, score.recall
+
+
+# --- §7 roles: who receives a filing or a notice, publishes, hears a re-appraisal ---------------------
+# (role, text, issuing_level, title, expected (level, role) pairs) — read only for an item that is that act
+ROLE_CASES: list[tuple[str, str, str, str, set[tuple[str, str]]]] = [
+    # 兽药管理条例 第八条第一款 (新兽药临床试验备案): 向…省…部门备案
+    ("向…备案", "研制新兽药，应当在临床试验前向临床试验场所所在地省、自治区、直辖市人民政府兽医行政管理部门备案，"
+     "并附具该新兽药实验室阶段安全性评价报告及其他临床前研究资料。", "national", "", {(P, "filing")}),
+    # 山东省测绘地理信息条例 第四十三条第二款: 报…或者其委托的部门备案 — the entrusting body's level
+    ("报…或者其委托的部门备案", "互联网地图服务单位应当使用经依法审核批准的地图，定期对地图新增内容进行核查校对，"
+     "每半年将新增标注内容以及核查校对情况报省自然资源主管部门或者其委托的部门备案。", "provincial",
+     "山东省测绘地理信息条例", {(P, "filing")}),
+    # 计算机信息网络国际联网安全保护管理办法 第十二条: …公安机关指定的受理机关 — another body, level not said
+    ("指定的受理机关", "互联单位、接入单位、使用计算机信息网络国际联网的法人和其他组织(包括跨省、自治区、直辖市联网的单位和所属的分支机构)，"
+     "应当自网络正式联通之日起30日内，到所在地的省、自治区、直辖市人民政府公安机关指定的受理机关办理备案手续。",
+     "national", "", set()),
+    # 山东省大气污染防治条例 第二十二条第三款: 由…定期向社会公布
+    ("由…公布", "设区的市大气环境质量状况和同比变化情况，由省人民政府生态环境主管部门定期向社会公布。",
+     "provincial", "山东省大气污染防治条例", {(P, "publication")}),
+    # 山东省特种设备安全条例 第十二条: 书面告知 the city's department; the entrusted county, after the comma, is not told
+    ("书面告知", "特种设备安装、改造、修理的施工单位应当在施工前，将拟进行的特种设备安装、改造、修理情况书面告知"
+     "设区的市人民政府特种设备安全监督管理部门，或者其委托的县（市、区）人民政府特种设备安全监督管理部门。",
+     "provincial", "山东省特种设备安全条例", {(M, "notice")}),
+    # 工伤保险条例 第二十六条: the first appraisal is the city's; the re-appraisal the province's
+    ("提出再次鉴定申请", "申请鉴定的单位或者个人对设区的市级劳动能力鉴定委员会作出的鉴定结论不服的，可以在收到该鉴定结论之日起15日内"
+     "向省、自治区、直辖市劳动能力鉴定委员会提出再次鉴定申请。省、自治区、直辖市劳动能力鉴定委员会作出的劳动能力鉴定结论为最终结论。",
+     "national", "", {(P, "reappraisal")}),
+]
+
+
+@pytest.mark.parametrize(("role", "text", "issuing_level", "title", "expected"), ROLE_CASES, ids=[c[0] for c in ROLE_CASES])
+def test_role_reading(role: str, text: str, issuing_level: str, title: str, expected: set[tuple[str, str]]) -> None:
+    found = role_readings(text, issuing_level=issuing_level, title=title)
+    assert {(r.level, r.role) for r in found} == expected
+    for r in found:
+        assert text[r.start : r.start + len(r.evidence)] == r.evidence
+
+
+def test_role_phrases_are_quoted_verbatim_from_the_corpus(laws_dir: Path) -> None:
+    corpus = "\n".join(unit[-1] for unit in corpus_units(laws_dir))
+    assert [role for role, text, *_ in ROLE_CASES if text not in corpus] == []

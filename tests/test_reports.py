@@ -23,6 +23,20 @@ def test_markdown_quotes_every_blocking_provision_under_its_department(county):
             assert f"    > {b['text']}" in text
 
 
+def test_markdown_says_what_a_devolvable_answer_rests_on(county):
+    """A legal reader checks 可直接下放 against the provisions read, not against silence (a legal review)."""
+    text = to_markdown(county)
+    free = [a for a in county if a["status"] == "devolvable"]
+    assert free
+    for a in free:
+        entry = text[text.index(f"**{a['code']} {a['name']}**"):]
+        line = entry.split("\n")[1]
+        assert line.startswith("  - 所读依据条文未规定高于县级的实施层级："), line
+        assert [r["citation"] for r in a["bases_read"]] and all(r["citation"] in line for r in a["bases_read"])
+        # what it read fixes nothing above the county
+        assert not {lv for r in a["bases_read"] for lv in r["levels"]} & {"国家级", "省级", "市级"}, a["code"]
+
+
 def test_markdown_names_the_provisions_that_allow_entrustment_and_why_not(county):
     text = to_markdown(county)
     shown = 0

@@ -9,18 +9,26 @@ PREFIX type: <https://w3id.org/quanze/id/instrument-type/>
 
 // Where a level assignment bears on a cited provision: its own, those of the paragraphs and items
 // inside a cited article or paragraph, the lead-in of a cited item (as quanze/queries/basis_assignments.rq);
-// a level review (层级校核) of a paragraph bears the same way.
-const BEARING = `  { ?cited qz:assigns|qz:levelReview ?a . BIND(?cited AS ?provision) }
-  UNION { ?provision eli:is_part_of ?cited ; qz:assigns|qz:levelReview ?a }
-  UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns|qz:levelReview ?a }
-  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns|qz:levelReview ?a }`;
+// a level review (层级校核) of a paragraph, and a role reading (a body receiving a filing or a notice,
+// publishing, hearing a re-appraisal), bear the same way.
+const BEARING = `  { ?cited qz:assigns|qz:levelReview|qz:namesInRole ?a . BIND(?cited AS ?provision) }
+  UNION { ?provision eli:is_part_of ?cited ; qz:assigns|qz:levelReview|qz:namesInRole ?a }
+  UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns|qz:levelReview|qz:namesInRole ?a }
+  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns|qz:levelReview|qz:namesInRole ?a }`;
 
 // The readings that hold: a current level review (its paragraph's text is the one reviewed) replaces
 // the extracted levels of its paragraph; a stale one counts for nothing (as quanze.review.effective).
+// A role reading holds for an item whose name ends with its act (…备案, …告知, …公布/公告, …再次鉴定,
+// as quanze.devolution.item_role reads it), whatever a review says of the rulebook's reading.
 const HOLDS = `  ?a qz:level ?level . OPTIONAL { ?a qz:evidence ?evidence }
-  FILTER (IF(EXISTS { ?a qz:reviewedText ?any },
+  FILTER (IF(EXISTS { ?a a qz:RoleReading },
+             EXISTS { ?a qz:act ?roleAct .
+                      FILTER(REGEX(?name, CONCAT(IF(?roleAct = "公布", "(公布|公告)",
+                                                    IF(?roleAct = "再鉴定", "(再次鉴定|再鉴定|重新鉴定)", ?roleAct)),
+                                                 "([（(][^）)]*[）)])?$"))) },
+          IF(EXISTS { ?a qz:reviewedText ?any },
              EXISTS { ?a qz:reviewedText ?read . ?provision qz:text ?read },
-             NOT EXISTS { ?provision qz:levelReview ?r . ?r qz:reviewedText ?seen . ?provision qz:text ?seen }))`;
+             NOT EXISTS { ?provision qz:levelReview ?r . ?r qz:reviewedText ?seen . ?provision qz:text ?seen })))`;
 
 // Items that need the law changed, as the dashboard counts them: exercised above the county (one
 // exercised nowhere above it has nothing to move), not excluded for security (不予下放) nor to be
@@ -109,7 +117,7 @@ ORDER BY ?department ?code ?provision
     query: `# 阻碍事项最多的条文（目标：县级；需修改法律依据的事项）/ Provisions blocking most items (target: county; items needing legal change)
 ${PREFIXES}
 SELECT ?provision (COUNT(DISTINCT ?item) AS ?items) (SAMPLE(?evidence) AS ?evidence_example) WHERE {
-  ?item qz:code ?code ; qz:legalBasis|qz:implementationBasis ?cited .
+  ?item qz:code ?code ; qz:name ?name ; qz:legalBasis|qz:implementationBasis ?cited .
 ${BEARING}
 ${HOLDS}
   FILTER EXISTS { ?level qz:above level:county }
