@@ -55,6 +55,13 @@ def said(b: dict[str, Any]) -> str:
     return f"{b['evidence']}（校核：{who}）" if b["evidence"] else f"（校核：{who}）"
 
 
+def _to(b: dict[str, Any]) -> str:
+    """向, when the text says it just before the evidence: a quote beginning at the body would read as if
+    the body applied (规定由省级：“省…部门提出申请”), where the text has it receive the application."""
+    at = b["text"].find(b["evidence"]) if b["evidence"] else -1
+    return "向" if at > 0 and b["text"][at - 1] == "向" else ""
+
+
 def flat_rows(assessments: list[dict[str, Any]]) -> list[list[Any]]:
     rows = []
     for a in assessments:
@@ -171,7 +178,9 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for a in by_dept[dept]:
             # a licence only a city's instrument sets is cancelled by that city amending or repealing it
-            auths = sorted({b["authority"] for b in a["blocking"]} | ({"municipal"} if a["city_set_licence"] else set())
+            # an item already exercised at the target moves nothing: what its bases fix is no blocker to it
+            shown = [] if a["status"] == "at_or_below_target" else a["blocking"]
+            auths = sorted({b["authority"] for b in shown} | ({"municipal"} if a["city_set_licence"] else set())
                            ) or ["—"]
             for auth in auths:
                 groups[auth].append(a)
@@ -182,11 +191,11 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                            f" → {a['target']}：**{a['status_label']}**")
                 if scope := a.get("zone_scope"):  # 功能区: why it is not the zone's, or what could not be told
                     out += [f"  - {r}" for r in scope["reasons"] + scope["notes"]]
-                for b in a["blocking"]:
+                for b in [] if a["status"] == "at_or_below_target" else a["blocking"]:
                     if auth != "—" and b["authority"] != auth:
                         continue
                     # a review may name no phrase: its reading is then not put in quotation marks
-                    words = f"：“{said(b)}”" if b["evidence"] else f"{said(b)[:-1]}，未注明依据短语）"
+                    words = f"：“{_to(b)}{said(b)}”" if b["evidence"] else f"{said(b)[:-1]}，未注明依据短语）"
                     out.append(f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）"
                                f"规定由{b['level_label']}{words}")
                     out.append(f"    > {b['text']}")

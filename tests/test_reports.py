@@ -19,8 +19,23 @@ def test_markdown_quotes_every_blocking_provision_under_its_department(county):
         assert f"## {a['department'] or '（未注明实施主体）'}" in text
         assert f"**{a['code']} {a['name']}**" in text
         for b in a["blocking"]:
-            assert f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）规定由{b['level_label']}：“{b['evidence']}”" in text
+            to = "向" if ("向" + b["evidence"]) in b["text"] else ""  # 向…提出申请: the body receives it
+            assert f"  - {cited_as(b)}（{b['instrument_type']}，{b['issuer'] or ''}）规定由{b['level_label']}：“{to}{b['evidence']}”" in text
             assert f"    > {b['text']}" in text
+
+
+def test_markdown_lists_no_blocker_under_an_item_already_at_the_target(corpus_store):
+    """An item exercised at the target moves nothing: a provision fixing a level above is no blocker to
+    it, and it is not filed under who must amend one (a legal review: 37YG-XK-0007 under 中央层面)."""
+    every = blockers(corpus_store, "县级", all_items=True)
+    text = to_markdown(every)
+    there = [a for a in every if a["status"] == "at_or_below_target" and a["blocking"]]
+    assert there
+    for a in there:
+        entry = text[text.index(f"**{a['code']} {a['name']}**"):].split("\n- ")[0]
+        assert not any(f"    > {b['text']}" in entry for b in a["blocking"])
+        heading = text[:text.index(f"**{a['code']} {a['name']}**")].rsplit("### ", 1)[1].split("\n")[0]
+        assert heading == "无需修改法律依据", (a["code"], heading)
 
 
 def test_markdown_says_what_a_devolvable_answer_rests_on(county):
