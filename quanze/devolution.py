@@ -289,7 +289,8 @@ def readings(store: Store, cited: list[str]) -> tuple[Readings, Readings, Readin
     for r in store.select(query_text("basis_assignments"), bound):
         into = roles if str(r["kind"]) == str(QZ.RoleReading) else held
         into[str(r["cited"])].append({"unit": str(r["unit"]), "level": _tail(str(r["level"])),
-                                      "evidence": r["evidence"], "act": r["act"]})
+                                      "evidence": r["evidence"], "act": r["act"],
+                                      **({"holder": _tail(str(r["holder"]))} if r["holder"] else {})})
     by_cited: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.select(query_text("basis_reviews"), bound):
         by_cited[str(r["cited"])].append(r)
@@ -418,7 +419,7 @@ class Analysis:
         self.rank = RANK["municipal" if self.target == "zone" else self.target]
         self.ignore = ignore  # provisions treated as if amended (impact analysis)
         self._own: dict[str, dict[str, Any]] = {}
-        self._blocking: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
+        self._blocking: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # (item's role, *its bases) → blocking
         self._members: dict[frozenset[str], list[tuple[str, dict[str, Any], bool]]] = {}
         self._entrust: dict[int, dict[str, Any]] = {}  # id of a cached blocking list → its 委托 path
 
@@ -478,12 +479,15 @@ class Analysis:
     def _principal(self, cited: str, a: dict[str, Any]) -> dict[str, Any]:
         """An assignment read at the level of the body that holds the power. In 甲或者其委托的乙 the
         rulebook gives the act the delegate's level (乙 acts); but 乙 acts only as 甲 entrusts it, so the
-        power is 甲's to give up: read at 甲's level, quoted from the entrustment, its 委托 path open to
-        乙's (旅行社条例第七条: a city's department only as the province entrusts it; a legal review)."""
-        for e in self.f.entrustments.get(cited, []):
-            if e["unit"] == a["unit"] and a["level"] in e["to"] and RANK[e["from"]] < RANK[a["level"]]:
-                return {**a, "level": e["from"], "evidence": e["evidence"], "entrusted_to": a["level"]}
-        return a
+        power is 甲's to give up: read at 甲's level (``holder``, recorded at import where the assignment
+        starts inside the entrustment's words), quoted from the entrustment, its 委托 path open to 乙's
+        (旅行社条例第七条: a city's department only as the province entrusts it; a legal review). A
+        person's level review is taken as it stands."""
+        if not a.get("holder") or a.get("review"):
+            return a
+        quote = next((e["evidence"] for e in self.f.entrustments.get(cited, [])
+                      if e["unit"] == a["unit"] and e["from"] == a["holder"] and a["level"] in e["to"]), a["evidence"])
+        return {**a, "level": a["holder"], "evidence": quote, "entrusted_to": a["level"]}
 
     def _bases_read(self, item: str) -> list[dict[str, Any]]:
         """Each provision the item cites, with the levels read in it (the rulebook's, a review's, and for
@@ -498,7 +502,9 @@ class Analysis:
             levels = sorted({a["level"] for a in read if a["level"] in RANK}, key=RANK.__getitem__)
             out.append({"role": "设定依据" if role == "legalBasis" else "实施依据", "provision": cited,
                         "citation": cited_as({"instrument": title, "article": art, "paragraph": par, "item": pt}),
-                        "levels": [LEVEL_ZH[lv] for lv in levels]})
+                        "levels": [LEVEL_ZH[lv] for lv in levels],
+                        # a whole instrument cited is not read article by article (impact refuses it too)
+                        "read": art is not None})
         return out
 
     def own(self, item: str) -> dict[str, Any]:
@@ -680,6 +686,13 @@ class Analysis:
         own["chain_blocked_by"] = blockers
         own["status"] = self._status(own, blockers)
         own["status_label"] = status_label(own["status"], self.target)
+        # exercised at the target already: nothing moves, so what its bases fix above blocks nothing (a
+        # legal review found such items filed under 中央层面 with 需修改法律依据 in the exports)
+        if own["status"] == "at_or_below_target":
+            own["blocking"], own["needs_legal_change"] = [], False
+            # nor does a recorded action conflict with what blocks nothing; no interim path is needed
+            own["alternatives"] = [{k: v for k, v in x.items() if k not in ("conflict", "note", "note_en")}
+                                   for x in own["alternatives"] if x["path"] == "recorded"]
         # to be cancelled, kept up, or not the zone's to receive: no path down is offered
         if own["status"] in ("cancel", "excluded", "outside_zone_scope"):
             own["alternatives"] = [x for x in own["alternatives"] if x["path"] == "recorded"]

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quanze.level import LEVELS, Body, _clause_start, _sentence_start, bodies, full_width_stops
+from quanze.level import LEVELS, Assignment, Body, _clause_start, _sentence_start, bodies, full_width_stops
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,18 @@ def _received_by(text: str, found: list[Body], by: Body, verb_end: int) -> tuple
         return tuple(_levels(text, subject)), subject.start, verb_end
     if _UNLEVELLED_SUBJECT.fullmatch(text, clause, by.start) and not _NOT_A_POWER.search(text, clause, by.start):
         return (), clause, verb_end
+    return None
+
+
+def entrusting_level(assignment: Assignment, entrustments: list[Entrustment]) -> str | None:
+    """The level of the body that holds the power an assignment gives, when the assignment's body is
+    named only as the one it may entrust (甲或者其委托的乙…批准: the assignment starts at 乙, inside the
+    entrustment's words, and 乙's level is one it may entrust to); else None. Read at 甲's level by the
+    devolution analysis: 乙 may receive the power by 委托, not by 下放 (旅行社条例第七条, a legal review)."""
+    for e in entrustments:
+        if (e.start <= assignment.start < e.start + len(e.evidence) and assignment.level in e.delegate_levels
+                and LEVELS.index(e.level) < LEVELS.index(assignment.level)):
+            return e.level
     return None
 
 

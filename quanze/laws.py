@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from quanze import __version__
 from quanze.catalog import record_ops
-from quanze.entrustment import find_entrustments
+from quanze.entrustment import entrusting_level, find_entrustments
 from quanze.level import ROLES, assign_levels, role_readings
 from quanze.namespaces import ELI, ID, LEVEL, QZ, RDF, XSD, graph_iri, law_version, law_work, segment
 from quanze.provision import Article, ParsedText, ParseError, read_text
@@ -197,6 +197,7 @@ def _add_text(b: _Builder, version: str, parsed: ParsedText, issuing_level: str,
 
 def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str, title: str,
                      summary: ImportSummary) -> None:
+    entrustments = find_entrustments(text, issuing_level=issuing_level, title=title)
     for k, found in enumerate(assign_levels(text, issuing_level=issuing_level, title=title), start=1):
         node = f"{provision}/level_{k}"
         b.add(provision, _T["assigns"], node)
@@ -204,6 +205,9 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
         b.add(node, _T["level"], str(LEVEL[found.level]))
         b.add(node, _T["evidence"], lit(found.evidence))
         b.add(node, _T["act"], lit(found.act))
+        holder = entrusting_level(found, entrustments)
+        if holder:  # 甲或者其委托的乙…批准: the body acts only as 甲 entrusts it
+            b.add(node, _T["from"], str(LEVEL[holder]))
         summary.assignments += 1
     # bodies named as receiving a filing or a notice, publishing, hearing a re-appraisal (level.py §7):
     # the level of an item that is that act, kept apart from what the rulebook counts
@@ -215,7 +219,7 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
         b.add(node, _T["evidence"], lit(r.evidence))
         b.add(node, _T["act"], lit(ROLES[r.role]))
         summary.role_readings += 1
-    for k, e in enumerate(find_entrustments(text, issuing_level=issuing_level, title=title), start=1):
+    for k, e in enumerate(entrustments, start=1):
         node = f"{provision}/entrust_{k}"
         b.add(provision, _T["provides"], node)
         b.add(node, _T["type"], str(QZ.Entrustment))

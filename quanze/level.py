@@ -1413,12 +1413,13 @@ ROLES = {"filing": "备案", "notice": "告知", "publication": "公布", "reapp
 ROLE_OF_ITEM = re.compile(r"(?:(?P<filing>备案)|(?P<notice>告知)|(?P<publication>公布|公告)|(?P<reappraisal>再次鉴定|再鉴定|重新鉴定))"
                           r"(?:[（(][^）)]*[）)])?$")
 _ROLE_AFTER = {
-    # 向/报…部门备案 (not 备案的, a filed thing; not 备案后, a condition of another act)
-    "filing": re.compile(r"[^，。；]{0,40}?(?<!不)(?:备案|登记备案)(?![的后])"),
+    # 向/报…部门备案, also 备案后即可… (not 备案的, a filed thing)
+    "filing": re.compile(r"[^，。；]{0,40}?(?<!不)(?:备案|登记备案)(?!的)"),
     # 向…部门提出再次鉴定申请, 向…部门申请再鉴定
     "reappraisal": re.compile(r"[^，。；]{0,24}?(?:提出|申请)[^，。；]{0,4}?(?:再次鉴定|再鉴定|重新鉴定)"),
-    # …部门应当定期向社会公布…; 由…部门公告 (not 公布的, a thing published by another rule)
-    "publication": re.compile(r"[^，。；]{0,40}?(?:向社会)?(?:公布|公告)(?![的为])"),
+    # …部门应当定期向社会公布…; 由…部门公告; …部门应当建立…网络，…，对…进行动态监测，并定期公告… — the
+    # body's own later clauses of the sentence, up to the next body (not 公布的, published by another rule)
+    "publication": re.compile(r"[^。；]{0,80}?(?:向社会)?(?:公布|公告)(?![的为])"),
 }
 _ROLE_WORD = re.compile(r"备案|告知|公布|公告|鉴定")  # cheap: most units name no role
 _NOTICE_BEFORE = re.compile(r"告知(?:直辖市或者)?$")  # 书面告知直辖市或者设区的市级…部门
@@ -1443,9 +1444,11 @@ def role_readings(text: str, *, issuing_level: str = "national", title: str = ""
         return []
     source, text = text, full_width_stops(text)
     out: dict[tuple[str, str, str], RoleReading] = {}
-    for g in _find_groups(text, _issuer(issuing_level, title)):
+    groups = _find_groups(text, _issuer(issuing_level, title))
+    for gi, g in enumerate(groups):
         if g.role in ("source",):
             continue
+        upto = groups[gi + 1].start if gi + 1 < len(groups) else len(text)  # a role word past the next body is its
         words = [g.words[0]] + [w for prev, w in zip(g.words, g.words[1:], strict=False)
                                 if not _DELEGATE_JOIN.search(text, prev.end, w.start)]
         leveled = [w for w in words if w.level in _RANK]
@@ -1455,12 +1458,12 @@ def role_readings(text: str, *, issuing_level: str = "national", title: str = ""
         found: tuple[str, int] | None = None
         if g.role == "to" or g.marker in ("报", "报送", "向"):
             for role in ("filing", "reappraisal"):
-                m = _ROLE_AFTER[role].match(text, g.end)
+                m = _ROLE_AFTER[role].match(text, g.end, upto)
                 if m:
                     found = role, m.end()
                     break
         if found is None and (g.role == "agent" or g.marker == "由"):
-            m = _ROLE_AFTER["publication"].match(text, g.end)
+            m = _ROLE_AFTER["publication"].match(text, g.end, upto)
             if m:
                 found = "publication", m.end()
         if found is None and _NOTICE_BEFORE.search(text, _clause_start(text, g.start), g.start):

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from quanze.devolution import AUTHORITY_ZH, cited_as, readings
+from quanze.devolution import AUTHORITY_ZH, cited_as, query_text, readings
 from quanze.level import LEVEL_ZH, LEVELS
 from quanze.review import COLUMNS as REVIEW_COLUMNS
 from quanze.review import SHEET_CONTEXT
@@ -139,14 +139,24 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
         return []
     # Each unit as if cited: what holds on it and the reviews of it (its items' are dropped below).
     held, reviews, _ = readings(store, sorted(units))
+    entrusted: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (unit, from, words) → levels it may go to
+    for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(u) for u in sorted(units)]}):
+        if r["to"]:  # a level slug is the IRI's last segment (…/id/level/provincial)
+            entrusted[(str(r["unit"]), str(r["from"]).rsplit("/", 1)[-1], r["evidence"])].add(str(r["to"]).rsplit("/", 1)[-1])
     versions = {u.split("/art_", 1)[0] for u in units}
     current = {str(r["v"]) for r in store.select(
         "SELECT ?v WHERE { VALUES ?v { UNDEF } ?v <https://w3id.org/quanze/ns#current> true }",
         {"v": [Iri(v) for v in sorted(versions)]})}
     rows = []
     for unit, u in sorted(units.items(), key=lambda kv: (kv[1]["citation"].split("》")[0], _order(kv[0]))):
-        reading = sorted({a["level"]: a for a in held.get(unit, []) if a["unit"] == unit}.values(),
-                         key=lambda a: LEVELS.index(a["level"]))
+        # the reading in force, as the analysis reads it: 甲或者其委托的乙 at 甲's level, in the
+        # entrustment's words (a signed sheet restating it then changes no answer and loses no phrase)
+        lifted = [a if not a.get("holder") else {
+            **a, "level": a["holder"], "note": f"{LEVEL_ZH[a['level']]}机关仅作为受委托机关",
+            "evidence": next((words for (u, by, words), to in entrusted.items() if u == unit and by == a["holder"]
+                              and a["level"] in to), "")}
+            for a in held.get(unit, []) if a["unit"] == unit]
+        reading = sorted({a["level"]: a for a in lifted}.values(), key=lambda a: LEVELS.index(a["level"]))
         own = [rv for rv in reviews.get(unit, []) if rv["unit"] == unit]
         lists = sorted(rv["list"] for rv in own if rv["current"])
         stale = any(not rv["current"] for rv in own)
@@ -156,7 +166,8 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
         if review:
             note = review["note"] or ""
         else:
-            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence']}" for a in reading) if len(reading) > 1 else ""
+            note = "；".join(f"{LEVEL_ZH[a['level']]}：{a['evidence'] or a.get('note', '')}" for a in reading) \
+                if len(reading) > 1 else reading[0].get("note", "") if reading else ""
         state = (f"已校核（{'、'.join(lists)}）" if lists else "校核已失效，现为自动识别" if stale else "自动识别")
         if unit.split("/art_", 1)[0] not in current:
             state += "；非现行版本，条文以标识给出"
@@ -178,9 +189,7 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for a in by_dept[dept]:
             # a licence only a city's instrument sets is cancelled by that city amending or repealing it
-            # an item already exercised at the target moves nothing: what its bases fix is no blocker to it
-            shown = [] if a["status"] == "at_or_below_target" else a["blocking"]
-            auths = sorted({b["authority"] for b in shown} | ({"municipal"} if a["city_set_licence"] else set())
+            auths = sorted({b["authority"] for b in a["blocking"]} | ({"municipal"} if a["city_set_licence"] else set())
                            ) or ["—"]
             for auth in auths:
                 groups[auth].append(a)
@@ -191,7 +200,7 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                            f" → {a['target']}：**{a['status_label']}**")
                 if scope := a.get("zone_scope"):  # 功能区: why it is not the zone's, or what could not be told
                     out += [f"  - {r}" for r in scope["reasons"] + scope["notes"]]
-                for b in [] if a["status"] == "at_or_below_target" else a["blocking"]:
+                for b in a["blocking"]:
                     if auth != "—" and b["authority"] != auth:
                         continue
                     # a review may name no phrase: its reading is then not put in quotation marks
@@ -203,10 +212,14 @@ def to_markdown(assessments: list[dict[str, Any]], title: str = "下放障碍清
                     out.append(f"  - {CITY_SET_ZH}")
                     out += [f"  - {city_set_basis(c)}" for c in a.get("city_set_bases", [])]
                 # what a 可直接下放 (or a chain's hold) rests on: what was read, and that it fixes nothing above
-                if not a["blocking"] and a["status"] in ("devolvable", "chain_blocked") and a.get("bases_read"):
+                read = [r for r in a.get("bases_read", []) if r["read"]]
+                if not a["blocking"] and a["status"] in ("devolvable", "chain_blocked") and read:
                     out.append(f"  - 所读依据条文未规定高于{a['target']}的实施层级：" + "；".join(
                         f"{r['citation']}（{r['role']}，{'规定' + '、'.join(r['levels']) if r['levels'] else '未规定层级'}）"
-                        for r in a["bases_read"]))
+                        for r in read))
+                unread = [r["citation"] for r in a.get("bases_read", []) if not r["read"]]
+                if unread:
+                    out.append(f"  - 整部文件被引用，未逐条判读：{'；'.join(unread)}")
                 if a.get("chain_blocked_by"):
                     out.append(f"  - 一链办理受阻于：{'、'.join(a['chain_blocked_by'])}")
                 if a["blocking"]:

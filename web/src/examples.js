@@ -19,8 +19,12 @@ const BEARING = `  { ?cited qz:assigns|qz:levelReview|qz:namesInRole ?a . BIND(?
 // The readings that hold: a current level review (its paragraph's text is the one reviewed) replaces
 // the extracted levels of its paragraph; a stale one counts for nothing (as quanze.review.effective).
 // A role reading holds for an item whose name ends with its act (…备案, …告知, …公布/公告, …再次鉴定,
-// as quanze.devolution.item_role reads it), whatever a review says of the rulebook's reading.
-const HOLDS = `  ?a qz:level ?level . OPTIONAL { ?a qz:evidence ?evidence }
+// as quanze.devolution.item_role reads it), whatever a review says of the rulebook's reading. An
+// assignment whose body is named only as the one another may entrust (甲或者其委托的乙) is read at 甲's
+// level (qz:entrustingLevel on the assignment).
+const HOLDS = `  ?a qz:level ?read . OPTIONAL { ?a qz:evidence ?evidence }
+  OPTIONAL { ?a a qz:LevelAssignment ; qz:entrustingLevel ?holder }
+  BIND(COALESCE(?holder, ?read) AS ?level)
   FILTER (IF(EXISTS { ?a a qz:RoleReading },
              EXISTS { ?a qz:act ?roleAct .
                       FILTER(REGEX(?name, CONCAT(IF(?roleAct = "公布", "(公布|公告)",
