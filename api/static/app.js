@@ -11,9 +11,9 @@ PREFIX type: <https://w3id.org/quanze/id/instrument-type/>
 `,Ue=`  { ?cited qz:assigns|qz:levelReview|qz:namesInRole ?a . BIND(?cited AS ?provision) }
   UNION { ?provision eli:is_part_of ?cited ; qz:assigns|qz:levelReview|qz:namesInRole ?a }
   UNION { ?cited a qz:Article . ?provision eli:is_part_of/eli:is_part_of ?cited ; qz:assigns|qz:levelReview|qz:namesInRole ?a }
-  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns|qz:levelReview|qz:namesInRole ?a }`,Ve=`  ?a qz:level ?read . OPTIONAL { ?a qz:evidence ?evidence }
+  UNION { ?cited a qz:Point ; eli:is_part_of ?provision . ?provision qz:assigns|qz:levelReview|qz:namesInRole ?a }`,Ve=`  ?a qz:level ?levelRead . OPTIONAL { ?a qz:evidence ?evidence }
   OPTIONAL { ?a a qz:LevelAssignment ; qz:entrustingLevel ?holder }
-  BIND(COALESCE(?holder, ?read) AS ?level)
+  BIND(COALESCE(?holder, ?levelRead) AS ?level)
   FILTER (IF(EXISTS { ?a a qz:RoleReading },
              EXISTS { ?a qz:act ?roleAct .
                       FILTER(REGEX(?name, CONCAT(IF(?roleAct = "\u516C\u5E03", "(\u516C\u5E03|\u516C\u544A)",

@@ -22,9 +22,9 @@ const BEARING = `  { ?cited qz:assigns|qz:levelReview|qz:namesInRole ?a . BIND(?
 // as quanze.devolution.item_role reads it), whatever a review says of the rulebook's reading. An
 // assignment whose body is named only as the one another may entrust (甲或者其委托的乙) is read at 甲's
 // level (qz:entrustingLevel on the assignment).
-const HOLDS = `  ?a qz:level ?read . OPTIONAL { ?a qz:evidence ?evidence }
+const HOLDS = `  ?a qz:level ?levelRead . OPTIONAL { ?a qz:evidence ?evidence }
   OPTIONAL { ?a a qz:LevelAssignment ; qz:entrustingLevel ?holder }
-  BIND(COALESCE(?holder, ?read) AS ?level)
+  BIND(COALESCE(?holder, ?levelRead) AS ?level)
   FILTER (IF(EXISTS { ?a a qz:RoleReading },
              EXISTS { ?a qz:act ?roleAct .
                       FILTER(REGEX(?name, CONCAT(IF(?roleAct = "公布", "(公布|公告)",
