@@ -195,16 +195,22 @@ def _add_text(b: _Builder, version: str, parsed: ParsedText, issuing_level: str,
                 _add_assignments(b, q, pt.text, issuing_level, parsed.title, summary)
 
 
+def _reading(b: _Builder, provision: str, tail: str, link: str, cls: str, level: str, evidence: str, act: str) -> str:
+    """A qualified node of ``provision``: a level read in it, the exact phrase and the act."""
+    node = f"{provision}/{tail}"
+    b.add(provision, _T[link], node)
+    b.add(node, _T["type"], str(cls))
+    b.add(node, _T["level"], str(LEVEL[level]))
+    b.add(node, _T["evidence"], lit(evidence))
+    b.add(node, _T["act"], lit(act))
+    return node
+
+
 def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str, title: str,
                      summary: ImportSummary) -> None:
     entrustments = find_entrustments(text, issuing_level=issuing_level, title=title)
     for k, found in enumerate(assign_levels(text, issuing_level=issuing_level, title=title), start=1):
-        node = f"{provision}/level_{k}"
-        b.add(provision, _T["assigns"], node)
-        b.add(node, _T["type"], str(QZ.LevelAssignment))
-        b.add(node, _T["level"], str(LEVEL[found.level]))
-        b.add(node, _T["evidence"], lit(found.evidence))
-        b.add(node, _T["act"], lit(found.act))
+        node = _reading(b, provision, f"level_{k}", "assigns", QZ.LevelAssignment, found.level, found.evidence, found.act)
         holder = entrusting_level(found, entrustments)
         if holder:  # 甲或者其委托的乙…批准: the body acts only as 甲 entrusts it
             b.add(node, _T["from"], str(LEVEL[holder]))
@@ -212,12 +218,7 @@ def _add_assignments(b: _Builder, provision: str, text: str, issuing_level: str,
     # bodies named as receiving a filing or a notice, publishing, hearing a re-appraisal (level.py §7):
     # the level of an item that is that act, kept apart from what the rulebook counts
     for k, r in enumerate(role_readings(text, issuing_level=issuing_level, title=title), start=1):
-        node = f"{provision}/role_{k}"
-        b.add(provision, _T["names_in_role"], node)
-        b.add(node, _T["type"], str(QZ.RoleReading))
-        b.add(node, _T["level"], str(LEVEL[r.level]))
-        b.add(node, _T["evidence"], lit(r.evidence))
-        b.add(node, _T["act"], lit(ROLES[r.role]))
+        _reading(b, provision, f"role_{k}", "names_in_role", QZ.RoleReading, r.level, r.evidence, ROLES[r.role])
         summary.role_readings += 1
     for k, e in enumerate(entrustments, start=1):
         node = f"{provision}/entrust_{k}"
