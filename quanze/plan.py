@@ -198,13 +198,12 @@ class Checker:
         items = self.f.items
         return sorted((i for i in items if scope.concerns(items[i], self.own(i))), key=lambda i: items[i]["code"])
 
-    def unconcerned_with_actions(self, m: Measure, scope: Scope) -> list[str]:
-        """The items (IRIs) the measure does not concern that have an action it would accept
-        towards its target, in code order."""
+    def unconcerned_actions(self, m: Measure, scope: Scope) -> list[tuple[str, dict[str, Any]]]:
+        """(item IRI, action) for each action the measure would accept towards its target on an item
+        it does not concern, in code order."""
         items = self.f.items
-        return sorted((i for i in items if not scope.concerns(items[i], self.own(i))
-                       and any(a["type"] in m.accepts() and _goes_to(scope.target, a) for a in self.own(i)["actions"])),
-                      key=lambda i: items[i]["code"])
+        return [(i, a) for i in sorted(items, key=lambda i: items[i]["code"]) if not scope.concerns(items[i], self.own(i))
+                for a in self.own(i)["actions"] if a["type"] in m.accepts() and _goes_to(scope.target, a)]
 
     def open_paths(self, target: str, item: str) -> set[str]:
         """The action types the law leaves open for an item the law keeps above the target: the
@@ -310,14 +309,12 @@ def _figures(m: Measure, scope: Scope, check: Checker, as_of: date) -> dict[str,
             done.append(item)
     outside = []
     if scope.target:  # a measure that moves nothing (取消) has no target to stray from
-        for item in check.unconcerned_with_actions(m, scope):
-            for a in check.own(item)["actions"]:
-                if a["type"] in m.accepts() and _goes_to(scope.target, a):
-                    # an item already exercised at the target (a mixed 省市县 item) has no blocker
-                    # reading for it: a conflict would be claimed on a share the action does not move
-                    known = not check.analysis(scope.target).own(item)["_at_or_below"]
-                    conflict = check.conflict(scope.target, item, a) if known else None
-                    outside.append(_outside_entry(check, item, a, scope, conflict))
+        for item, a in check.unconcerned_actions(m, scope):
+            # an item already exercised at the target (a mixed 省市县 item) has no blocker reading
+            # for it: a conflict would be claimed on a share the action does not move
+            known = not check.analysis(scope.target).own(item)["_at_or_below"]
+            conflict = check.conflict(scope.target, item, a) if known else None
+            outside.append(_outside_entry(check, item, a, scope, conflict))
     out: dict[str, Any] = {"detail": scope.detail, "done": len(done), "done_items": _codes(check, done),
                            "conflicts": len(conflicts), "conflict_actions": conflicts, "outside_scope_actions": outside}
     if not scope.due_known:
