@@ -237,13 +237,7 @@ def gather(store: Store, items: list[str] | None = None, department: str | None 
         f.assignments.update(held)
         f.roles.update(roles)
         f.reviews.update(reviews)
-        entrusted: dict[tuple[str, str, str, str], list[str]] = {}
-        for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
-            levels = entrusted.setdefault((str(r["cited"]), str(r["unit"]), _tail(str(r["from"])), r["evidence"]), [])
-            if r["to"]:  # one row per entrusted level; none where the text names no level
-                levels.append(_tail(str(r["to"])))
-        for (c, unit, by, evidence), to in entrusted.items():
-            f.entrustments[c].append({"unit": unit, "from": by, "to": to, "evidence": evidence})
+        f.entrustments.update(entrustments_bearing(store, cited))
         units = sorted({a["unit"] for al in (*f.assignments.values(), *f.roles.values()) for a in al})
         if units:
             f.texts = {str(r["unit"]): str(r["text"]) for r in store.select(query_text("provision_text"),
@@ -275,6 +269,35 @@ def item_role(name: str) -> str | None:
 
 
 Readings = dict[str, list[dict[str, Any]]]
+
+
+def entrustments_bearing(store: Store, cited: list[str]) -> Readings:
+    """For each cited provision, the entrustments (委托规定) of the units bearing on it: unit, the
+    entrusting level (``from``), the levels it may entrust to (``to``, empty where the text names
+    none) and the words."""
+    entrusted: dict[tuple[str, str, str, str], list[str]] = {}
+    for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(c) for c in cited]}):
+        levels = entrusted.setdefault((str(r["cited"]), str(r["unit"]), _tail(str(r["from"])), r["evidence"]), [])
+        if r["to"]:  # one row per entrusted level; none where the text names no level
+            levels.append(_tail(str(r["to"])))
+    out: Readings = defaultdict(list)
+    for (c, unit, by, evidence), to in entrusted.items():
+        out[c].append({"unit": unit, "from": by, "to": to, "evidence": evidence})
+    return dict(out)
+
+
+def principal(a: dict[str, Any], entrustments: list[dict[str, Any]]) -> dict[str, Any]:
+    """An assignment read at the level of the body that holds the power. In 甲或者其委托的乙 the
+    rulebook gives the act the delegate's level (乙 acts); but 乙 acts only as 甲 entrusts it, so the
+    power is 甲's to give up: read at 甲's level (``holder``, recorded at import where the assignment
+    starts inside the entrustment's words), quoted from the entrustment (one of ``entrustments``,
+    its unit's), its 委托 path open to 乙's (旅行社条例第七条: a city's department only as the
+    province entrusts it; a legal review). A person's level review is taken as it stands."""
+    if not a.get("holder") or a.get("review"):
+        return a
+    quote = next((e["evidence"] for e in entrustments
+                  if e["unit"] == a["unit"] and e["from"] == a["holder"] and a["level"] in e["to"]), a["evidence"])
+    return {**a, "level": a["holder"], "evidence": quote, "entrusted_to": a["level"]}
 
 
 def readings(store: Store, cited: list[str]) -> tuple[Readings, Readings, Readings]:
@@ -420,6 +443,7 @@ class Analysis:
         self.ignore = ignore  # provisions treated as if amended (impact analysis)
         self._own: dict[str, dict[str, Any]] = {}
         self._blocking: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # (item's role, *its bases) → blocking
+        self._read: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # the same key → bases_read
         self._members: dict[frozenset[str], list[tuple[str, dict[str, Any], bool]]] = {}
         self._entrust: dict[int, dict[str, Any]] = {}  # id of a cached blocking list → its 委托 path
 
@@ -442,7 +466,7 @@ class Analysis:
         levels block it too."""
         out = []
         for role, cited in bases:
-            held = [self._principal(cited, a) for a in self.f.assignments.get(cited, [])]
+            held = self._held(cited)
             if act:
                 held = held + [{**r, "by_role": True} for r in self.f.roles.get(cited, []) if r["act"] == act]
             # the levels each unit fixes: a national one alone in its unit is a central competence
@@ -476,28 +500,26 @@ class Analysis:
                     out.append(entry)
         return out
 
-    def _principal(self, cited: str, a: dict[str, Any]) -> dict[str, Any]:
-        """An assignment read at the level of the body that holds the power. In 甲或者其委托的乙 the
-        rulebook gives the act the delegate's level (乙 acts); but 乙 acts only as 甲 entrusts it, so the
-        power is 甲's to give up: read at 甲's level (``holder``, recorded at import where the assignment
-        starts inside the entrustment's words), quoted from the entrustment, its 委托 path open to 乙's
-        (旅行社条例第七条: a city's department only as the province entrusts it; a legal review). A
-        person's level review is taken as it stands."""
-        if not a.get("holder") or a.get("review"):
-            return a
-        quote = next((e["evidence"] for e in self.f.entrustments.get(cited, [])
-                      if e["unit"] == a["unit"] and e["from"] == a["holder"] and a["level"] in e["to"]), a["evidence"])
-        return {**a, "level": a["holder"], "evidence": quote, "entrusted_to": a["level"]}
+    def _held(self, cited: str) -> list[dict[str, Any]]:
+        """The assignments that hold on a cited provision, each read at the holder's level (:func:`principal`)."""
+        return [principal(a, self.f.entrustments.get(cited, [])) for a in self.f.assignments.get(cited, [])]
 
     def _bases_read(self, item: str) -> list[dict[str, Any]]:
         """Each provision the item cites, with the levels read in it (the rulebook's, a review's, and for
-        an item that is a filing, notice, publication or re-appraisal the role readings; highest first)."""
+        an item that is a filing, notice, publication or re-appraisal the role readings; highest first).
+        Like the blocking list, computed once per (role, bases): lists repeat them across thousands of items."""
         act = item_role(self.f.items[item]["name"])
+        key = (act, *self.f.bases.get(item, []))
+        if key not in self._read:
+            self._read[key] = self._bases_read_for(key[1:], act)
+        return [dict(r) for r in self._read[key]]
+
+    def _bases_read_for(self, bases: tuple[tuple[str, str], ...], act: str | None) -> list[dict[str, Any]]:
         out = []
-        for role, cited in self.f.bases.get(item, []):
+        for role, cited in bases:
             version, art, par, pt = provision_parts(cited)
             title = self.f.instruments.get(version, {}).get("title") or version.rsplit("/", 2)[-2]
-            read = [*(self._principal(cited, a) for a in self.f.assignments.get(cited, [])),
+            read = [*self._held(cited),
                     *(r for r in self.f.roles.get(cited, []) if act and r["act"] == act)]
             levels = sorted({a["level"] for a in read if a["level"] in RANK}, key=RANK.__getitem__)
             out.append({"role": "设定依据" if role == "legalBasis" else "实施依据", "provision": cited,

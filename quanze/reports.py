@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from quanze.devolution import AUTHORITY_ZH, cited_as, query_text, readings
+from quanze.devolution import AUTHORITY_ZH, cited_as, entrustments_bearing, principal, readings
 from quanze.level import LEVEL_ZH, LEVELS
 from quanze.review import COLUMNS as REVIEW_COLUMNS
 from quanze.review import SHEET_CONTEXT
@@ -139,10 +139,7 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
         return []
     # Each unit as if cited: what holds on it and the reviews of it (its items' are dropped below).
     held, reviews, _ = readings(store, sorted(units))
-    entrusted: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (unit, from, words) → levels it may go to
-    for r in store.select(query_text("basis_entrustments"), {"cited": [Iri(u) for u in sorted(units)]}):
-        if r["to"]:  # a level slug is the IRI's last segment (…/id/level/provincial)
-            entrusted[(str(r["unit"]), str(r["from"]).rsplit("/", 1)[-1], r["evidence"])].add(str(r["to"]).rsplit("/", 1)[-1])
+    entrusted = entrustments_bearing(store, sorted(units))
     versions = {u.split("/art_", 1)[0] for u in units}
     current = {str(r["v"]) for r in store.select(
         "SELECT ?v WHERE { VALUES ?v { UNDEF } ?v <https://w3id.org/quanze/ns#current> true }",
@@ -151,11 +148,9 @@ def review_sheet(store: Store, assessments: list[dict[str, Any]]) -> list[list[s
     for unit, u in sorted(units.items(), key=lambda kv: (kv[1]["citation"].split("》")[0], _order(kv[0]))):
         # the reading in force, as the analysis reads it: 甲或者其委托的乙 at 甲's level, in the
         # entrustment's words (a signed sheet restating it then changes no answer and loses no phrase)
-        lifted = [a if not a.get("holder") else {
-            **a, "level": a["holder"], "note": f"{LEVEL_ZH[a['level']]}机关仅作为受委托机关",
-            "evidence": next((words for (u, by, words), to in entrusted.items() if u == unit and by == a["holder"]
-                              and a["level"] in to), "")}
-            for a in held.get(unit, []) if a["unit"] == unit]
+        lifted = [principal(a, entrusted.get(unit, [])) for a in held.get(unit, []) if a["unit"] == unit]
+        lifted = [{**a, "note": f"{LEVEL_ZH[a['entrusted_to']]}机关仅作为受委托机关"} if a.get("entrusted_to") else a
+                  for a in lifted]
         reading = sorted({a["level"]: a for a in lifted}.values(), key=lambda a: LEVELS.index(a["level"]))
         own = [rv for rv in reviews.get(unit, []) if rv["unit"] == unit]
         lists = sorted(rv["list"] for rv in own if rv["current"])
